@@ -1,7 +1,24 @@
-import { LmmError } from '../errors.js';
-import type { Command } from './io.js';
+import { basename } from 'node:path';
+import { loadTable } from '../data/load.js';
+import { fitLmm } from '../fit/lmm.js';
+import { formatSummary } from '../fit/summary.js';
+import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
-/** `lmm fit`: not implemented yet (see the project's open issues). */
-export const fit: Command = async () => {
-  throw new LmmError('option', 'fit is not implemented yet');
+/** `lmm fit --data FILE --formula F [--ml] [--json]`: the exact REML/ML fit. */
+export const fit: Command = async (argv, io) => {
+  const options = parseOptions('fit', argv, {
+    data: { type: 'string' },
+    formula: { type: 'string' },
+    ml: { type: 'boolean', default: false },
+    reml: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const data = requireOption('fit', options.data as string | undefined, 'data');
+  const formula = requireOption('fit', options.formula as string | undefined, 'formula');
+  const table = loadTable(data);
+  const result = fitLmm(table, formula, { reml: !options.ml });
+  for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
+  if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
+  io.stdout(options.json ? toJson(result.toJSON()) + '\n' : formatSummary(result, basename(data).replace(/\.[^.]+$/, '')));
+  return 0;
 };

@@ -11,9 +11,31 @@ export type Expr =
   | { kind: 'number'; value: number; text: string; pos: number }
   | { kind: 'call'; fn: string; args: Expr[]; pos: number }
   | { kind: 'unary'; op: '+' | '-'; arg: Expr; pos: number }
-  | { kind: 'binary'; op: '+' | '-' | '*' | '/' | '^' | ':' | '%in%'; left: Expr; right: Expr; pos: number }
-  | { kind: 'paren'; expr: Expr; pos: number }
-  | { kind: 'bar'; double: boolean; left: Expr; right: Expr; pos: number };
+  | {
+      kind: 'binary';
+      op: '+' | '-' | '*' | '/' | '^' | ':' | '%in%';
+      left: Expr;
+      right: Expr;
+      pos: number;
+      /** Column of the operator itself (for messages); `pos` is where the left operand starts. */
+      opPos?: number;
+    }
+  | {
+      kind: 'paren';
+      expr: Expr;
+      pos: number;
+      /** Column of the closing parenthesis. */
+      end?: number;
+    }
+  | {
+      kind: 'bar';
+      double: boolean;
+      left: Expr;
+      right: Expr;
+      pos: number;
+      /** Column of the `|` or `||` itself; `pos` is where the left side starts. */
+      opPos?: number;
+    };
 
 /**
  * A variable of the model: a data column (`cses`) or an expression evaluated in the data

@@ -1,0 +1,89 @@
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import * as aq from 'arquero';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { LmmError } from '../errors.js';
+import { typeColumn, type TypedColumn } from './columns.js';
+
+/**
+ * Read a data file into an arquero table: CSV with a header row, or JSON (an array of records).
+ * Numeric columns become Float64Array (NaN where missing), others string arrays (null where
+ * missing). Every problem is an {@link LmmError} naming the file and, where it applies, the line.
+ */
+export function loadTable(path: string): aq.ColumnTable {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new LmmError('file', `cannot read data file '${path}': it is a directory`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof LmmError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
+    throw new LmmError('file', `cannot read data file '${path}': ${why}`);
+  }
+  return extname(path).toLowerCase() === '.json' ? tableFromJson(text, path) : tableFromCsv(text, path);
+}
+
+/** Parse CSV text (header row first) into a typed arquero table. */
+export function tableFromCsv(text: string, source = 'CSV input'): aq.ColumnTable {
+  if (text.trim() === '') throw new LmmError('data', `data file '${source}' is empty`);
+  let records: string[][];
+  try {
+    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_quotes: false }) as string[][];
+  } catch (error) {
+    const message = (error as Error).message.replace(/^Invalid Record Length: expect (\d+), got (\d+) on line (\d+)$/, 'line $3 has $2 fields but the header has $1');
+    throw new LmmError('data', `cannot parse '${source}': ${message}`);
+  }
+  const [header, ...rows] = records;
+  checkHeader(header, source);
+  if (rows.length === 0) throw new LmmError('data', `data file '${source}' has a header but no rows`);
+  const columns: Record<string, TypedColumn> = {};
+  header.forEach((name, j) => {
+    columns[name] = typeColumn(rows.map((row) => row[j]));
+  });
+  return aq.table(columns);
+}
+
+/** Parse JSON text (an array of flat records) into a typed arquero table. */
+export function tableFromJson(text: string, source = 'JSON input'): aq.ColumnTable {
+  if (text.trim() === '') throw new LmmError('data', `data file '${source}' is empty`);
+  let records: unknown;
+  try {
+    records = JSON.parse(text);
+  } catch (error) {
+    throw new LmmError('data', `cannot parse '${source}' as JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(records)) throw new LmmError('data', `'${source}' must hold a JSON array of records`);
+  if (records.length === 0) throw new LmmError('data', `data file '${source}' has no rows`);
+  const names: string[] = [];
+  const seen = new Set<string>();
+  records.forEach((record, i) => {
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new LmmError('data', `'${source}': record ${i + 1} is not an object`);
+    }
+    for (const key of Object.keys(record)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        names.push(key);
+      }
+    }
+  });
+  const columns: Record<string, TypedColumn> = {};
+  for (const name of names) {
+    const cells = records.map((record: Record<string, unknown>) => {
+      const v = record[name];
+      return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+    });
+    columns[name] = typeColumn(cells);
+  }
+  return aq.table(columns);
+}
+
+function checkHeader(header: string[], source: string): void {
+  const seen = new Set<string>();
+  header.forEach((name, j) => {
+    if (name.trim() === '') throw new LmmError('data', `'${source}': header column ${j + 1} has no name`);
+    if (seen.has(name)) throw new LmmError('data', `'${source}': column name '${name}' appears twice in the header`);
+    seen.add(name);
+  });
+}

@@ -1,0 +1,286 @@
+import { choleskyInPlace, forwardSolve } from '../linalg/dense.js';
+import type { CrossProducts } from '../model/crossprod.js';
+import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
+
+/** The sizes the blocked factor needs from a model: per term q and number of levels. */
+export interface BlockShape {
+  q: number;
+  nlevels: number;
+}
+
+/**
+ * The blocked Cholesky factor L of Λ'[Z X y]'[Z X y]Λ + diag(I, 0) (Bates et al. 2015, eq. 18;
+ * MixedModels.jl's blocked layout), updated for each θ from the cross-product blocks alone.
+ *
+ * Rows and columns are ordered: the first random-effects term (most levels), then the other
+ * terms, then the fixed effects, then the response. The first term's diagonal block is block
+ * diagonal (one q0×q0 factor per level, `L0`); its off-diagonal blocks `W` keep the sparsity of
+ * Z_k'Z_0; everything after it (the "rest") is one dense lower-triangular matrix `S` of size
+ * M = Σ_{k≥1} q_k·nlevels_k + p + 1, which holds the fill-in of crossed factors.
+ */
+export class BlockedCholesky {
+  readonly layout: ThetaLayout;
+  readonly n: number;
+  readonly p: number;
+  /** Columns in [X y]. */
+  readonly P: number;
+  /** Size of the dense rest. */
+  readonly M: number;
+  /** Offset of term k (k ≥ 1) in the rest; restOffset[0] is unused. */
+  readonly restOffset: number[];
+  /** Offset of the fixed effects in the rest. */
+  readonly xOffset: number;
+  /** Per level of term 0, its q0×q0 lower Cholesky factor. */
+  readonly L0: Float64Array;
+  /** Per term k ≥ 1: Λ_k'(Z_k'Z_0)Λ_0 L0^{-T}, same sparsity as `crossprod.cross[k][0]`. */
+  readonly Wre: Float64Array[];
+  /** Per level of term 0: the P×q0 block ([X y]'Z_0 Λ_0) L0^{-T}. */
+  readonly WXy: Float64Array;
+  /** The dense rest, M×M row-major; lower triangle holds its Cholesky factor after `update`. */
+  readonly S: Float64Array;
+  /** Whether the last `update` succeeded (the rest was positive definite). */
+  ok = false;
+
+  private readonly lambdas: Float64Array[];
+  private readonly work: Float64Array;
+  private readonly work2: Float64Array;
+
+  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[]) {
+    this.layout = thetaLayout(shapes.map((s) => s.q));
+    this.n = crossprod.n;
+    this.p = crossprod.p;
+    this.P = crossprod.p + 1;
+    this.restOffset = [0];
+    let m = 0;
+    for (let k = 1; k < shapes.length; k++) {
+      this.restOffset.push(m);
+      m += shapes[k].q * shapes[k].nlevels;
+    }
+    this.xOffset = m;
+    this.M = m + this.P;
+    const { q: q0, nlevels: n0 } = shapes[0];
+    this.L0 = new Float64Array(n0 * q0 * q0);
+    this.WXy = new Float64Array(n0 * this.P * q0);
+    this.Wre = shapes.map((s, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
+    this.S = new Float64Array(this.M * this.M);
+    this.lambdas = shapes.map((s) => new Float64Array(s.q * s.q));
+    const qmax = Math.max(...shapes.map((s) => s.q), this.P);
+    this.work = new Float64Array(qmax * qmax);
+    this.work2 = new Float64Array(qmax * qmax);
+  }
+
+  /** Λ_k for the current θ (q×q row-major, lower triangular). */
+  lambda(k: number): Float64Array {
+    return this.lambdas[k];
+  }
+
+  /** Refactor for θ. Returns false (and `ok` false) when the rest is not positive definite. */
+  update(theta: ArrayLike<number>): boolean {
+    const { shapes, M, S } = this;
+    shapes.forEach((_, k) => lambdaOf(theta, this.layout, k, this.lambdas[k]));
+    const L0ok = this.updateFirstTerm();
+    S.fill(0);
+    this.fillRest();
+    this.subtractFirstTerm();
+    this.ok = L0ok && choleskyInPlace(S, M);
+    return this.ok;
+  }
+
+  /** log|L_θ|²: twice the sum of logs of the random-effects diagonal of L. */
+  logdetL(): number {
+    const { q: q0, nlevels: n0 } = this.shapes[0];
+    let s = 0;
+    for (let j = 0; j < n0; j++) for (let c = 0; c < q0; c++) s += Math.log(this.L0[j * q0 * q0 + c * q0 + c]);
+    for (let i = 0; i < this.xOffset; i++) s += Math.log(this.S[i * this.M + i]);
+    return 2 * s;
+  }
+
+  /** log|R_X|²: twice the sum of logs of the fixed-effects diagonal of L. */
+  logdetRX(): number {
+    let s = 0;
+    for (let i = this.xOffset; i < this.M - 1; i++) s += Math.log(this.S[i * this.M + i]);
+    return 2 * s;
+  }
+
+  /** Penalised weighted residual sum of squares: the square of L's last diagonal element. */
+  pwrss(): number {
+    const r = this.S[this.M * this.M - 1];
+    return r * r;
+  }
+
+  /**
+   * The objective lme4 minimises (Bates et al. 2015, eqs. 34 and 41): the profiled deviance
+   * for ML, the REML criterion for REML.
+   */
+  objective(reml: boolean): number {
+    if (!this.ok) return Infinity;
+    const n = this.n;
+    const pwrss = this.pwrss();
+    if (reml) {
+      const nr = n - this.p;
+      return this.logdetL() + this.logdetRX() + nr * (1 + Math.log((2 * Math.PI * pwrss) / nr));
+    }
+    return this.logdetL() + n * (1 + Math.log((2 * Math.PI * pwrss) / n));
+  }
+
+  /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
+  private updateFirstTerm(): boolean {
+    const { q: q0, nlevels: n0 } = this.shapes[0];
+    const { P, WXy, L0, work } = this;
+    const Lam0 = this.lambdas[0];
+    const { ZtZ, ZtXy } = this.crossprod.terms[0];
+    const qq = q0 * q0;
+    let ok = true;
+    for (let j = 0; j < n0; j++) {
+      congruence(Lam0, ZtZ, j * qq, q0, L0, j * qq, work);
+      for (let c = 0; c < q0; c++) L0[j * qq + c * q0 + c] += 1;
+      if (!choleskyInPlace(L0, q0, j * qq)) ok = false;
+      // WXy_j = ([X y]'Z_j Λ0) L0_j^{-T}: row a is the solution of L0_j w = Λ0' (Z_j'[X y])[:, a].
+      const wo = j * P * q0;
+      const zo = j * q0 * P;
+      for (let a = 0; a < P; a++) {
+        for (let c = 0; c < q0; c++) {
+          let s = 0;
+          for (let r = c; r < q0; r++) s += Lam0[r * q0 + c] * ZtXy[zo + r * P + a];
+          WXy[wo + a * q0 + c] = s;
+        }
+        forwardSolve(L0, q0, WXy, j * qq, wo + a * q0);
+      }
+    }
+    // Wre_k blocks: Λ_k' (Z_k'Z_0 block) Λ0, then each row solved against L0_j.
+    for (let k = 1; k < this.shapes.length; k++) {
+      const qk = this.shapes[k].q;
+      const { colPtr, values } = this.crossprod.cross[k][0];
+      const W = this.Wre[k];
+      const Lamk = this.lambdas[k];
+      for (let j = 0; j < n0; j++) {
+        for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+          const o = s * qk * q0;
+          sandwich(Lamk, qk, values, o, Lam0, q0, W, o);
+          for (let r = 0; r < qk; r++) forwardSolve(L0, q0, W, j * qq, o + r * q0);
+        }
+      }
+    }
+    return ok;
+  }
+
+  /** The rest before the update from term 0: Λ'AΛ + I for terms ≥ 1, and the [X y] blocks. */
+  private fillRest(): void {
+    const { shapes, crossprod, S, M, P, xOffset, restOffset } = this;
+    for (let k = 1; k < shapes.length; k++) {
+      const { q, nlevels } = shapes[k];
+      const Lam = this.lambdas[k];
+      const { ZtZ, ZtXy } = crossprod.terms[k];
+      for (let i = 0; i < nlevels; i++) {
+        const base = restOffset[k] + i * q;
+        congruence(Lam, ZtZ, i * q * q, q, this.work, 0, this.work2);
+        for (let r = 0; r < q; r++) {
+          for (let c = 0; c <= r; c++) S[(base + r) * M + base + c] = this.work[r * q + c] + (r === c ? 1 : 0);
+        }
+        // [X y] rows against this level: (Λ_k' Z_i'[X y])' .
+        for (let a = 0; a < P; a++) {
+          for (let c = 0; c < q; c++) {
+            let s = 0;
+            for (let r = c; r < q; r++) s += Lam[r * q + c] * ZtXy[i * q * P + r * P + a];
+            S[(xOffset + a) * M + base + c] = s;
+          }
+        }
+      }
+      for (let t = 1; t < k; t++) {
+        const qt = shapes[t].q;
+        const { colPtr, rowLevel, values } = crossprod.cross[k][t];
+        const Lamt = this.lambdas[t];
+        for (let j = 0; j < shapes[t].nlevels; j++) {
+          for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+            sandwich(Lam, q, values, s * q * qt, Lamt, qt, this.work, 0);
+            const rowBase = restOffset[k] + rowLevel[s] * q;
+            const colBase = restOffset[t] + j * qt;
+            for (let r = 0; r < q; r++) for (let c = 0; c < qt; c++) S[(rowBase + r) * M + colBase + c] = this.work[r * qt + c];
+          }
+        }
+      }
+    }
+    const X = crossprod.XytXy;
+    for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[(xOffset + a) * M + xOffset + b] = X[a * P + b];
+  }
+
+  /** S −= W W', summed over the levels j of term 0 (each column block touches few rows). */
+  private subtractFirstTerm(): void {
+    const { shapes, S, M, P, xOffset, restOffset, WXy } = this;
+    const { q: q0, nlevels: n0 } = shapes[0];
+    const rows: number[] = [];
+    const src: Float64Array[] = [];
+    const srcOffset: number[] = [];
+    for (let j = 0; j < n0; j++) {
+      rows.length = 0;
+      src.length = 0;
+      srcOffset.length = 0;
+      for (let k = 1; k < shapes.length; k++) {
+        const qk = shapes[k].q;
+        const { colPtr, rowLevel } = this.crossprod.cross[k][0];
+        for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+          for (let r = 0; r < qk; r++) {
+            rows.push(restOffset[k] + rowLevel[s] * qk + r);
+            src.push(this.Wre[k]);
+            srcOffset.push((s * qk + r) * q0);
+          }
+        }
+      }
+      for (let a = 0; a < P; a++) {
+        rows.push(xOffset + a);
+        src.push(WXy);
+        srcOffset.push(j * P * q0 + a * q0);
+      }
+      // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b gives the lower triangle.
+      for (let a = 0; a < rows.length; a++) {
+        const wa = src[a];
+        const oa = srcOffset[a];
+        const ra = rows[a] * M;
+        for (let b = 0; b <= a; b++) {
+          const wb = src[b];
+          const ob = srcOffset[b];
+          let s = 0;
+          for (let c = 0; c < q0; c++) s += wa[oa + c] * wb[ob + c];
+          S[ra + rows[b]] -= s;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * out = Λ' A Λ for a q×q block A (row-major at `aOffset`) and lower-triangular Λ, written as a
+ * full symmetric block at `outOffset`. `T` (≥ q² entries, not `out`) is scratch.
+ */
+function congruence(Lam: Float64Array, A: Float64Array, aOffset: number, q: number, out: Float64Array, outOffset: number, T: Float64Array): void {
+  // T = A Λ, then out = Λ' T.
+  for (let r = 0; r < q; r++) {
+    for (let c = 0; c < q; c++) {
+      let s = 0;
+      for (let m = c; m < q; m++) s += A[aOffset + r * q + m] * Lam[m * q + c];
+      T[r * q + c] = s;
+    }
+  }
+  for (let r = 0; r < q; r++) {
+    for (let c = 0; c < q; c++) {
+      let s = 0;
+      for (let m = r; m < q; m++) s += Lam[m * q + r] * T[m * q + c];
+      out[outOffset + r * q + c] = s;
+    }
+  }
+}
+
+/** out = Λ_a' B Λ_b for a qa×qb block B (row-major at `bOffset`), written at `outOffset`. */
+function sandwich(LamA: Float64Array, qa: number, B: Float64Array, bOffset: number, LamB: Float64Array, qb: number, out: Float64Array, outOffset: number): void {
+  for (let r = 0; r < qa; r++) {
+    for (let c = 0; c < qb; c++) {
+      let s = 0;
+      for (let m = r; m < qa; m++) {
+        const lm = LamA[m * qa + r];
+        if (lm === 0) continue;
+        for (let l = c; l < qb; l++) s += lm * B[bOffset + m * qb + l] * LamB[l * qb + c];
+      }
+      out[outOffset + r * qb + c] = s;
+    }
+  }
+}

@@ -1,0 +1,255 @@
+import type * as aq from 'arquero';
+import { LmmError } from '../errors.js';
+import { buildModel, type MixedModel } from '../model/model.js';
+import { minimizeBounded } from '../optim/bobyqa.js';
+import { BlockedCholesky } from './blocked.js';
+import { conditionalVariances, solve } from './solution.js';
+import { varCorr, type VarCorrRow } from './varcorr.js';
+
+/** Options of an exact fit. */
+export interface FitOptions {
+  /** REML (default, as lme4) or ML. */
+  reml?: boolean;
+}
+
+/** What the optimiser did, kept with the fit (as MixedModels.jl's `optsum`). */
+export interface OptimizationSummary {
+  optimizer: string;
+  evaluations: number;
+  initialTheta: number[];
+  initialObjective: number;
+  finalTheta: number[];
+  finalObjective: number;
+  converged: boolean;
+  message: string;
+}
+
+/** Conditional modes (eBLUPs) and conditional SDs of one random-effects column. */
+export interface RanefEntry {
+  group: string;
+  term: string;
+  levels: string[];
+  condval: number[];
+  condsd: number[];
+}
+
+/** θ at or below this on a diagonal counts as on the boundary (lme4's `isSingular` tolerance). */
+const singularTolerance = 1e-4;
+
+/** An exact REML/ML fit of a linear mixed model. */
+export class LmmFit {
+  readonly method: 'REML' | 'ML';
+  /** Fixed effects in model-matrix column order. */
+  readonly beta: Float64Array;
+  readonly theta: Float64Array;
+  readonly sigma: number;
+  /** Covariance matrix of β, p×p row-major. */
+  readonly vcov: Float64Array;
+  /** Per term (lme4 order): Ψ_k = σ²Λ_kΛ_k', q×q row-major. */
+  readonly Psi: Float64Array[];
+  /** Per term: conditional modes b, level-major (level j, column r at j*q + r). */
+  readonly b: Float64Array[];
+  /** Per term: conditional covariance blocks of b, level-major q×q. */
+  readonly condVar: Float64Array[];
+  /** The criterion minimised: REML criterion or deviance (−2 log L). */
+  readonly objective: number;
+  readonly logLik: number;
+  readonly df: number;
+  readonly singular: boolean;
+  readonly converged: boolean;
+  readonly optimization: OptimizationSummary;
+  /** Wall-clock milliseconds of the fit (model building, optimisation, results). */
+  fitMillis: number;
+
+  constructor(readonly model: MixedModel, factor: BlockedCholesky, reml: boolean, optimization: OptimizationSummary) {
+    const { n, p, yShift, yShiftDirection } = model;
+    this.method = reml ? 'REML' : 'ML';
+    this.optimization = optimization;
+    this.theta = Float64Array.from(optimization.finalTheta);
+    factor.update(this.theta);
+    this.objective = factor.objective(reml);
+    const sol = solve(factor);
+    const sigma2 = factor.pwrss() / (reml ? n - p : n);
+    this.sigma = Math.sqrt(sigma2);
+    this.beta = sol.beta.map((bj, j) => bj + yShift * yShiftDirection[j]);
+    this.vcov = sol.RXinv2.map((v) => v * sigma2);
+    this.b = sol.b;
+    this.condVar = conditionalVariances(factor, sigma2);
+    this.Psi = model.terms.map((term, k) => {
+      const { q } = term;
+      const Lam = factor.lambda(k);
+      const Psi = new Float64Array(q * q);
+      for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) {
+        let s = 0;
+        for (let m = 0; m <= Math.min(r, c); m++) s += Lam[r * q + m] * Lam[c * q + m];
+        Psi[r * q + c] = sigma2 * s;
+      }
+      return Psi;
+    });
+    this.logLik = -this.objective / 2;
+    this.df = p + this.theta.length + 1;
+    this.singular = this.theta.some((t, i) => factor.layout.lower[i] === 0 && t < singularTolerance);
+    this.converged = optimization.converged;
+    this.fitMillis = 0;
+  }
+
+  get formula(): string {
+    return this.model.formula.text;
+  }
+  get nobs(): number {
+    return this.model.n;
+  }
+  get AIC(): number {
+    return -2 * this.logLik + 2 * this.df;
+  }
+  get BIC(): number {
+    return -2 * this.logLik + Math.log(this.model.n) * this.df;
+  }
+  /** −2 log L for ML fits; null for REML (as lme4's JSON contract). */
+  get deviance(): number | null {
+    return this.method === 'ML' ? this.objective : null;
+  }
+  get REMLcrit(): number | null {
+    return this.method === 'REML' ? this.objective : null;
+  }
+  get stderr(): Float64Array {
+    const p = this.model.p;
+    return Float64Array.from({ length: p }, (_, j) => Math.sqrt(this.vcov[j * p + j]));
+  }
+  /** Fixed effects by name. */
+  get fixef(): Record<string, number> {
+    return Object.fromEntries(this.model.fixefNames.map((name, j) => [name, this.beta[j]]));
+  }
+  /** Number of levels per grouping factor, in lme4's order. */
+  get ngroups(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const term of this.model.terms) out[term.group] = term.nlevels;
+    return out;
+  }
+  get varcorr(): VarCorrRow[] {
+    return varCorr(this.model.terms, this.Psi, this.sigma);
+  }
+
+  /** Conditional modes and SDs, one entry per term and column. */
+  get ranef(): RanefEntry[] {
+    return this.model.terms.flatMap((term, k) =>
+      term.names.map((name, r) => ({
+        group: term.group,
+        term: name,
+        levels: term.levels,
+        condval: Array.from({ length: term.nlevels }, (_, j) => this.b[k][j * term.q + r]),
+        condsd: Array.from({ length: term.nlevels }, (_, j) => Math.sqrt(this.condVar[k][j * term.q * term.q + r * term.q + r])),
+      })),
+    );
+  }
+
+  /** Fitted values Xβ + Zb on the model's rows. */
+  fitted(): Float64Array {
+    const { n, p, X, terms } = this.model;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let a = 0; a < p; a++) s += X[i * p + a] * this.beta[a];
+      out[i] = s;
+    }
+    terms.forEach((term, k) => {
+      const { q, refs, Z } = term;
+      const bk = this.b[k];
+      for (let i = 0; i < n; i++) {
+        const o = refs[i] * q;
+        for (let r = 0; r < q; r++) out[i] += Z[i * q + r] * bk[o + r];
+      }
+    });
+    return out;
+  }
+
+  /** Response minus fitted values. */
+  residuals(): Float64Array {
+    const fitted = this.fitted();
+    return fitted.map((f, i) => this.model.y[i] - f);
+  }
+
+  /**
+   * Per grouping factor, each level's coefficients as lme4's `coef()`: the fixed effect of the
+   * same name (0 if none) plus the conditional mode.
+   */
+  coef(): { group: string; term: string; levels: string[]; values: number[] }[] {
+    const fixef = this.fixef;
+    return this.ranef.map((entry) => ({
+      group: entry.group,
+      term: entry.term,
+      levels: entry.levels,
+      values: entry.condval.map((v) => v + (fixef[entry.term] ?? 0)),
+    }));
+  }
+
+  /** The object of `lmm fit --json` (../shared/CONTRACT.md). */
+  toJSON(): Record<string, unknown> {
+    const p = this.model.p;
+    const names = this.model.fixefNames;
+    const stderr = this.stderr;
+    return {
+      method: this.method,
+      formula: this.formula,
+      nobs: this.nobs,
+      ngroups: this.ngroups,
+      fixef: this.fixef,
+      stderr: Object.fromEntries(names.map((name, j) => [name, stderr[j]])),
+      vcov: Array.from({ length: p }, (_, r) => Array.from(this.vcov.subarray(r * p, (r + 1) * p))),
+      theta: Array.from(this.theta),
+      sigma: this.sigma,
+      varcorr: this.varcorr,
+      logLik: this.logLik,
+      df: this.df,
+      AIC: this.AIC,
+      BIC: this.BIC,
+      deviance: this.deviance,
+      REMLcrit: this.REMLcrit,
+      singular: this.singular,
+      converged: this.converged,
+      ranef: this.ranef,
+      fitMillis: this.fitMillis,
+      dropped: this.model.dropped,
+      aliased: this.model.aliased,
+      optimization: this.optimization,
+    };
+  }
+}
+
+/** Minimise the REML criterion or profiled deviance over θ and return the fit. */
+export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
+  const start = performance.now();
+  const reml = options.reml ?? true;
+  const factor = new BlockedCholesky(model.crossprod, model.terms);
+  const objective = (theta: Float64Array): number => {
+    factor.update(theta);
+    return factor.objective(reml);
+  };
+  const { layout } = factor;
+  const result = minimizeBounded(objective, layout.start, { lower: layout.lower, rhobeg: 0.2, rhoend: 2e-7 });
+  if (!Number.isFinite(result.fval)) {
+    throw new LmmError('model', `the ${reml ? 'REML criterion' : 'deviance'} could not be evaluated at any θ (is the fixed-effects design degenerate?)`);
+  }
+  const optimization: OptimizationSummary = {
+    optimizer: 'bobyqa',
+    evaluations: result.evaluations,
+    initialTheta: Array.from(result.x0),
+    initialObjective: result.f0,
+    finalTheta: Array.from(result.x),
+    finalObjective: result.fval,
+    converged: result.converged,
+    message: result.message,
+  };
+  const fit = new LmmFit(model, factor, reml, optimization);
+  fit.fitMillis = performance.now() - start;
+  return fit;
+}
+
+/** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */
+export function fitLmm(table: aq.ColumnTable, formula: string, options: FitOptions = {}): LmmFit {
+  const start = performance.now();
+  const model = buildModel(table, formula);
+  const fit = fitModel(model, options);
+  fit.fitMillis = performance.now() - start;
+  return fit;
+}

@@ -1,0 +1,180 @@
+import { backSolve, lowerInverse } from '../linalg/dense.js';
+import type { BlockedCholesky } from './blocked.js';
+
+/** The estimates implied by a factored θ: β, spherical u, conditional modes b = Λu, and more. */
+export interface Solution {
+  /** Fixed effects for the (possibly shifted) response of the cross-products. */
+  beta: Float64Array;
+  /** Spherical random effects u, per term, level-major (level j, column r at j*q + r). */
+  u: Float64Array[];
+  /** Conditional modes b = Λu per term, level-major. */
+  b: Float64Array[];
+  /** (R_X'R_X)^{-1}: vcov(β) / σ². */
+  RXinv2: Float64Array;
+}
+
+/**
+ * β solves R_X'β = r_Xy from the fixed-effects rows of L, and u solves L_Z'u = r_Zy − L_XZ'β
+ * (Bates et al. 2015, eqs. 19–20), by back-substitution through the blocked factor.
+ */
+export function solve(f: BlockedCholesky): Solution {
+  const { p, P, M, S, xOffset, shapes, restOffset } = f;
+  const yRow = (M - 1) * M;
+  // β: back-substitute with the p×p fixed-effects block of S.
+  const beta = new Float64Array(p);
+  for (let a = 0; a < p; a++) beta[a] = S[yRow + xOffset + a];
+  backSolve(S, p, beta, xOffset * M + xOffset, 0, M);
+
+  // Right-hand side for the dense random-effects part of the rest: r_y − L_X'β.
+  const mR = xOffset;
+  const uR = new Float64Array(mR);
+  for (let i = 0; i < mR; i++) {
+    let s = S[yRow + i];
+    for (let a = 0; a < p; a++) s -= S[(xOffset + a) * M + i] * beta[a];
+    uR[i] = s;
+  }
+  backSolve(S, mR, uR, 0, 0, M);
+
+  // Term 0, level by level: L0_j' u_j = WXy_j[y] − WXy_j[X]'β − Σ_k W_kj' u_k.
+  const { q: q0, nlevels: n0 } = shapes[0];
+  const u0 = new Float64Array(n0 * q0);
+  for (let j = 0; j < n0; j++) {
+    const wo = j * P * q0;
+    for (let c = 0; c < q0; c++) {
+      let s = f.WXy[wo + p * q0 + c];
+      for (let a = 0; a < p; a++) s -= f.WXy[wo + a * q0 + c] * beta[a];
+      u0[j * q0 + c] = s;
+    }
+    for (let k = 1; k < shapes.length; k++) {
+      const qk = shapes[k].q;
+      const { colPtr, rowLevel } = f.crossprod.cross[k][0];
+      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+        const rowBase = restOffset[k] + rowLevel[s] * qk;
+        for (let r = 0; r < qk; r++) {
+          const ur = uR[rowBase + r];
+          for (let c = 0; c < q0; c++) u0[j * q0 + c] -= f.Wre[k][(s * qk + r) * q0 + c] * ur;
+        }
+      }
+    }
+    backSolve(f.L0, q0, u0, j * q0 * q0, j * q0);
+  }
+
+  const u = shapes.map((shape, k) => (k === 0 ? u0 : uR.slice(restOffset[k], restOffset[k] + shape.q * shape.nlevels)));
+  const b = u.map((uk, k) => {
+    const { q, nlevels } = shapes[k];
+    const Lam = f.lambda(k);
+    const bk = new Float64Array(uk.length);
+    for (let j = 0; j < nlevels; j++) {
+      for (let r = 0; r < q; r++) {
+        let s = 0;
+        for (let c = 0; c <= r; c++) s += Lam[r * q + c] * uk[j * q + c];
+        bk[j * q + r] = s;
+      }
+    }
+    return bk;
+  });
+
+  // (R_X'R_X)^{-1} = L_X^{-T} L_X^{-1}.
+  const Linv = lowerInverse(S, p, xOffset * M + xOffset, M);
+  const RXinv2 = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) {
+    for (let c = 0; c <= a; c++) {
+      let s = 0;
+      for (let r = a; r < p; r++) s += Linv[r * p + a] * Linv[r * p + c];
+      RXinv2[a * p + c] = s;
+      RXinv2[c * p + a] = s;
+    }
+  }
+  return { beta, u, b, RXinv2 };
+}
+
+/**
+ * Conditional covariances of the random effects given y at the estimates, per term and level:
+ * Var(b_j | y) = σ² Λ [(L_Z L_Z')^{-1}]_jj Λ' (lme4's `condVar`, which treats β as known).
+ * Returned level-major as q×q blocks.
+ */
+export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float64Array[] {
+  const { M, S, xOffset, shapes, restOffset } = f;
+  const mR = xOffset;
+  // Dense inverse of the random-effects part of the rest (lower triangular).
+  const LRinv = mR > 0 ? lowerInverse(S, mR, 0, M) : new Float64Array(0);
+  const out: Float64Array[] = [];
+  const { q: q0, nlevels: n0 } = shapes[0];
+
+  // Term 0: L0_j^{-T} L0_j^{-1} + G'G, G = L_R^{-1} W_R[:, j] L0_j^{-1}.
+  const V0 = new Float64Array(n0 * q0 * q0);
+  const L0inv = new Float64Array(q0 * q0);
+  const G = new Float64Array(mR * q0);
+  for (let j = 0; j < n0; j++) {
+    const inv = lowerInverse(f.L0, q0, j * q0 * q0);
+    L0inv.set(inv);
+    const block = new Float64Array(q0 * q0);
+    for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) {
+      let s = 0;
+      for (let r = Math.max(a, c); r < q0; r++) s += L0inv[r * q0 + a] * L0inv[r * q0 + c];
+      block[a * q0 + c] = s;
+    }
+    if (mR > 0) {
+      G.fill(0);
+      let touched = false;
+      let minRow = mR;
+      for (let k = 1; k < shapes.length; k++) {
+        const qk = shapes[k].q;
+        const { colPtr, rowLevel } = f.crossprod.cross[k][0];
+        for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+          for (let r = 0; r < qk; r++) {
+            const i = restOffset[k] + rowLevel[s] * qk + r;
+            minRow = Math.min(minRow, i);
+            // H_i = W_R[i, j-block] L0_j^{-1} (1×q0), then G[:, c] += L_R^{-1}[:, i] H_i[c].
+            for (let c = 0; c < q0; c++) {
+              let h = 0;
+              for (let m = c; m < q0; m++) h += f.Wre[k][(s * qk + r) * q0 + m] * L0inv[m * q0 + c];
+              if (h === 0) continue;
+              touched = true;
+              for (let row = i; row < mR; row++) G[row * q0 + c] += LRinv[row * mR + i] * h;
+            }
+          }
+        }
+      }
+      if (touched) {
+        for (let row = minRow; row < mR; row++) {
+          for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) block[a * q0 + c] += G[row * q0 + a] * G[row * q0 + c];
+        }
+      }
+    }
+    V0.set(block, j * q0 * q0);
+  }
+  out.push(V0);
+
+  // Terms ≥ 1: diagonal blocks of L_R^{-T} L_R^{-1}.
+  for (let k = 1; k < shapes.length; k++) {
+    const { q, nlevels } = shapes[k];
+    const V = new Float64Array(nlevels * q * q);
+    for (let i = 0; i < nlevels; i++) {
+      const base = restOffset[k] + i * q;
+      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) {
+        let s = 0;
+        for (let row = base + Math.max(a, c); row < mR; row++) s += LRinv[row * mR + base + a] * LRinv[row * mR + base + c];
+        V[i * q * q + a * q + c] = s;
+      }
+    }
+    out.push(V);
+  }
+
+  // Scale: σ² Λ V Λ'.
+  return out.map((V, k) => {
+    const { q, nlevels } = shapes[k];
+    const Lam = f.lambda(k);
+    const scaled = new Float64Array(V.length);
+    for (let j = 0; j < nlevels; j++) {
+      const o = j * q * q;
+      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) {
+        let s = 0;
+        for (let m = 0; m <= a; m++) for (let l = 0; l <= c; l++) s += Lam[a * q + m] * V[o + m * q + l] * Lam[c * q + l];
+        scaled[o + a * q + c] = sigma2 * s;
+      }
+    }
+    return scaled;
+  });
+}
+

@@ -1,0 +1,102 @@
+import { formatColumn, quantileSorted, signif, table } from './format.js';
+import type { LmmFit } from './lmm.js';
+import { uniqueGroupNames } from './varcorr.js';
+
+/**
+ * The fit as lme4's `summary()` prints it: method, formula, criterion, scaled residuals, random
+ * effects, numbers of observations and groups, fixed effects, their correlations, and the
+ * singular-fit note where it applies.
+ */
+export function formatSummary(fit: LmmFit, dataName?: string): string {
+  const out: string[] = [];
+  const model = fit.model;
+  out.push(fit.method === 'REML' ? 'Linear mixed model fit by REML' : 'Linear mixed model fit by maximum likelihood');
+  out.push(`Formula: ${fit.formula}`);
+  if (dataName) out.push(`   Data: ${dataName}`);
+  out.push('');
+  if (fit.method === 'REML') {
+    out.push(`REML criterion at convergence: ${fit.objective.toFixed(1)}`);
+  } else {
+    const cells = [fit.AIC, fit.BIC, fit.logLik, fit.objective].map((v) => v.toFixed(1));
+    out.push(table([['AIC', 'BIC', 'logLik', 'deviance', 'df.resid'], [...cells, String(model.n - fit.df)]], 0, ' '));
+  }
+  out.push('');
+
+  const residuals = fit.residuals().map((r) => r / fit.sigma).sort();
+  const quantiles = [0, 0.25, 0.5, 0.75, 1].map((pr) => quantileSorted(residuals, pr));
+  out.push('Scaled residuals: ');
+  out.push(table([['Min', '1Q', 'Median', '3Q', 'Max'], formatColumn(quantiles, 4, 4)], 0));
+  out.push('');
+
+  out.push('Random effects:');
+  const names = uniqueGroupNames(model.terms);
+  const rows: string[][] = [['Groups', 'Name', 'Variance', 'Std.Dev.', model.terms.some((t) => t.q > 1) ? 'Corr' : '']];
+  const variances: number[] = [];
+  model.terms.forEach((term, k) => {
+    const Psi = fit.Psi[k];
+    const { q } = term;
+    term.names.forEach((name, r) => {
+      const v = Psi[r * q + r];
+      variances.push(v);
+      const corr = Array.from({ length: r }, (_, c) => {
+        const d = Math.sqrt(Psi[r * q + r] * Psi[c * q + c]);
+        return d > 0 ? (Psi[r * q + c] / d).toFixed(2) : 'NaN';
+      });
+      rows.push([r === 0 ? names[k] : '', name, '', '', corr.join(' ')]);
+    });
+  });
+  variances.push(fit.sigma * fit.sigma);
+  rows.push(['Residual', '', '', '', '']);
+  const varText = formatColumn(variances, 4, 4);
+  const sdText = formatColumn(variances.map(Math.sqrt), 4, 4);
+  rows.slice(1).forEach((row, i) => {
+    row[2] = varText[i];
+    row[3] = sdText[i];
+  });
+  out.push(table(rows, 2, ' '));
+  const groups = Object.entries(fit.ngroups).map(([g, n]) => `${g}, ${n}`).join('; ');
+  out.push(`Number of obs: ${model.n}, groups:  ${groups}`);
+  out.push('');
+
+  out.push('Fixed effects:');
+  const se = fit.stderr;
+  const est = formatColumn(Array.from(fit.beta), 4, 6);
+  const ses = formatColumn(Array.from(se), 4, 6);
+  const ts = formatColumn(Array.from(fit.beta, (b, j) => b / se[j]), 3, 3);
+  out.push(table([['', 'Estimate', 'Std. Error', 't value'], ...model.fixefNames.map((name, j) => [name, est[j], ses[j], ts[j]])], 1));
+
+  const p = model.p;
+  if (p > 1) {
+    out.push('');
+    out.push('Correlation of Fixed Effects:');
+    const abbreviated = model.fixefNames.map(abbreviate);
+    const corrRows: string[][] = [['', ...abbreviated.slice(0, p - 1)]];
+    for (let r = 1; r < p; r++) {
+      const cells = [abbreviated[r]];
+      for (let c = 0; c < p - 1; c++) {
+        cells.push(c < r ? (fit.vcov[r * p + c] / (se[r] * se[c])).toFixed(3) : '');
+      }
+      corrRows.push(cells);
+    }
+    out.push(table(corrRows, 1));
+  }
+  if (fit.singular) {
+    out.push('');
+    out.push("boundary (singular) fit: see help('isSingular')");
+  }
+  if (!fit.converged) {
+    out.push('');
+    out.push(`optimizer did not converge: ${fit.optimization.message}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** R's `abbreviate(names, minlength = 6)` in spirit: drop lower-case vowels from the end until short. */
+function abbreviate(name: string): string {
+  if (name.length <= 6) return name;
+  let s = name.replace(/[()]/g, '');
+  for (let i = s.length - 1; s.length > 6 && i > 0; i--) {
+    if (/[aeiou]/.test(s[i]) && s[i - 1] !== ' ') s = s.slice(0, i) + s.slice(i + 1);
+  }
+  return (name.startsWith('(') ? `(${s.slice(0, 4)})` : s).slice(0, Math.max(6, 0));
+}

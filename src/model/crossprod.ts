@@ -1,0 +1,142 @@
+/**
+ * The cross-product blocks of [Z X y]'[Z X y], the only thing the fitters read after the one
+ * pass over the rows (DESIGN.md, "How data flows"). Blocks follow MixedModels.jl's layout:
+ * random-effects terms in lme4's order, then the fixed effects with the response as last column.
+ */
+
+/** Per random-effects term, blocks for each level j (row-major). */
+export interface TermBlocks {
+  /** Z_j'Z_j for every level: `nlevels` blocks of q×q. */
+  ZtZ: Float64Array;
+  /** Z_j'[X y] for every level: `nlevels` blocks of q×(p+1). */
+  ZtXy: Float64Array;
+}
+
+/**
+ * Z_l'Z_k for two terms l > k (term k has at least as many levels), sparse by level pairs:
+ * compressed by the level of term k. Blocks are q_l×q_k row-major.
+ */
+export interface SparseCross {
+  colPtr: Int32Array;
+  rowLevel: Int32Array;
+  values: Float64Array;
+}
+
+/** All blocks of [Z X y]'[Z X y]. */
+export interface CrossProducts {
+  /** Number of rows summed over. */
+  n: number;
+  /** Number of fixed-effects columns (the response is column p of the [X y] blocks). */
+  p: number;
+  /** Per term, in lme4 order. */
+  terms: TermBlocks[];
+  /** cross[l][k] for k < l; undefined on and above the diagonal. */
+  cross: SparseCross[][];
+  /** [X y]'[X y], (p+1)×(p+1) row-major. */
+  XytXy: Float64Array;
+}
+
+/** The inputs of one pass: the response, the fixed-effects matrix, the random-effects terms. */
+export interface CrossProductInput {
+  n: number;
+  y: Float64Array;
+  /** Subtracted from y before summing (guards precision for a response far from zero). */
+  yShift: number;
+  X: Float64Array;
+  p: number;
+  terms: { refs: Int32Array; Z: Float64Array; q: number; nlevels: number }[];
+}
+
+/** Accumulate every block in one pass over the rows. */
+export function crossProducts(input: CrossProductInput): CrossProducts {
+  const { n, y, yShift, X, p, terms } = input;
+  const P = p + 1;
+  const blocks: TermBlocks[] = terms.map((t) => ({ ZtZ: new Float64Array(t.nlevels * t.q * t.q), ZtXy: new Float64Array(t.nlevels * t.q * P) }));
+  const XytXy = new Float64Array(P * P);
+  const pairs = pairAccumulators(terms);
+  const xy = new Float64Array(P);
+
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < p; a++) xy[a] = X[i * p + a];
+    xy[p] = y[i] - yShift;
+    // [X y]'[X y], upper triangle.
+    for (let a = 0; a < P; a++) {
+      const xa = xy[a];
+      if (xa === 0) continue;
+      for (let b = a; b < P; b++) XytXy[a * P + b] += xa * xy[b];
+    }
+    for (let k = 0; k < terms.length; k++) {
+      const { refs, Z, q } = terms[k];
+      const level = refs[i];
+      const { ZtZ, ZtXy } = blocks[k];
+      const zo = i * q;
+      const zz = level * q * q;
+      const zx = level * q * P;
+      for (let r = 0; r < q; r++) {
+        const zr = Z[zo + r];
+        if (zr === 0) continue;
+        for (let c = 0; c < q; c++) ZtZ[zz + r * q + c] += zr * Z[zo + c];
+        for (let c = 0; c < P; c++) ZtXy[zx + r * P + c] += zr * xy[c];
+      }
+      for (let l = k + 1; l < terms.length; l++) pairs[l][k].add(i, terms[l], terms[k]);
+    }
+  }
+  for (let a = 0; a < P; a++) for (let b = 0; b < a; b++) XytXy[a * P + b] = XytXy[b * P + a];
+
+  const cross: SparseCross[][] = terms.map((_, l) => terms.slice(0, l).map((__, k) => pairs[l][k].finish(terms[k].nlevels)));
+  return { n, p, terms: blocks, cross, XytXy };
+}
+
+/** Accumulates Z_l'Z_k by (level of l, level of k) pairs as they occur. */
+class PairAccumulator {
+  private readonly index = new Map<number, number>();
+  private readonly keys: number[] = [];
+  private values: Float64Array;
+  private readonly size: number;
+
+  constructor(private readonly ql: number, private readonly qk: number, private readonly nlevelsL: number) {
+    this.size = ql * qk;
+    this.values = new Float64Array(64 * this.size);
+  }
+
+  add(i: number, termL: { refs: Int32Array; Z: Float64Array }, termK: { refs: Int32Array; Z: Float64Array }): void {
+    const key = termK.refs[i] * this.nlevelsL + termL.refs[i];
+    let s = this.index.get(key);
+    if (s === undefined) {
+      s = this.keys.length;
+      this.index.set(key, s);
+      this.keys.push(key);
+      if ((s + 1) * this.size > this.values.length) {
+        const grown = new Float64Array(this.values.length * 2);
+        grown.set(this.values);
+        this.values = grown;
+      }
+    }
+    const { ql, qk } = this;
+    const o = s * this.size;
+    for (let r = 0; r < ql; r++) {
+      const zr = termL.Z[i * ql + r];
+      for (let c = 0; c < qk; c++) this.values[o + r * qk + c] += zr * termK.Z[i * qk + c];
+    }
+  }
+
+  /** Compress by the level of term k, rows sorted by the level of term l. */
+  finish(nlevelsK: number): SparseCross {
+    const order = this.keys.map((_, s) => s).sort((a, b) => this.keys[a] - this.keys[b]);
+    const colPtr = new Int32Array(nlevelsK + 1);
+    const rowLevel = new Int32Array(order.length);
+    const values = new Float64Array(order.length * this.size);
+    order.forEach((s, t) => {
+      const key = this.keys[s];
+      colPtr[Math.floor(key / this.nlevelsL) + 1]++;
+      rowLevel[t] = key % this.nlevelsL;
+      values.set(this.values.subarray(s * this.size, (s + 1) * this.size), t * this.size);
+    });
+    for (let j = 0; j < nlevelsK; j++) colPtr[j + 1] += colPtr[j];
+    return { colPtr, rowLevel, values };
+  }
+}
+
+function pairAccumulators(terms: CrossProductInput['terms']): PairAccumulator[][] {
+  return terms.map((tl, l) => terms.slice(0, l).map((tk) => new PairAccumulator(tl.q, tk.q, tl.nlevels)));
+}

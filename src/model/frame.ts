@@ -1,0 +1,153 @@
+import type * as aq from 'arquero';
+import { LmmError, closestName } from '../errors.js';
+import { evaluateNumeric } from '../formula/evaluate.js';
+import type { ParsedFormula, Variable } from '../formula/types.js';
+import { factorOfNumbers, factorOfStrings, interactionFactor, type Factor } from './factor.js';
+
+/** A model variable over the kept rows: numbers, or a factor. */
+export type FrameVariable = { kind: 'numeric'; values: Float64Array } | { kind: 'factor'; factor: Factor };
+
+/**
+ * The model frame: the variables a formula uses, evaluated on the rows that have no missing
+ * value in any of them (lme4's default `na.omit`).
+ */
+export interface ModelFrame {
+  /** Rows kept. */
+  n: number;
+  /** Rows in the table. */
+  nTotal: number;
+  /** Rows dropped for a missing value in a used column. */
+  dropped: number;
+  /** Table row of each kept row (null when every row is kept). */
+  rows: Int32Array | null;
+  /** Variables by label (response, fixed and random-effects variables). */
+  variables: Map<string, FrameVariable>;
+  /** Grouping factors by lme4 label (`school`, `cask:batch`), unused levels dropped. */
+  groups: Map<string, Factor>;
+}
+
+type RawColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'string'; values: (string | null)[] };
+
+/** Read a table column as numbers (NaN = missing) or strings (null = missing). */
+export function rawColumn(table: aq.ColumnTable, name: string): RawColumn {
+  const values = table.array(name) as ArrayLike<unknown>;
+  if (values instanceof Float64Array) return { kind: 'numeric', values };
+  const n = values.length;
+  let numeric = true;
+  for (let i = 0; i < n && numeric; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined && typeof v !== 'number') numeric = false;
+  }
+  if (numeric) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      out[i] = typeof v === 'number' ? v : NaN;
+    }
+    return { kind: 'numeric', values: out };
+  }
+  const out: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    out[i] = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
+  }
+  return { kind: 'string', values: out };
+}
+
+/** Evaluate the formula's variables in `table` and drop rows with a missing value. */
+export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula): ModelFrame {
+  const names = table.columnNames();
+  const known = new Set(names);
+  const variables = new Map<string, Variable>();
+  for (const v of [formula.response, ...formula.fixed.variables, ...formula.random.flatMap((r) => r.effects.variables)]) {
+    if (!variables.has(v.label)) variables.set(v.label, v);
+  }
+  const groupColumns = [...new Set(formula.random.flatMap((r) => r.groupColumns))];
+  for (const column of [...[...variables.values()].flatMap((v) => v.columns), ...groupColumns]) {
+    if (!known.has(column)) {
+      const hint = closestName(column, names);
+      throw new LmmError('data', `unknown column '${column}' in formula${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    }
+  }
+
+  const nTotal = table.numRows();
+  const raw = new Map<string, RawColumn>();
+  const column = (name: string): RawColumn => {
+    let c = raw.get(name);
+    if (!c) raw.set(name, (c = rawColumn(table, name)));
+    return c;
+  };
+
+  // Evaluate every variable on all rows; a plain name is the column itself.
+  const evaluated = new Map<string, RawColumn>();
+  for (const [label, v] of variables) {
+    if (v.expr.kind === 'name') {
+      evaluated.set(label, column(v.expr.name));
+    } else {
+      const values = evaluateNumeric(v.expr, (name) => {
+        const c = column(name);
+        return c.kind === 'numeric' ? c.values : null;
+      }, nTotal);
+      evaluated.set(label, { kind: 'numeric', values });
+    }
+  }
+  const response = evaluated.get(formula.response.label) as RawColumn;
+  if (response.kind !== 'numeric') {
+    const example = response.values.find((v) => v !== null);
+    throw new LmmError('data', `response '${formula.response.label}' is not numeric (it holds text such as '${example}')`);
+  }
+
+  // Complete cases over every used variable and grouping column.
+  const keep = new Uint8Array(nTotal).fill(1);
+  const missingIn = new Set<string>();
+  const markMissing = (label: string, c: RawColumn) => {
+    for (let i = 0; i < nTotal; i++) {
+      const missing = c.kind === 'numeric' ? Number.isNaN(c.values[i]) : c.values[i] === null;
+      if (missing) {
+        keep[i] = 0;
+        missingIn.add(label);
+      }
+    }
+  };
+  for (const [label, c] of evaluated) markMissing(label, c);
+  for (const name of groupColumns) markMissing(name, column(name));
+  let n = 0;
+  for (let i = 0; i < nTotal; i++) n += keep[i];
+  if (n === 0) throw new LmmError('data', `no rows left after dropping rows with missing values in ${[...missingIn].map((m) => `'${m}'`).join(', ')}`);
+  let rows: Int32Array | null = null;
+  if (n < nTotal) {
+    rows = new Int32Array(n);
+    for (let i = 0, k = 0; i < nTotal; i++) if (keep[i]) rows[k++] = i;
+  }
+
+  const frameVariables = new Map<string, FrameVariable>();
+  for (const [label, c] of evaluated) frameVariables.set(label, toFrameVariable(c, rows));
+  const groups = new Map<string, Factor>();
+  for (const r of formula.random) {
+    if (groups.has(r.group)) continue;
+    const factors = r.groupColumns.map((name) => {
+      const c = column(name);
+      return c.kind === 'numeric' ? factorOfNumbers(subsetNumbers(c.values, rows)) : factorOfStrings(subsetStrings(c.values, rows));
+    });
+    groups.set(r.group, interactionFactor(factors));
+  }
+  return { n, nTotal, dropped: nTotal - n, rows, variables: frameVariables, groups };
+}
+
+function toFrameVariable(c: RawColumn, rows: Int32Array | null): FrameVariable {
+  return c.kind === 'numeric'
+    ? { kind: 'numeric', values: subsetNumbers(c.values, rows) }
+    : { kind: 'factor', factor: factorOfStrings(subsetStrings(c.values, rows)) };
+}
+
+function subsetNumbers(values: Float64Array, rows: Int32Array | null): Float64Array {
+  if (rows === null) return values;
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]];
+  return out;
+}
+
+function subsetStrings(values: (string | null)[], rows: Int32Array | null): string[] {
+  if (rows === null) return values as string[];
+  return Array.from(rows, (i) => values[i] as string);
+}

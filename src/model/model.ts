@@ -1,0 +1,149 @@
+import type * as aq from 'arquero';
+import { LmmError } from '../errors.js';
+import { parseFormula } from '../formula/parse.js';
+import type { ParsedFormula } from '../formula/types.js';
+import { crossProducts, type CrossProducts } from './crossprod.js';
+import { designMatrix } from './design.js';
+import { modelFrame } from './frame.js';
+import { aliasedColumns, dropColumns } from './rank.js';
+
+/** One random-effects term `(effects | group)` over the model's rows. */
+export interface ReTerm {
+  /** Grouping factor label as lme4 prints it (`school`, `cask:batch`). */
+  group: string;
+  /** The bar term as written (`(cses | school)`). */
+  text: string;
+  /** Position of the term in the formula (after `||` and `/` expansion). */
+  formulaIndex: number;
+  /** Grouping levels in R's order. */
+  levels: string[];
+  nlevels: number;
+  /** Level index of each row. */
+  refs: Int32Array;
+  /** Names of the term's columns (`(Intercept)`, `cses`). */
+  names: string[];
+  /** Number of columns (random effects per level). */
+  q: number;
+  /** The term's columns, row-major n×q. */
+  Z: Float64Array;
+}
+
+/** A linear mixed model ready to fit: the shared representation both fitters consume. */
+export interface MixedModel {
+  formula: ParsedFormula;
+  /** Rows used and rows dropped for missing values. */
+  n: number;
+  dropped: number;
+  /** Table row of each model row (null: all rows, in order). */
+  rows: Int32Array | null;
+  response: string;
+  y: Float64Array;
+  /** Fixed-effects matrix (aliased columns removed), row-major n×p. */
+  X: Float64Array;
+  p: number;
+  fixefNames: string[];
+  /** Columns dropped because they are linear combinations of earlier ones (as lme4 does). */
+  aliased: string[];
+  /** Random-effects terms in lme4's order: by decreasing number of levels, then formula order. */
+  terms: ReTerm[];
+  /**
+   * Blocks of [Z X y]'[Z X y] with y replaced by y − yShift. When the constant lies in the
+   * column space of X (an intercept, or a fully coded factor), `yShiftDirection` is the γ with
+   * Xγ = 1, so the fit of y − yShift gives β = β' + yShift·γ; otherwise yShift is 0.
+   */
+  crossprod: CrossProducts;
+  yShift: number;
+  yShiftDirection: Float64Array;
+  /** Notes for the user (rows dropped, columns dropped), printed on stderr by the CLI. */
+  notes: string[];
+}
+
+/**
+ * Build the model for `formula` from `table`: model frame, fixed-effects matrix, random-effects
+ * terms, and the cross-product blocks, in one pass over the rows.
+ */
+export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormula): MixedModel {
+  const parsed = typeof formula === 'string' ? parseFormula(formula) : formula;
+  const frame = modelFrame(table, parsed);
+  const { n } = frame;
+  const notes: string[] = [];
+  if (frame.dropped > 0) notes.push(`dropped ${frame.dropped} of ${frame.nTotal} rows with missing values in the model's columns`);
+
+  const response = frame.variables.get(parsed.response.label);
+  if (!response || response.kind !== 'numeric') throw new LmmError('data', `response '${parsed.response.label}' is not numeric`);
+  const y = response.values;
+  checkResponse(y, parsed.response.label);
+
+  const fixed = designMatrix(parsed.fixed, frame.variables, n);
+  const terms = randomTerms(parsed, frame, n);
+
+  // Shift the response by its mean where the constant is in the span of X (exact reparametrisation).
+  const gamma = new Float64Array(fixed.names.length);
+  for (const j of fixed.constantColumns ?? []) gamma[j] = 1;
+  const yShift = fixed.constantColumns ? mean(y) : 0;
+
+  let crossprod = crossProducts({ n, y, yShift, X: fixed.values, p: fixed.names.length, terms });
+  let X = fixed.values;
+  let names = fixed.names;
+  const aliased = aliasedColumns(crossprod.XytXy, names.length);
+  let direction = gamma;
+  if (aliased.length > 0) {
+    const dropped = aliased.map((j) => names[j]);
+    notes.push(`fixed-effect model matrix is rank deficient so dropping ${aliased.length} column${aliased.length > 1 ? 's' : ''}: ${dropped.join(', ')}`);
+    ({ X, crossprod } = dropColumns(X, crossprod, aliased));
+    const keep = names.map((_, j) => j).filter((j) => !aliased.includes(j));
+    names = keep.map((j) => names[j]);
+    direction = Float64Array.from(keep, (j) => direction[j]);
+  }
+  return {
+    formula: parsed,
+    n,
+    dropped: frame.dropped,
+    rows: frame.rows,
+    response: parsed.response.label,
+    y,
+    X,
+    p: names.length,
+    fixefNames: names,
+    aliased: aliased.map((j) => fixed.names[j]),
+    terms,
+    crossprod,
+    yShift,
+    yShiftDirection: direction,
+    notes,
+  };
+}
+
+function randomTerms(parsed: ParsedFormula, frame: ReturnType<typeof modelFrame>, n: number): ReTerm[] {
+  const terms = parsed.random.map((part, formulaIndex): ReTerm => {
+    const factor = frame.groups.get(part.group);
+    if (!factor) throw new Error(`internal: grouping factor '${part.group}' missing from the model frame`);
+    const design = designMatrix(part.effects, frame.variables, n);
+    if (design.names.length === 0) throw new LmmError('formula', `random-effects term ${part.text} has no columns`);
+    const nlevels = factor.levels.length;
+    if (nlevels < 2) {
+      throw new LmmError('data', `grouping factor '${part.group}' has ${nlevels} level${nlevels === 1 ? '' : 's'} in the rows used; a random effect needs at least 2`);
+    }
+    if (nlevels >= n) {
+      throw new LmmError('model', `grouping factor '${part.group}' has ${nlevels} levels for ${n} observations; it must have fewer levels than observations`);
+    }
+    const q = design.names.length;
+    if (nlevels * q >= n) {
+      throw new LmmError('model', `number of observations (${n}) <= number of random effects (${nlevels * q}) for term ${part.text}; the random-effects parameters and the residual variance are not identifiable`);
+    }
+    return { group: part.group, text: part.text, formulaIndex, levels: factor.levels, nlevels, refs: factor.codes, names: design.names, q, Z: design.values };
+  });
+  // lme4 orders terms by decreasing number of levels; the sort is stable for ties.
+  return terms.sort((a, b) => b.nlevels - a.nlevels || a.formulaIndex - b.formulaIndex);
+}
+
+function mean(y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i];
+  return s / y.length;
+}
+
+function checkResponse(y: Float64Array, label: string): void {
+  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return;
+  throw new LmmError('data', `response '${label}' has no variance: every value is ${y[0]}`);
+}
