@@ -5,6 +5,15 @@
  * relative, conditional modes 1e-4 relative (relative to the largest |mode| of the same
  * term, so that modes near zero are not held to an impossible relative bound), logLik/AIC/BIC
  * within 1e-5 absolute.
+ *
+ * Two shared references (hsb_outcomes_reml, politeness_slopes_ml) come from an lme4 run whose
+ * optimizer stopped short: its criterion is 8.7e-7 and 3.1e-7 above the optimum, and its
+ * fixed effects differ from the optimum's by 1.8e-5 and 3.7e-5 relative, more than the
+ * tolerance. fixtures/lme4_tight holds the same fits refitted with lme4 1.1-31 and BOBYQA at
+ * rhoend 1e-10 (script: fixtures/scripts/lme4_tight.R). Every fit is checked against the
+ * shared reference's criterion and likelihoods; the estimates are checked against the shared
+ * reference where it is converged (criterion within 1e-7 of the tight refit) and against the
+ * tight refit otherwise, and against the tight refit for every fit.
  */
 import { describe, expect, it } from 'vitest';
 import { fitLmm } from '../../src/fit/lmm.js';
@@ -33,6 +42,35 @@ interface Reference {
 }
 
 const references = jsonFixtures<Reference>('lme4');
+const tight = new Map(jsonFixtures<Reference & { criterion: number }>('lme4_tight').map((t) => [t.id, t]));
+
+type Estimates = Pick<Reference, 'fixef' | 'stderr' | 'sigma' | 'varcorr' | 'ranef'>;
+
+/** Estimates against a reference at the issue's tolerances. */
+function expectEstimates(json: Estimates, ref: Estimates, label: string): void {
+  expect(Object.keys(json.fixef)).toEqual(Object.keys(ref.fixef));
+  for (const [name, value] of Object.entries(ref.fixef)) expect(relClose(json.fixef[name], value, 1e-5, 1e-8), `${label} fixef ${name}: ${json.fixef[name]} vs ${value}`).toBe(true);
+  for (const [name, value] of Object.entries(ref.stderr)) expect(relClose(json.stderr[name], value, 1e-3), `${label} stderr ${name}`).toBe(true);
+  expect(relClose(json.sigma, ref.sigma, 1e-3)).toBe(true);
+  expect(json.varcorr.length).toBe(ref.varcorr.length);
+  ref.varcorr.forEach((row, i) => {
+    const ours = json.varcorr[i];
+    expect([ours.grp, ours.var1, ours.var2]).toEqual([row.grp, row.var1, row.var2]);
+    // A zero variance (singular fit) is compared absolutely, against the residual variance.
+    const floor = 1e-6 * ref.sigma * ref.sigma;
+    expect(relClose(ours.vcov, row.vcov, 1e-3, floor), `${label} vcov ${row.grp} ${row.var1} ${row.var2}: ${ours.vcov} vs ${row.vcov}`).toBe(true);
+  });
+  expect(json.ranef.length).toBe(ref.ranef.length);
+  for (const r of ref.ranef) {
+    const ours = json.ranef.find((e) => e.group === r.group && e.term === r.term);
+    expect(ours, `${label} ranef ${r.group} ${r.term}`).toBeDefined();
+    expect(ours!.levels).toEqual(r.levels);
+    const scale = Math.max(...r.condval.map(Math.abs), 1e-8);
+    r.condval.forEach((v, j) => expect(relClose(ours!.condval[j], v, 1e-4, scale), `${label} condval ${r.group} ${r.term} ${r.levels[j]}: ${ours!.condval[j]} vs ${v}`).toBe(true));
+    const sdScale = Math.max(...r.condsd, 1e-8);
+    r.condsd.forEach((v, j) => expect(relClose(ours!.condsd[j], v, 1e-3, sdScale), `${label} condsd ${r.group} ${r.term} ${r.levels[j]}`).toBe(true));
+  }
+}
 
 describe('lme4 parity', () => {
   it('has all 21 reference fits', () => {
@@ -47,33 +85,17 @@ describe('lme4 parity', () => {
       expect(fit.objective).toBeLessThanOrEqual(criterion + 1e-6);
       expect(json.nobs).toBe(ref.nobs);
       expect(json.ngroups).toEqual(ref.ngroups);
-      expect(Object.keys(json.fixef)).toEqual(Object.keys(ref.fixef));
-      for (const [name, value] of Object.entries(ref.fixef)) expect(relClose(json.fixef[name], value, 1e-5, 1e-8), `fixef ${name}: ${json.fixef[name]} vs ${value}`).toBe(true);
-      for (const [name, value] of Object.entries(ref.stderr)) expect(relClose(json.stderr[name], value, 1e-3), `stderr ${name}`).toBe(true);
-      expect(relClose(json.sigma, ref.sigma, 1e-3)).toBe(true);
-      expect(json.varcorr.length).toBe(ref.varcorr.length);
-      ref.varcorr.forEach((row, i) => {
-        const ours = json.varcorr[i];
-        expect([ours.grp, ours.var1, ours.var2]).toEqual([row.grp, row.var1, row.var2]);
-        // Variances scale: a zero variance (singular fit) is compared absolutely against the residual variance.
-        const floor = 1e-6 * ref.sigma * ref.sigma;
-        expect(relClose(ours.vcov, row.vcov, 1e-3, floor), `vcov ${row.grp} ${row.var1} ${row.var2}: ${ours.vcov} vs ${row.vcov}`).toBe(true);
-      });
+      const refit = tight.get(ref.id)!;
+      expect(refit).toBeDefined();
+      const converged = criterion - refit.criterion <= 1e-7;
+      expectEstimates(json, converged ? ref : refit, converged ? 'shared' : 'tight');
+      expectEstimates(json, refit, 'tight');
+      expect(fit.objective).toBeLessThanOrEqual(refit.criterion + 1e-6);
       expect(json.df).toBe(ref.df);
       expect(Math.abs(json.logLik - ref.logLik)).toBeLessThan(1e-5);
       expect(Math.abs(json.AIC - ref.AIC)).toBeLessThan(1e-5);
       expect(Math.abs(json.BIC - ref.BIC)).toBeLessThan(1e-5);
       expect(json.singular).toBe(ref.singular);
-      expect(json.ranef.length).toBe(ref.ranef.length);
-      for (const r of ref.ranef) {
-        const ours = json.ranef.find((e) => e.group === r.group && e.term === r.term);
-        expect(ours, `ranef ${r.group} ${r.term}`).toBeDefined();
-        expect(ours!.levels).toEqual(r.levels);
-        const scale = Math.max(...r.condval.map(Math.abs), 1e-8);
-        r.condval.forEach((v, j) => expect(relClose(ours!.condval[j], v, 1e-4, scale), `condval ${r.group} ${r.term} ${r.levels[j]}: ${ours!.condval[j]} vs ${v}`).toBe(true));
-        const sdScale = Math.max(...r.condsd, 1e-8);
-        r.condsd.forEach((v, j) => expect(relClose(ours!.condsd[j], v, 1e-3, sdScale), `condsd ${r.group} ${r.term} ${r.levels[j]}`).toBe(true));
-      }
     });
   }
 });
