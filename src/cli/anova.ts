@@ -1,7 +1,41 @@
-import { LmmError } from '../errors.js';
-import type { Command } from './io.js';
+import { loadTable } from '../data/load.js';
+import { anova as compareModels } from '../fit/anova.js';
+import { table } from '../fit/format.js';
+import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
-/** `lmm anova`: not implemented yet (see the project's open issues). */
-export const anova: Command = async () => {
-  throw new LmmError('option', 'anova is not implemented yet');
+/** `lmm anova --data FILE --formula F0 --formula F1 [--no-refit] [--json]`: likelihood-ratio tests. */
+export const anova: Command = async (argv, io) => {
+  const options = parseOptions('anova', argv, {
+    data: { type: 'string' },
+    formula: { type: 'string', multiple: true },
+    'no-refit': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const data = requireOption('anova', options.data as string | undefined, 'data');
+  const formulas = (options.formula as string[] | undefined) ?? [];
+  const result = compareModels(loadTable(data), formulas, { refit: !options['no-refit'] });
+  for (const note of new Set(result.fits.flatMap((f) => f.model.notes))) io.stderr(`lmm anova: ${note}\n`);
+  if (result.refitML) io.stderr('lmm anova: refitting model(s) with ML (instead of REML)\n');
+  if (options.json) {
+    io.stdout(toJson({ refitML: result.refitML, models: result.models }) + '\n');
+    return 0;
+  }
+  const rows = result.models;
+  const cols = {
+    npar: rows.map((r) => String(r.npar)),
+    AIC: rows.map((r) => r.AIC.toFixed(2)),
+    BIC: rows.map((r) => r.BIC.toFixed(2)),
+    logLik: rows.map((r) => r.logLik.toFixed(2)),
+    deviance: rows.map((r) => r.deviance.toFixed(2)),
+    Chisq: rows.map((r) => (r.Chisq === null ? '' : r.Chisq.toFixed(4))),
+    Df: rows.map((r) => (r.Df === null ? '' : String(r.Df))),
+    p: rows.map((r) => (r.p === null ? '' : r.p.toPrecision(4))),
+    pBoundary: rows.map((r) => (r.pBoundary === null ? '' : r.pBoundary.toPrecision(4))),
+  };
+  io.stdout(`Models (${result.refitML ? 'ML' : 'REML'}):\n`);
+  rows.forEach((r, i) => io.stdout(`m${i}: ${r.formula}\n`));
+  const header = ['', 'npar', 'AIC', 'BIC', 'logLik', 'deviance', 'Chisq', 'Df', 'Pr(>Chisq)', 'p (boundary)'];
+  const body = rows.map((_, i) => [`m${i}`, cols.npar[i], cols.AIC[i], cols.BIC[i], cols.logLik[i], cols.deviance[i], cols.Chisq[i], cols.Df[i], cols.p[i], cols.pBoundary[i]]);
+  io.stdout(table([header, ...body], 1) + '\n');
+  return 0;
 };

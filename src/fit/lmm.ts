@@ -3,6 +3,7 @@ import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { minimizeBounded } from '../optim/bobyqa.js';
 import { BlockedCholesky } from './blocked.js';
+import { predict, type PredictOptions } from './predict.js';
 import { conditionalVariances, solve } from './solution.js';
 import { varCorr, type VarCorrRow } from './varcorr.js';
 
@@ -181,6 +182,11 @@ export class LmmFit {
       levels: entry.levels,
       values: entry.condval.map((v) => v + (fixef[entry.term] ?? 0)),
     }));
+  }
+
+  /** Predictions for new data; levels not in the fit get the population prediction. */
+  predict(table: aq.ColumnTable, options: PredictOptions = {}): Float64Array {
+    return predict(this, table, options);
   }
 
   /** The object of `lmm fit --json` (../shared/CONTRACT.md). */

@@ -54,12 +54,23 @@ export function rawColumn(table: aq.ColumnTable, name: string): RawColumn {
   return { kind: 'string', values: out };
 }
 
+/** Options of {@link modelFrame}. */
+export interface FrameOptions {
+  /** Whether the response is part of the frame (false for prediction on new data). */
+  response?: boolean;
+  /** Factor levels to use instead of the data's own (prediction: the levels of the fitted model). */
+  levels?: ReadonlyMap<string, readonly string[]>;
+  /** Whether to build the grouping factors (false for prediction, which maps levels itself). */
+  groups?: boolean;
+}
+
 /** Evaluate the formula's variables in `table` and drop rows with a missing value. */
-export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula): ModelFrame {
+export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, options: FrameOptions = {}): ModelFrame {
+  const withResponse = options.response ?? true;
   const names = table.columnNames();
   const known = new Set(names);
   const variables = new Map<string, Variable>();
-  for (const v of [formula.response, ...formula.fixed.variables, ...formula.random.flatMap((r) => r.effects.variables)]) {
+  for (const v of [...(withResponse ? [formula.response] : []), ...formula.fixed.variables, ...formula.random.flatMap((r) => r.effects.variables)]) {
     if (!variables.has(v.label)) variables.set(v.label, v);
   }
   const groupColumns = [...new Set(formula.random.flatMap((r) => r.groupColumns))];
@@ -91,8 +102,8 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula): Model
       evaluated.set(label, { kind: 'numeric', values });
     }
   }
-  const response = evaluated.get(formula.response.label) as RawColumn;
-  if (response.kind !== 'numeric') {
+  const response = evaluated.get(formula.response.label);
+  if (response && response.kind !== 'numeric') {
     const example = response.values.find((v) => v !== null);
     throw new LmmError('data', `response '${formula.response.label}' is not numeric (it holds text such as '${example}')`);
   }
@@ -121,9 +132,9 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula): Model
   }
 
   const frameVariables = new Map<string, FrameVariable>();
-  for (const [label, c] of evaluated) frameVariables.set(label, toFrameVariable(c, rows));
+  for (const [label, c] of evaluated) frameVariables.set(label, toFrameVariable(c, rows, label, options.levels?.get(label)));
   const groups = new Map<string, Factor>();
-  for (const r of formula.random) {
+  for (const r of options.groups === false ? [] : formula.random) {
     if (groups.has(r.group)) continue;
     const factors = r.groupColumns.map((name) => {
       const c = column(name);
@@ -134,10 +145,22 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula): Model
   return { n, nTotal, dropped: nTotal - n, rows, variables: frameVariables, groups };
 }
 
-function toFrameVariable(c: RawColumn, rows: Int32Array | null): FrameVariable {
-  return c.kind === 'numeric'
-    ? { kind: 'numeric', values: subsetNumbers(c.values, rows) }
-    : { kind: 'factor', factor: factorOfStrings(subsetStrings(c.values, rows)) };
+function toFrameVariable(c: RawColumn, rows: Int32Array | null, label: string, levels: readonly string[] | undefined): FrameVariable {
+  if (c.kind === 'numeric') return { kind: 'numeric', values: subsetNumbers(c.values, rows) };
+  const values = subsetStrings(c.values, rows);
+  return { kind: 'factor', factor: levels ? factorWithLevels(values, levels, label) : factorOfStrings(values) };
+}
+
+/** Codes of `values` in given levels; a value outside them is an error naming the factor. */
+function factorWithLevels(values: readonly string[], levels: readonly string[], label: string): Factor {
+  const index = new Map(levels.map((level, k) => [level, k]));
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const k = index.get(values[i]);
+    if (k === undefined) throw new LmmError('data', `factor '${label}' has level '${values[i]}', which is not in the data the model was fitted to`);
+    codes[i] = k;
+  }
+  return { levels: [...levels], codes };
 }
 
 function subsetNumbers(values: Float64Array, rows: Int32Array | null): Float64Array {

@@ -54,6 +54,8 @@ export interface MixedModel {
   crossprod: CrossProducts;
   yShift: number;
   yShiftDirection: Float64Array;
+  /** Levels of every factor variable (fixed and random-effects columns), for prediction. */
+  factorLevels: Map<string, string[]>;
   /** Notes for the user (rows dropped, columns dropped), printed on stderr by the CLI. */
   notes: string[];
 }
@@ -110,6 +112,7 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
     crossprod,
     yShift,
     yShiftDirection: direction,
+    factorLevels: new Map([...frame.variables].flatMap(([label, v]) => (v.kind === 'factor' ? [[label, v.factor.levels] as [string, string[]]] : []))),
     notes,
   };
 }
