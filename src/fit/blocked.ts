@@ -1,4 +1,4 @@
-import { choleskyInPlace, forwardSolve } from '../linalg/dense.js';
+import { choleskyBlocked, choleskyInPlace, forwardSolve } from '../linalg/dense.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
@@ -82,7 +82,7 @@ export class BlockedCholesky {
     S.fill(0);
     this.fillRest();
     this.subtractFirstTerm();
-    this.ok = L0ok && choleskyInPlace(S, M);
+    this.ok = L0ok && choleskyBlocked(S, M);
     return this.ok;
   }
 

@@ -96,8 +96,9 @@ export function solve(f: BlockedCholesky): Solution {
 export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float64Array[] {
   const { M, S, xOffset, shapes, restOffset } = f;
   const mR = xOffset;
-  // Dense inverse of the random-effects part of the rest (lower triangular).
-  const LRinv = mR > 0 ? lowerInverse(S, mR, 0, M) : new Float64Array(0);
+  // Dense inverse of the random-effects part of the rest, stored transposed (column c of
+  // L_R^{-1} is the contiguous row c of `Ut`, nonzero from index c on).
+  const Ut = mR > 0 ? transpose(lowerInverse(S, mR, 0, M), mR) : new Float64Array(0);
   const out: Float64Array[] = [];
   const { q: q0, nlevels: n0 } = shapes[0];
 
@@ -131,7 +132,8 @@ export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float6
               for (let m = c; m < q0; m++) h += f.Wre[k][(s * qk + r) * q0 + m] * L0inv[m * q0 + c];
               if (h === 0) continue;
               touched = true;
-              for (let row = i; row < mR; row++) G[row * q0 + c] += LRinv[row * mR + i] * h;
+              const ui = i * mR;
+              for (let row = i; row < mR; row++) G[row * q0 + c] += Ut[ui + row] * h;
             }
           }
         }
@@ -154,7 +156,9 @@ export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float6
       const base = restOffset[k] + i * q;
       for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) {
         let s = 0;
-        for (let row = base + Math.max(a, c); row < mR; row++) s += LRinv[row * mR + base + a] * LRinv[row * mR + base + c];
+        const ua = (base + a) * mR;
+        const uc = (base + c) * mR;
+        for (let row = base + Math.max(a, c); row < mR; row++) s += Ut[ua + row] * Ut[uc + row];
         V[i * q * q + a * q + c] = s;
       }
     }
@@ -178,3 +182,9 @@ export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float6
   });
 }
 
+
+function transpose(A: Float64Array, n: number): Float64Array {
+  const T = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) T[j * n + i] = A[i * n + j];
+  return T;
+}

@@ -54,17 +54,122 @@ export function backSolve(L: Float64Array, n: number, b: Float64Array, offset = 
   }
 }
 
-/** Inverse of a lower-triangular n×n matrix (row-major, row stride `stride`), itself lower triangular. */
+/**
+ * Inverse of a lower-triangular n×n matrix (row-major, row stride `stride`), itself lower
+ * triangular. Row i of the inverse is (e_i − Σ_{k<i} L_ik X_k)/L_ii, accumulated over
+ * contiguous row prefixes.
+ */
 export function lowerInverse(L: Float64Array, n: number, offset = 0, stride = n): Float64Array {
   const inv = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    inv[j * n + j] = 1 / L[offset + j * stride + j];
-    for (let i = j + 1; i < n; i++) {
-      let s = 0;
-      const ri = offset + i * stride;
-      for (let k = j; k < i; k++) s -= L[ri + k] * inv[k * n + j];
-      inv[i * n + j] = s / L[ri + i];
+  for (let i = 0; i < n; i++) {
+    const ri = offset + i * stride;
+    const xi = i * n;
+    for (let k = 0; k < i; k++) {
+      const lik = L[ri + k];
+      if (lik === 0) continue;
+      const xk = k * n;
+      for (let j = 0; j <= k; j++) inv[xi + j] -= lik * inv[xk + j];
     }
+    inv[xi + i] = 1;
+    const d = 1 / L[ri + i];
+    for (let j = 0; j <= i; j++) inv[xi + j] *= d;
   }
   return inv;
+}
+
+/** Panel width of {@link choleskyBlocked}: a 48-column panel of a 1000-row matrix stays in L2. */
+const panelWidth = 48;
+
+/**
+ * In-place Cholesky of a large symmetric matrix (row-major n×n, lower triangle), right-looking
+ * and blocked: factor a diagonal block, solve the panel below it, then update the trailing
+ * matrix with the panel's outer product in 2×2 register tiles over a packed copy of the panel.
+ * Same arithmetic as {@link choleskyInPlace} up to the order of summation, several times faster
+ * once the matrix no longer fits in cache. Returns false when A is not positive definite.
+ */
+export function choleskyBlocked(a: Float64Array, n: number): boolean {
+  if (n <= 2 * panelWidth) return choleskyInPlace(a, n);
+  const panel = new Float64Array(n * panelWidth);
+  for (let kb = 0; kb < n; kb += panelWidth) {
+    const nb = Math.min(panelWidth, n - kb);
+    const kend = kb + nb;
+    // 1. Diagonal block (its trailing updates from earlier panels are already applied).
+    for (let i = kb; i < kend; i++) {
+      const ri = i * n;
+      for (let j = kb; j <= i; j++) {
+        const rj = j * n;
+        let s = a[ri + j];
+        for (let k = kb; k < j; k++) s -= a[ri + k] * a[rj + k];
+        if (i === j) {
+          if (!(s > 0)) return false;
+          a[ri + i] = Math.sqrt(s);
+        } else {
+          a[ri + j] = s / a[rj + j];
+        }
+      }
+    }
+    if (kend === n) break;
+    // 2. Panel: rows below solve X L_kk' = A, then pack them contiguously (stride nb).
+    const rows = n - kend;
+    for (let i = kend; i < n; i++) {
+      const ri = i * n;
+      const pi = (i - kend) * nb;
+      for (let j = kb; j < kend; j++) {
+        const rj = j * n;
+        let s = a[ri + j];
+        for (let k = kb; k < j; k++) s -= a[ri + k] * a[rj + k];
+        const v = s / a[rj + j];
+        a[ri + j] = v;
+        panel[pi + j - kb] = v;
+      }
+    }
+    // 3. Trailing update A[i][j] -= panel_i · panel_j for kend ≤ j ≤ i: 4×4 register tiles
+    //    strictly below the diagonal, then the remaining lower-triangle entries one by one.
+    trailingUpdate(a, n, kend, panel, rows, nb);
+  }
+  return true;
+}
+
+/**
+ * A[kend + i][kend + j] −= Σ_k P[i][k] P[j][k] for 0 ≤ j ≤ i < rows (P packed, row stride nb).
+ * Full 4×4 tiles below the diagonal keep 16 sums in registers for 8 loads per step.
+ */
+function trailingUpdate(a: Float64Array, n: number, kend: number, P: Float64Array, rows: number, nb: number): void {
+  for (let ib = 0; ib < rows; ib += 4) {
+    const full = ib + 4 <= rows;
+    // Tiles left of the diagonal block: j in [0, ib).
+    if (full) {
+      const p0 = ib * nb, p1 = p0 + nb, p2 = p1 + nb, p3 = p2 + nb;
+      const r0 = (kend + ib) * n + kend, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      for (let jb = 0; jb < ib; jb += 4) {
+        const q0 = jb * nb, q1 = q0 + nb, q2 = q1 + nb, q3 = q2 + nb;
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let k = 0; k < nb; k++) {
+          const x0 = P[p0 + k], x1 = P[p1 + k], x2 = P[p2 + k], x3 = P[p3 + k];
+          const y0 = P[q0 + k], y1 = P[q1 + k], y2 = P[q2 + k], y3 = P[q3 + k];
+          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+          s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+          s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        }
+        a[r0 + jb] -= s00; a[r0 + jb + 1] -= s01; a[r0 + jb + 2] -= s02; a[r0 + jb + 3] -= s03;
+        a[r1 + jb] -= s10; a[r1 + jb + 1] -= s11; a[r1 + jb + 2] -= s12; a[r1 + jb + 3] -= s13;
+        a[r2 + jb] -= s20; a[r2 + jb + 1] -= s21; a[r2 + jb + 2] -= s22; a[r2 + jb + 3] -= s23;
+        a[r3 + jb] -= s30; a[r3 + jb + 1] -= s31; a[r3 + jb + 2] -= s32; a[r3 + jb + 3] -= s33;
+      }
+    }
+    // Diagonal block (and every entry of a partial last block row): entry by entry.
+    const iEnd = Math.min(ib + 4, rows);
+    for (let i = ib; i < iEnd; i++) {
+      const pi = i * nb;
+      const ri = (kend + i) * n + kend;
+      for (let j = full ? ib : 0; j <= i; j++) {
+        const pj = j * nb;
+        let s = 0;
+        for (let k = 0; k < nb; k++) s += P[pi + k] * P[pj + k];
+        a[ri + j] -= s;
+      }
+    }
+  }
 }
