@@ -40,6 +40,12 @@ export class BlockedCholesky {
   readonly S: Float64Array;
   /** Whether the last `update` succeeded (the rest was positive definite). */
   ok = false;
+  /**
+   * Added to [X y]'[X y] before factoring, (p+1)×(p+1) row-major, or null. The Gibbs sampler
+   * puts a normal prior on β here (σ²·precision and σ²·precision·mean, Bates et al.'s
+   * penalised least squares with one more penalty); the exact fit leaves it null.
+   */
+  xyAdjustment: Float64Array | null = null;
 
   private readonly lambdas: Float64Array[];
   private readonly work: Float64Array;
@@ -201,7 +207,8 @@ export class BlockedCholesky {
       }
     }
     const X = crossprod.XytXy;
-    for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[(xOffset + a) * M + xOffset + b] = X[a * P + b];
+    const adjust = this.xyAdjustment;
+    for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[(xOffset + a) * M + xOffset + b] = X[a * P + b] + (adjust ? adjust[a * P + b] : 0);
   }
 
   /** S −= W W', summed over the levels j of term 0 (each column block touches few rows). */

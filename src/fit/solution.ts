@@ -14,34 +14,52 @@ export interface Solution {
 }
 
 /**
- * β solves R_X'β = r_Xy from the fixed-effects rows of L, and u solves L_Z'u = r_Zy − L_XZ'β
- * (Bates et al. 2015, eqs. 19–20), by back-substitution through the blocked factor.
+ * A standard-normal perturbation of the conditional mode: `z` has one entry per random effect
+ * (terms in lme4 order, level-major) followed by the p fixed effects, scaled by `scale` (= σ).
  */
-export function solve(f: BlockedCholesky): Solution {
+export interface Perturbation {
+  z: Float64Array;
+  scale: number;
+}
+
+/**
+ * The conditional-normal routine shared by both fitters. With L the blocked Cholesky factor of
+ * Λ'[Z X]'[Z X]Λ + diag(I, 0) and l_y its response row, the joint conditional of (u, β) given θ
+ * and σ² (flat prior on β) is Gaussian with mean x̂ solving L'x̂ = l_y and covariance σ²(LL')^{-1}
+ * (Bates et al. 2015, eqs. 19–20; DESIGN.md, "the conditional of a_j is the BLUP formula").
+ *
+ * Without `noise` this returns the mean: β̂ (GLS) and the conditional modes (eBLUPs). With
+ * `noise` it solves L'x = l_y + σz instead, which is an exact draw x = x̂ + σL^{-T}z from that
+ * conditional (the Gibbs sampler's block update of β and all random effects at once).
+ */
+export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
   const { p, P, M, S, xOffset, shapes, restOffset } = f;
   const yRow = (M - 1) * M;
+  const { q: q0, nlevels: n0 } = shapes[0];
+  const m0 = q0 * n0;
+  const z = noise?.z;
+  const sz = noise?.scale ?? 0;
   // β: back-substitute with the p×p fixed-effects block of S.
   const beta = new Float64Array(p);
-  for (let a = 0; a < p; a++) beta[a] = S[yRow + xOffset + a];
+  for (let a = 0; a < p; a++) beta[a] = S[yRow + xOffset + a] + (z ? sz * z[m0 + xOffset + a] : 0);
   backSolve(S, p, beta, xOffset * M + xOffset, 0, M);
 
   // Right-hand side for the dense random-effects part of the rest: r_y − L_X'β.
   const mR = xOffset;
   const uR = new Float64Array(mR);
   for (let i = 0; i < mR; i++) {
-    let s = S[yRow + i];
+    let s = S[yRow + i] + (z ? sz * z[m0 + i] : 0);
     for (let a = 0; a < p; a++) s -= S[(xOffset + a) * M + i] * beta[a];
     uR[i] = s;
   }
   backSolve(S, mR, uR, 0, 0, M);
 
   // Term 0, level by level: L0_j' u_j = WXy_j[y] − WXy_j[X]'β − Σ_k W_kj' u_k.
-  const { q: q0, nlevels: n0 } = shapes[0];
   const u0 = new Float64Array(n0 * q0);
   for (let j = 0; j < n0; j++) {
     const wo = j * P * q0;
     for (let c = 0; c < q0; c++) {
-      let s = f.WXy[wo + p * q0 + c];
+      let s = f.WXy[wo + p * q0 + c] + (z ? sz * z[j * q0 + c] : 0);
       for (let a = 0; a < p; a++) s -= f.WXy[wo + a * q0 + c] * beta[a];
       u0[j * q0 + c] = s;
     }

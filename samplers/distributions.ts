@@ -1,0 +1,61 @@
+import type { Rng } from './rng.js';
+
+/**
+ * Draw Ψ ~ InverseWishart(df, S) with density ∝ |Ψ|^{-(df+q+1)/2} exp(−tr(SΨ^{-1})/2)
+ * (CONTRACT.md's parametrisation, E[Ψ] = S/(df−q−1)), q×q row-major.
+ *
+ * Ψ^{-1} ~ Wishart(df, S^{-1}). With S = CC' (Cholesky) and Bartlett's decomposition
+ * W = AA' ~ Wishart(df, I) (A lower triangular, A_ii² ~ χ²_{df−i}, A_ij ~ N(0,1) below the
+ * diagonal), Ψ = C W^{-1} C' = (C A^{-T})(C A^{-T})'.
+ */
+export function drawInverseWishart(rng: Rng, df: number, S: Float64Array, q: number, out: Float64Array = new Float64Array(q * q)): Float64Array {
+  const C = cholesky(S, q);
+  // A: Bartlett factor.
+  const A = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) {
+    A[i * q + i] = Math.sqrt(2 * rng.gamma((df - i) / 2));
+    for (let j = 0; j < i; j++) A[i * q + j] = rng.normal();
+  }
+  // B = C A^{-T}: solve B A' = C row by row (A' upper triangular).
+  const B = new Float64Array(q * q);
+  for (let r = 0; r < q; r++) {
+    for (let c = 0; c < q; c++) {
+      // (B A')[r][c] = Σ_k B[r][k] A[c][k], k ≤ c.
+      let s = C[r * q + c];
+      for (let k = 0; k < c; k++) s -= B[r * q + k] * A[c * q + k];
+      B[r * q + c] = s / A[c * q + c];
+    }
+  }
+  for (let r = 0; r < q; r++) {
+    for (let c = 0; c <= r; c++) {
+      let s = 0;
+      for (let k = 0; k < q; k++) s += B[r * q + k] * B[c * q + k];
+      out[r * q + c] = s;
+      out[c * q + r] = s;
+    }
+  }
+  return out;
+}
+
+/** Draw σ² ~ InverseGamma(shape, rate) with density ∝ (σ²)^{-(shape+1)} exp(−rate/σ²). */
+export function drawInverseGamma(rng: Rng, shape: number, rate: number): number {
+  return rate / rng.gamma(shape);
+}
+
+/** Cholesky factor of a small SPD matrix (lower, row-major); throws if not positive definite. */
+export function cholesky(S: Float64Array, q: number): Float64Array {
+  const L = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = S[i * q + j];
+      for (let k = 0; k < j; k++) s -= L[i * q + k] * L[j * q + k];
+      if (i === j) {
+        if (!(s > 0)) throw new Error('matrix is not positive definite');
+        L[i * q + i] = Math.sqrt(s);
+      } else {
+        L[i * q + j] = s / L[j * q + j];
+      }
+    }
+  }
+  return L;
+}

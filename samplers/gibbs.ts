@@ -1,0 +1,161 @@
+import { BlockedCholesky, type BlockShape } from '../src/fit/blocked.js';
+import { solve } from '../src/fit/solution.js';
+import type { CrossProducts } from '../src/model/crossprod.js';
+import type { MixedModel } from '../src/model/model.js';
+import { cholesky, drawInverseGamma, drawInverseWishart } from './distributions.js';
+import type { TermPriors } from './priors.js';
+import type { Rng } from './rng.js';
+
+/**
+ * What a chain needs of a model: the cross-product blocks and the term shapes, never the rows
+ * (DESIGN.md: after the one pass, an iteration's cost does not depend on n). Plain data, so it
+ * can be sent to a worker thread.
+ */
+export interface SamplerModel {
+  n: number;
+  p: number;
+  crossprod: CrossProducts;
+  shapes: BlockShape[];
+  yShift: number;
+  yShiftDirection: Float64Array;
+}
+
+/** The sampler's view of a built model. */
+export function samplerModel(model: MixedModel): SamplerModel {
+  return {
+    n: model.n,
+    p: model.p,
+    crossprod: model.crossprod,
+    shapes: model.terms.map((t) => ({ q: t.q, nlevels: t.nlevels })),
+    yShift: model.yShift,
+    yShiftDirection: model.yShiftDirection,
+  };
+}
+
+/** The state of a chain: β (for the shifted response), b per term (level-major), Ψ per term, σ². */
+export interface GibbsState {
+  beta: Float64Array;
+  b: Float64Array[];
+  Psi: Float64Array[];
+  sigma2: number;
+}
+
+/** Per-step information (for diagnostics and tests). */
+export interface StepInfo {
+  /** Residual sum of squares ||y − Xβ − Zb||² at the drawn β and b. */
+  rss: number;
+}
+
+/**
+ * The blocked Gibbs kernel (DESIGN.md; Chib & Carlin 1999): one step draws
+ *   1. (β, all a) | Ψ, σ² jointly from their Gaussian conditional, through the same blocked
+ *      Cholesky and conditional-normal routine (`solve`) that gives the exact fit's eBLUPs, with
+ *      Λ_k = chol(Ψ_k/σ²) and β's normal prior as one more penalty;
+ *   2. Ψ_k | a ~ IW(df_k + J_k, S_k + Σ_j a_j a_j');
+ *   3. σ² | β, a ~ IG(shape + n/2, rate + RSS/2).
+ * `step` never touches the n rows: RSS comes from the factor (see `step`).
+ */
+export class GibbsKernel {
+  readonly factor: BlockedCholesky;
+  private readonly theta: Float64Array;
+  private readonly adjustment: Float64Array | null;
+  private readonly z: Float64Array;
+
+  constructor(readonly model: SamplerModel, readonly priors: TermPriors) {
+    this.factor = new BlockedCholesky(model.crossprod, model.shapes);
+    this.theta = new Float64Array(this.factor.layout.length);
+    const P = model.p + 1;
+    this.adjustment = priors.betaPrecision ? new Float64Array(P * P) : null;
+    this.z = new Float64Array(model.shapes.reduce((s, t) => s + t.q * t.nlevels, 0) + model.p);
+  }
+
+  /**
+   * A dispersed starting state: σ² and each Ψ_k at their prior scale times e^{U(−1.5, 1.5)},
+   * then β and b drawn from their conditional given those.
+   */
+  init(rng: Rng): GibbsState {
+    const { shapes } = this.model;
+    const scale = this.priors.sigma2.rate > 0 ? this.priors.sigma2.rate / 0.001 : 1;
+    const sigma2 = scale * Math.exp(3 * rng.uniform() - 1.5);
+    const Psi = shapes.map((shape, k) => {
+      const prior = this.priors.Psi[k];
+      const mean = prior.df - shape.q - 1 > 0 ? 1 / (prior.df - shape.q - 1) : 1;
+      const f = Math.exp(3 * rng.uniform() - 1.5) * mean;
+      return prior.scale.map((v) => v * f);
+    });
+    const state: GibbsState = { beta: new Float64Array(this.model.p), b: shapes.map((s) => new Float64Array(s.q * s.nlevels)), Psi, sigma2 };
+    this.drawEffects(rng, state);
+    return state;
+  }
+
+  /** One sweep of the three conditional draws; returns the new state (the input is not changed). */
+  step(rng: Rng, previous: GibbsState): [GibbsState, StepInfo] {
+    const state: GibbsState = { beta: previous.beta, b: previous.b, Psi: previous.Psi, sigma2: previous.sigma2 };
+    const rss = this.drawEffects(rng, state);
+    state.Psi = this.model.shapes.map((shape, k) => {
+      const { q, nlevels } = shape;
+      const prior = this.priors.Psi[k];
+      const S = prior.scale.slice();
+      const b = state.b[k];
+      for (let j = 0; j < nlevels; j++) {
+        for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) S[r * q + c] += b[j * q + r] * b[j * q + c];
+      }
+      return drawInverseWishart(rng, prior.df + nlevels, S, q);
+    });
+    state.sigma2 = drawInverseGamma(rng, this.priors.sigma2.shape + this.model.n / 2, this.priors.sigma2.rate + rss / 2);
+    return [state, { rss }];
+  }
+
+  /**
+   * Draw (β, b) | Ψ, σ² into `state` and return RSS = ||y − Xβ − Zb||². With x = (u, β) drawn as
+   * x̂ + σL^{-T}z, the penalised sum of squares at x is pwrss + ||L'(x − x̂)||² = pwrss + σ²||z||²,
+   * so RSS = pwrss + σ²||z||² − ||u||² − σ²(β − μ₀)'Σ₀^{-1}(β − μ₀), from blocks only.
+   */
+  drawEffects(rng: Rng, state: GibbsState): number {
+    const { shapes, p } = this.model;
+    const { factor, theta } = this;
+    const sigma2 = state.sigma2;
+    // θ: Λ_k = chol(Ψ_k/σ²), lower triangle column by column.
+    shapes.forEach((shape, k) => {
+      const q = shape.q;
+      const L = cholesky(state.Psi[k].map((v) => v / sigma2), q);
+      let t = factor.layout.offset[k];
+      for (let c = 0; c < q; c++) for (let r = c; r < q; r++) theta[t++] = L[r * q + c];
+    });
+    if (this.adjustment) {
+      const P = p + 1;
+      const prec = this.priors.betaPrecision as Float64Array;
+      const pm = this.priors.betaPrecisionMean as Float64Array;
+      const mean = this.priors.betaMean as Float64Array;
+      let mpm = 0;
+      for (let a = 0; a < p; a++) {
+        for (let c = 0; c < p; c++) this.adjustment[a * P + c] = sigma2 * prec[a * p + c];
+        this.adjustment[a * P + p] = this.adjustment[p * P + a] = sigma2 * pm[a];
+        mpm += mean[a] * pm[a];
+      }
+      this.adjustment[p * P + p] = sigma2 * mpm;
+      factor.xyAdjustment = this.adjustment;
+    }
+    if (!factor.update(theta)) throw new Error('internal: conditional precision of (β, a) is not positive definite');
+    const z = this.z;
+    let zz = 0;
+    for (let i = 0; i < z.length; i++) {
+      z[i] = rng.normal();
+      zz += z[i] * z[i];
+    }
+    const sigma = Math.sqrt(sigma2);
+    const draw = solve(factor, { z, scale: sigma });
+    let uu = 0;
+    for (const u of draw.u) for (let i = 0; i < u.length; i++) uu += u[i] * u[i];
+    let penalty = 0;
+    if (this.priors.betaPrecision) {
+      const prec = this.priors.betaPrecision;
+      const mean = this.priors.betaMean as Float64Array;
+      for (let a = 0; a < p; a++) for (let c = 0; c < p; c++) penalty += (draw.beta[a] - mean[a]) * prec[a * p + c] * (draw.beta[c] - mean[c]);
+    }
+    state.beta = draw.beta;
+    state.b = draw.b;
+    const rss = factor.pwrss() + sigma2 * zz - uu - sigma2 * penalty;
+    return Math.max(rss, 1e-300);
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * Posterior summaries of MCMC draws, as R's `posterior::summarise_draws` (1.4.0) reports them
+ * with its default measures plus `mcse_mean`: mean, median, sd, mad, q5, q95 (all draws
+ * pooled), rhat, ess_bulk, ess_tail (Vehtari et al. 2021) and mcse_mean.
+ *
+ * One sort per parameter does most of the work: the ascending order of the pooled draws gives
+ * the median and quantiles, the ranks of the split draws (rank normalization), and, merged
+ * outward from the median, the order of the folded draws |x − median| (MAD and tail R-hat).
+ */
+import * as aq from 'arquero';
+import { LmmError } from '../errors.js';
+import { EssWorkspace, CONSTANT_TOLERANCE, essFlat, rhatFlat } from './ess.js';
+import { SortWorkspace, sortOrder } from './ranks.js';
+import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
+import { rankNormalTable, type RankNormalTable } from './zscale.js';
+
+/** The ten statistics of one parameter; null where posterior gives NA (or a non-finite value). */
+export interface SummaryRow {
+  mean: number | null;
+  median: number | null;
+  sd: number | null;
+  mad: number | null;
+  q5: number | null;
+  q95: number | null;
+  rhat: number | null;
+  ess_bulk: number | null;
+  ess_tail: number | null;
+  mcse_mean: number | null;
+}
+
+/** A {@link SummaryRow} with its parameter name, as in `lmm summarize --json`. */
+export interface ParamSummaryRow extends SummaryRow {
+  param: string;
+}
+
+/** Column order of summary tables and JSON rows. */
+export const SUMMARY_COLUMNS = [
+  'param', 'mean', 'median', 'sd', 'mad', 'q5', 'q95', 'rhat', 'ess_bulk', 'ess_tail', 'mcse_mean',
+] as const;
+
+const STAT_COLUMNS = SUMMARY_COLUMNS.slice(1) as readonly (keyof SummaryRow)[];
+
+const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function nullRow(): SummaryRow {
+  return {
+    mean: null, median: null, sd: null, mad: null, q5: null, q95: null,
+    rhat: null, ess_bulk: null, ess_tail: null, mcse_mean: null,
+  };
+}
+
+/**
+ * Summarises many parameters with the same chain layout, reusing its buffers (no per-draw
+ * allocation). Not safe to share between concurrent callers.
+ */
+export class DrawsSummarizer {
+  private chains = -1;
+  private length = -1;
+  private x = new Float64Array(0);
+  private sorted = new Float64Array(0);
+  private folded = new Float64Array(0);
+  private order = new Uint32Array(0);
+  private forder = new Uint32Array(0);
+  private kept = 0;
+  private z = new Float64Array(0);
+  private zFold = new Float64Array(0);
+  private work = new Float64Array(0);
+  private means = new Float64Array(0);
+  private table: RankNormalTable | undefined;
+  private readonly sortWs = new SortWorkspace();
+  private readonly essWs = new EssWorkspace();
+
+  private shape(chains: number, length: number): void {
+    if (chains === this.chains && length === this.length) return;
+    this.chains = chains;
+    this.length = length;
+    const total = chains * length;
+    this.x = new Float64Array(total);
+    this.sorted = new Float64Array(total);
+    this.folded = new Float64Array(total);
+    this.order = new Uint32Array(total);
+    this.forder = new Uint32Array(total);
+    const half = Math.floor(length / 2);
+    const kept = 2 * chains * half;
+    this.kept = kept;
+    this.z = new Float64Array(kept);
+    this.zFold = new Float64Array(kept);
+    this.work = new Float64Array(kept);
+    this.means = new Float64Array(2 * chains);
+    this.table = kept > 0 ? rankNormalTable(kept) : undefined;
+  }
+
+  /** Summary of one parameter given as one array of draws per chain (equal lengths). */
+  summarize(chains: readonly ArrayLike<number>[]): SummaryRow {
+    const nChains = chains.length;
+    const n = nChains === 0 ? 0 : chains[0].length;
+    for (const c of chains) {
+      if (c.length !== n) throw new LmmError('data', 'all chains must have the same number of draws');
+    }
+    const total = nChains * n;
+    if (total === 0) return nullRow();
+    this.shape(nChains, n);
+    // Store the draws in posterior's split_chains layout: the first ⌊n/2⌋ draws of every
+    // chain, then the last ⌊n/2⌋ draws of every chain; the middle draws of odd-length chains
+    // (which the split drops) go last. Diagnostics then use x[0 .. kept−1] directly.
+    const x = this.x;
+    const kept = this.kept;
+    const half = Math.floor(n / 2);
+    const secondStart = n - half;
+    let sum = 0;
+    for (let c = 0; c < nChains; c++) {
+      const chain = chains[c];
+      const first = c * half;
+      const second = (nChains + c) * half - secondStart;
+      for (let t = 0; t < half; t++) {
+        const v = chain[t] + 0; // −0 → 0
+        x[first + t] = v;
+        sum += v;
+      }
+      for (let t = secondStart; t < n; t++) {
+        const v = chain[t] + 0;
+        x[second + t] = v;
+        sum += v;
+      }
+      if (secondStart > half) {
+        const v = chain[half] + 0;
+        x[kept + c] = v;
+        sum += v;
+      }
+    }
+    if (sum - sum !== 0) return this.nonFinite(x); // NaN or ±Infinity somewhere
+
+    const row = nullRow();
+    // Mean and sd (denominator n − 1) with a correcting second pass, as R.
+    const mu = sum / total;
+    let ss = 0;
+    let dev = 0;
+    for (let i = 0; i < total; i++) {
+      const d = x[i] - mu;
+      ss += d * d;
+      dev += d;
+    }
+    row.mean = mu + dev / total;
+    const sd = total > 1 ? Math.sqrt((ss - (dev * dev) / total) / (total - 1)) : NaN;
+    row.sd = fin(sd);
+
+    const order = sortOrder(x, this.order, this.sortWs);
+    const sorted = this.sorted;
+    for (let i = 0; i < total; i++) sorted[i] = x[order[i]];
+    const med = medianSorted(sorted);
+    row.median = med;
+    row.q5 = quantileSorted(sorted, 0.05);
+    row.q95 = quantileSorted(sorted, 0.95);
+    this.foldOrder(med);
+    row.mad = MAD_CONSTANT * medianSorted(this.folded);
+
+    const m = 2 * nChains;
+    if (half < 2 || this.table === undefined) return row; // too few draws for R-hat and ESS
+
+    // R-hat and bulk ESS from rank-normalized split draws; tail R-hat from folded draws.
+    this.normalScores(sorted, order, this.z);
+    this.normalScores(this.folded, this.forder, this.zFold);
+    const bulk = rhatFlat(this.z, m, half, this.means);
+    const tail = rhatFlat(this.zFold, m, half, this.means);
+    row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
+    // The z-scores are constant only if all kept draws tie (then R-hat is NaN already).
+    const zConstant = Number.isNaN(bulk);
+    row.ess_bulk = zConstant ? null : fin(essFlat(this.z, m, half, this.essWs, true));
+
+    // Tail ESS: indicators I(x ≤ q) for the 5% and 95% quantiles of the split draws.
+    const work = this.work;
+    let keptSorted = sorted;
+    if (kept !== total) {
+      for (let i = 0, k = 0; i < total; i++) if (order[i] < kept) work[k++] = sorted[i];
+      keptSorted = work;
+    }
+    // posterior's should_return_NA on the split draws (all finite here): range below epsilon.
+    if (!(Math.abs(keptSorted[kept - 1] - keptSorted[0]) >= CONSTANT_TOLERANCE)) return row;
+    const q05 = quantileSorted(keptSorted.subarray(0, kept), 0.05);
+    const q95 = quantileSorted(keptSorted.subarray(0, kept), 0.95);
+    const ess05 = this.indicatorEss(q05, m, half);
+    const ess95 = this.indicatorEss(q95, m, half);
+    row.ess_tail = ess05 === null || ess95 === null ? null : Math.min(ess05, ess95);
+
+    // MCSE of the mean from the ESS of the raw split draws.
+    row.mcse_mean = fin(sd / Math.sqrt(essFlat(x, m, half, this.essWs, true)));
+    return row;
+  }
+
+  /** ESS of the indicator I(x ≤ q) over the split draws; null when it is constant. */
+  private indicatorEss(q: number, m: number, half: number): number | null {
+    const { x, work } = this;
+    const kept = m * half;
+    let ones = 0;
+    for (let i = 0; i < kept; i++) {
+      const b = +(x[i] <= q);
+      work[i] = b;
+      ones += b;
+    }
+    if (ones === 0 || ones === kept) return null;
+    return fin(essFlat(work, m, half, this.essWs, true));
+  }
+
+  /** Order of |x − med| ascending, merged outward from the median of the sorted draws. */
+  private foldOrder(med: number): void {
+    const { sorted, order, folded, forder } = this;
+    const total = sorted.length;
+    let lo = 0;
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < med) lo = mid + 1;
+      else hi = mid;
+    }
+    let left = lo - 1;
+    let right = lo;
+    let k = 0;
+    // Both sides available: a branch-free choice (the comparison is a coin flip).
+    while (left >= 0 && right < total) {
+      const goLeft = +(med - sorted[left] <= sorted[right] - med);
+      const take = goLeft ? left : right;
+      left -= goLeft;
+      right += 1 - goLeft;
+      folded[k] = Math.abs(sorted[take] - med);
+      forder[k++] = order[take];
+    }
+    for (; left >= 0; left--, k++) {
+      folded[k] = med - sorted[left];
+      forder[k] = order[left];
+    }
+    for (; right < total; right++, k++) {
+      folded[k] = sorted[right] - med;
+      forder[k] = order[right];
+    }
+  }
+
+  /**
+   * Rank-normalized scores of the kept (split) draws, written in split layout: walk the draws
+   * in ascending order, skip the dropped middle draws, give tied values their average rank.
+   */
+  private normalScores(values: Float64Array, order: Uint32Array, out: Float64Array): void {
+    const table = this.table as RankNormalTable;
+    const scores = table.values;
+    const kept = this.kept;
+    const total = values.length;
+    let rank = 0; // kept draws ranked so far
+    let i = 0;
+    while (i < total) {
+      const v = values[i];
+      if (i + 1 === total || values[i + 1] !== v) {
+        // No tie (the usual case).
+        const p = order[i];
+        if (p < kept) out[p] = scores[2 * ++rank];
+        i++;
+        continue;
+      }
+      let j = i + 2;
+      while (j < total && values[j] === v) j++;
+      let keptInRun = 0;
+      for (let r = i; r < j; r++) if (order[r] < kept) keptInRun++;
+      if (keptInRun > 0) {
+        // average of ranks rank+1 .. rank+keptInRun, doubled
+        const z = table.at(2 * rank + keptInRun + 1);
+        for (let r = i; r < j; r++) {
+          const p = order[r];
+          if (p < kept) out[p] = z;
+        }
+        rank += keptInRun;
+      }
+      i = j;
+    }
+  }
+
+  /** Draws with NaN or ±Infinity: R-hat and ESS are NA; basic statistics where defined. */
+  private nonFinite(x: Float64Array): SummaryRow {
+    const row = nullRow();
+    for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return row;
+    row.mean = fin(mean(x));
+    row.sd = fin(Math.sqrt(variance(x)));
+    row.median = fin(median(x));
+    row.q5 = fin(quantile(x, 0.05));
+    row.q95 = fin(quantile(x, 0.95));
+    row.mad = fin(mad(x));
+    return row;
+  }
+}
+
+/**
+ * Summary of one parameter: `chains` holds one array of draws per chain, all of the same
+ * length. Matches `posterior::summarise_draws` (1.4.0); undefined statistics are null.
+ */
+export function summarizeDraws(chains: readonly ArrayLike<number>[]): SummaryRow {
+  shared ??= new DrawsSummarizer();
+  return shared.summarize(chains);
+}
+
+/** Buffers kept between calls of {@link summarizeDraws} (it runs synchronously, so sharing is safe). */
+let shared: DrawsSummarizer | undefined;
+
+/**
+ * Summaries of several parameters as an arquero table with columns param, mean, median, sd,
+ * mad, q5, q95, rhat, ess_bulk, ess_tail, mcse_mean (null where undefined), one row per
+ * parameter in the order given.
+ */
+export function summarizeParameters(params: readonly { param: string; chains: readonly ArrayLike<number>[] }[]): aq.ColumnTable {
+  const summarizer = new DrawsSummarizer();
+  const columns: Record<string, (string | number | null)[]> = {};
+  for (const name of SUMMARY_COLUMNS) columns[name] = [];
+  for (const { param, chains } of params) {
+    const row = summarizer.summarize(chains);
+    columns.param.push(param);
+    for (const name of STAT_COLUMNS) columns[name].push(row[name]);
+  }
+  return aq.table(columns, [...SUMMARY_COLUMNS]);
+}
+
+/** The rows of a summary table as plain objects (for JSON), columns in the standard order. */
+export function summaryRows(table: aq.ColumnTable): ParamSummaryRow[] {
+  return table.objects({ columns: [...SUMMARY_COLUMNS] }) as ParamSummaryRow[];
+}
