@@ -1,7 +1,36 @@
-import { LmmError } from '../errors.js';
-import type { Command } from './io.js';
+import { writeFileSync } from 'node:fs';
+import { loadTable } from '../data/load.js';
+import { formatSummaryTable } from '../diagnostics/format.js';
+import { writeDrawsCsv } from '../diagnostics/drawsCsv.js';
+import { buildModel } from '../model/model.js';
+import { parseOptions, requireOption, toJson, type Command } from './io.js';
+import { progressBar } from './progress.js';
+import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 
-/** `lmm sample`: not implemented yet (see the project's open issues). */
-export const sample: Command = async () => {
-  throw new LmmError('option', 'sample is not implemented yet');
+/** `lmm sample`: the Gibbs sampler (an entry point, so it may load samplers/). */
+export const sample: Command = async (argv, io) => {
+  const options = parseOptions('sample', argv, { ...samplerOptionSpec, draws: { type: 'string' } });
+  const data = requireOption('sample', options.data as string | undefined, 'data');
+  const formula = requireOption('sample', options.formula as string | undefined, 'formula');
+  const settings = samplerSettings('sample', options);
+  const { sampleModel, runSettings } = await import('../../samplers/sample.js');
+  runSettings({ ...settings, seed: settings.seed ?? 1 });
+  const model = buildModel(loadTable(data), formula);
+  for (const note of model.notes) io.stderr(`lmm sample: ${note}\n`);
+  const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
+  const result = await sampleModel(model, { ...settings, onProgress: bar?.update });
+  bar?.finish();
+  if (options.draws) {
+    const names = result.params;
+    writeFileSync(options.draws as string, writeDrawsCsv(names, names.map((_, j) => result.chainsOf(j))));
+  }
+  const json = result.toJSON();
+  if (options.json) {
+    io.stdout(toJson(json) + '\n');
+  } else {
+    const s = result.settings;
+    io.stdout(`Gibbs sampler: ${formula}\n${s.chains} chains × ${s.iter} iterations (${s.warmup} warmup, thin ${s.thin}), seed ${s.seed}, ${result.sampleMillis.toFixed(0)} ms\n\n`);
+    io.stdout(formatSummaryTable(json.summary as Parameters<typeof formatSummaryTable>[0]));
+  }
+  return 0;
 };

@@ -1,4 +1,4 @@
-import { choleskyBlocked, choleskyInPlace, forwardSolve } from '../linalg/dense.js';
+import { choleskyBlocked, forwardSolve } from '../linalg/dense.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
@@ -48,6 +48,8 @@ export class BlockedCholesky {
   xyAdjustment: Float64Array | null = null;
 
   private readonly lambdas: Float64Array[];
+  /** Scratch for one column block of W: row indices in the rest and their values. */
+  private readonly gather: { rowIndex: Int32Array; rowValues: Float64Array };
   private readonly work: Float64Array;
   private readonly work2: Float64Array;
 
@@ -70,6 +72,13 @@ export class BlockedCholesky {
     this.Wre = shapes.map((s, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
     this.S = new Float64Array(this.M * this.M);
     this.lambdas = shapes.map((s) => new Float64Array(s.q * s.q));
+    let maxRows = 0;
+    for (let j = 0; j < n0; j++) {
+      let rows = this.P;
+      for (let k = 1; k < shapes.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
+      maxRows = Math.max(maxRows, rows);
+    }
+    this.gather = { rowIndex: new Int32Array(maxRows), rowValues: new Float64Array(maxRows * q0) };
     const qmax = Math.max(...shapes.map((s) => s.q), this.P);
     this.work = new Float64Array(qmax * qmax);
     this.work2 = new Float64Array(qmax * qmax);
@@ -137,20 +146,42 @@ export class BlockedCholesky {
     const { ZtZ, ZtXy } = this.crossprod.terms[0];
     const qq = q0 * q0;
     let ok = true;
+    const T = work;
     for (let j = 0; j < n0; j++) {
-      congruence(Lam0, ZtZ, j * qq, q0, L0, j * qq, work);
-      for (let c = 0; c < q0; c++) L0[j * qq + c * q0 + c] += 1;
-      if (!choleskyInPlace(L0, q0, j * qq)) ok = false;
-      // WXy_j = ([X y]'Z_j Λ0) L0_j^{-T}: row a is the solution of L0_j w = Λ0' (Z_j'[X y])[:, a].
+      const lo = j * qq;
+      // L0_j ← Λ0' (Z_j'Z_j) Λ0 + I (T = Z_j'Z_j Λ0 first), then its Cholesky factor in place.
+      for (let r = 0; r < q0; r++) {
+        for (let c = 0; c < q0; c++) {
+          let t = 0;
+          for (let m = c; m < q0; m++) t += ZtZ[lo + r * q0 + m] * Lam0[m * q0 + c];
+          T[r * q0 + c] = t;
+        }
+      }
+      for (let r = 0; r < q0; r++) {
+        for (let c = 0; c <= r; c++) {
+          let t = r === c ? 1 : 0;
+          for (let m = r; m < q0; m++) t += Lam0[m * q0 + r] * T[m * q0 + c];
+          // Cholesky–Banachiewicz on the fly: row r of L0_j from rows 0..r.
+          for (let k = 0; k < c; k++) t -= L0[lo + r * q0 + k] * L0[lo + c * q0 + k];
+          if (r === c) {
+            if (!(t > 0)) ok = false;
+            L0[lo + r * q0 + r] = Math.sqrt(t);
+          } else {
+            L0[lo + r * q0 + c] = t / L0[lo + c * q0 + c];
+          }
+        }
+      }
+      // WXy_j = ([X y]'Z_j Λ0) L0_j^{-T}: row a solves L0_j w = Λ0' (Z_j'[X y])[:, a].
       const wo = j * P * q0;
       const zo = j * q0 * P;
       for (let a = 0; a < P; a++) {
+        const w = wo + a * q0;
         for (let c = 0; c < q0; c++) {
-          let s = 0;
-          for (let r = c; r < q0; r++) s += Lam0[r * q0 + c] * ZtXy[zo + r * P + a];
-          WXy[wo + a * q0 + c] = s;
+          let t = 0;
+          for (let r = c; r < q0; r++) t += Lam0[r * q0 + c] * ZtXy[zo + r * P + a];
+          for (let k = 0; k < c; k++) t -= L0[lo + c * q0 + k] * WXy[w + k];
+          WXy[w + c] = t / L0[lo + c * q0 + c];
         }
-        forwardSolve(L0, q0, WXy, j * qq, wo + a * q0);
       }
     }
     // Wre_k blocks: Λ_k' (Z_k'Z_0 block) Λ0, then each row solved against L0_j.
@@ -215,40 +246,36 @@ export class BlockedCholesky {
   private subtractFirstTerm(): void {
     const { shapes, S, M, P, xOffset, restOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
-    const rows: number[] = [];
-    const src: Float64Array[] = [];
-    const srcOffset: number[] = [];
+    const { rowIndex, rowValues } = this.gather;
     for (let j = 0; j < n0; j++) {
-      rows.length = 0;
-      src.length = 0;
-      srcOffset.length = 0;
+      // Gather column block j of W: its rows' indices in the rest and their q0 values, contiguous.
+      let count = 0;
       for (let k = 1; k < shapes.length; k++) {
         const qk = shapes[k].q;
         const { colPtr, rowLevel } = this.crossprod.cross[k][0];
+        const W = this.Wre[k];
         for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
-          for (let r = 0; r < qk; r++) {
-            rows.push(restOffset[k] + rowLevel[s] * qk + r);
-            src.push(this.Wre[k]);
-            srcOffset.push((s * qk + r) * q0);
+          for (let r = 0; r < qk; r++, count++) {
+            rowIndex[count] = restOffset[k] + rowLevel[s] * qk + r;
+            const from = (s * qk + r) * q0;
+            for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = W[from + c];
           }
         }
       }
-      for (let a = 0; a < P; a++) {
-        rows.push(xOffset + a);
-        src.push(WXy);
-        srcOffset.push(j * P * q0 + a * q0);
+      const wo = j * P * q0;
+      for (let a = 0; a < P; a++, count++) {
+        rowIndex[count] = xOffset + a;
+        for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = WXy[wo + a * q0 + c];
       }
-      // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b gives the lower triangle.
-      for (let a = 0; a < rows.length; a++) {
-        const wa = src[a];
-        const oa = srcOffset[a];
-        const ra = rows[a] * M;
+      // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
+      for (let a = 0; a < count; a++) {
+        const ra = rowIndex[a] * M;
+        const oa = a * q0;
         for (let b = 0; b <= a; b++) {
-          const wb = src[b];
-          const ob = srcOffset[b];
+          const ob = b * q0;
           let s = 0;
-          for (let c = 0; c < q0; c++) s += wa[oa + c] * wb[ob + c];
-          S[ra + rows[b]] -= s;
+          for (let c = 0; c < q0; c++) s += rowValues[oa + c] * rowValues[ob + c];
+          S[ra + rowIndex[b]] -= s;
         }
       }
     }

@@ -4,7 +4,7 @@ import { buildModel, type MixedModel } from '../model/model.js';
 import { minimizeBounded } from '../optim/bobyqa.js';
 import { BlockedCholesky } from './blocked.js';
 import { predict, type PredictOptions } from './predict.js';
-import { conditionalVariances, solve } from './solution.js';
+import { conditionalVariances, fixedEffectsCovariance, solve } from './solution.js';
 import { varCorr, type VarCorrRow } from './varcorr.js';
 
 /** Options of an exact fit. */
@@ -73,7 +73,7 @@ export class LmmFit {
     const sigma2 = factor.pwrss() / (reml ? n - p : n);
     this.sigma = Math.sqrt(sigma2);
     this.beta = sol.beta.map((bj, j) => bj + yShift * yShiftDirection[j]);
-    this.vcov = sol.RXinv2.map((v) => v * sigma2);
+    this.vcov = fixedEffectsCovariance(factor).map((v) => v * sigma2);
     this.b = sol.b;
     this.condVar = conditionalVariances(factor, sigma2);
     this.Psi = model.terms.map((term, k) => {

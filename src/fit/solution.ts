@@ -9,8 +9,6 @@ export interface Solution {
   u: Float64Array[];
   /** Conditional modes b = Λu per term, level-major. */
   b: Float64Array[];
-  /** (R_X'R_X)^{-1}: vcov(β) / σ². */
-  RXinv2: Float64Array;
 }
 
 /**
@@ -92,7 +90,12 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
     return bk;
   });
 
-  // (R_X'R_X)^{-1} = L_X^{-T} L_X^{-1}.
+  return { beta, u, b };
+}
+
+/** (R_X'R_X)^{-1} = L_X^{-T} L_X^{-1} from the fixed-effects block of the factor: vcov(β)/σ². */
+export function fixedEffectsCovariance(f: BlockedCholesky): Float64Array {
+  const { p, M, S, xOffset } = f;
   const Linv = lowerInverse(S, p, xOffset * M + xOffset, M);
   const RXinv2 = new Float64Array(p * p);
   for (let a = 0; a < p; a++) {
@@ -103,7 +106,7 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
       RXinv2[c * p + a] = s;
     }
   }
-  return { beta, u, b, RXinv2 };
+  return RXinv2;
 }
 
 /**

@@ -1,0 +1,45 @@
+import type { MixedModel } from '../src/model/model.js';
+import type { GibbsState, SamplerModel } from './gibbs.js';
+
+/**
+ * The parameter vector of a draw, named as CONTRACT.md says: `beta[name]`, `sigma2`,
+ * `Psi[g][r,c]` (lower triangle, row then column, terms in formula order) and
+ * `a[g][level,term]` (terms in formula order, levels in R's order).
+ */
+export interface ParameterLayout {
+  names: string[];
+  /** Term indices (lme4 order) in formula order. */
+  formulaOrder: number[];
+}
+
+/** Names of the sampled parameters of a model. */
+export function parameterLayout(model: MixedModel): ParameterLayout {
+  const names = model.fixefNames.map((name) => `beta[${name}]`);
+  names.push('sigma2');
+  const formulaOrder = model.terms.map((_, k) => k).sort((a, b) => model.terms[a].formulaIndex - model.terms[b].formulaIndex);
+  for (const k of formulaOrder) {
+    const t = model.terms[k];
+    for (let r = 0; r < t.q; r++) for (let c = 0; c <= r; c++) names.push(`Psi[${t.group}][${t.names[r]},${t.names[c]}]`);
+  }
+  for (const k of formulaOrder) {
+    const t = model.terms[k];
+    for (const level of t.levels) for (const name of t.names) names.push(`a[${t.group}][${level},${name}]`);
+  }
+  return { names, formulaOrder };
+}
+
+/** Write a state into `out` at `offset` in the layout's order (β on the response's own scale). */
+export function recordState(model: SamplerModel, formulaOrder: readonly number[], state: GibbsState, out: Float64Array, offset: number): void {
+  let o = offset;
+  for (let j = 0; j < model.p; j++) out[o++] = state.beta[j] + model.yShift * model.yShiftDirection[j];
+  out[o++] = state.sigma2;
+  for (const k of formulaOrder) {
+    const q = model.shapes[k].q;
+    const Psi = state.Psi[k];
+    for (let r = 0; r < q; r++) for (let c = 0; c <= r; c++) out[o++] = Psi[r * q + c];
+  }
+  for (const k of formulaOrder) {
+    const b = state.b[k];
+    for (let i = 0; i < b.length; i++) out[o++] = b[i];
+  }
+}

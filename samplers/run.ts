@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { runChain, type ChainOptions } from './chain.js';
+import type { SamplerModel } from './gibbs.js';
+import type { TermPriors } from './priors.js';
+import { chainSeed } from './rng.js';
+
+/** Options of a multi-chain run. */
+export interface RunOptions {
+  chains: number;
+  iter: number;
+  warmup: number;
+  thin: number;
+  seed: number;
+  /** Run chains in worker threads (default true where the compiled worker exists). */
+  parallel?: boolean;
+  /** Called with iterations done over all chains and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const workerUrl = new URL('./worker.js', import.meta.url);
+
+/** Whether chains can run in worker threads (the compiled worker sits beside this module). */
+export function workersAvailable(): boolean {
+  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+}
+
+/** The draws of every chain, and the wall-clock milliseconds of sampling alone. */
+export interface ChainsResult {
+  draws: Float64Array[];
+  sampleMillis: number;
+}
+
+/**
+ * Run `chains` chains, each with its own stream seeded by `chainSeed(seed, chain)`, in worker
+ * threads when possible (else one after the other). The draws of a chain depend only on its
+ * seed, so parallel and sequential runs give the same draws bit for bit. Timing starts once
+ * every worker has loaded (thread start-up is not sampling).
+ */
+export async function runChains(model: SamplerModel, priors: TermPriors, formulaOrder: number[], nparams: number, options: RunOptions): Promise<ChainsResult> {
+  const total = options.chains * options.iter;
+  const done = new Array<number>(options.chains).fill(0);
+  const report = (chain: number, n: number) => {
+    done[chain] = n;
+    options.onProgress?.(done.reduce((a, b) => a + b, 0), total);
+  };
+  const chainOptions = (chain: number): Omit<ChainOptions, 'onProgress'> => ({
+    iter: options.iter,
+    warmup: options.warmup,
+    thin: options.thin,
+    seed: chainSeed(options.seed, chain),
+    progressEvery: Math.max(1, Math.floor(options.iter / 100)),
+  });
+  const chains = Array.from({ length: options.chains }, (_, c) => c);
+  if (!(options.parallel ?? true) || !workersAvailable() || options.chains === 1) {
+    const start = performance.now();
+    const draws = chains.map((c) => runChain(model, priors, formulaOrder, nparams, { ...chainOptions(c), onProgress: (n) => report(c, n) }));
+    return { draws, sampleMillis: performance.now() - start };
+  }
+  let ready = 0;
+  let start = 0;
+  const workers: Worker[] = [];
+  const draws = await Promise.all(
+    chains.map(
+      (chain) =>
+        new Promise<Float64Array>((resolve, reject) => {
+          const worker = new Worker(workerUrl, { workerData: { chain, model, priors, formulaOrder, nparams, options: chainOptions(chain) } });
+          workers.push(worker);
+          worker.on('message', (message: { type: string; done?: number; draws?: Float64Array }) => {
+            if (message.type === 'ready') {
+              if (++ready === options.chains) {
+                start = performance.now();
+                for (const w of workers) w.postMessage('start');
+              }
+            } else if (message.type === 'progress') report(chain, message.done as number);
+            else if (message.type === 'done') {
+              resolve(message.draws as Float64Array);
+              void worker.terminate();
+            }
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`sampler worker for chain ${chain + 1} exited with code ${code}`));
+          });
+        }),
+    ),
+  );
+  return { draws, sampleMillis: performance.now() - start };
+}

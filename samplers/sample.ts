@@ -1,0 +1,132 @@
+import { randomInt } from 'node:crypto';
+import * as aq from 'arquero';
+import { summarizeParameters, summaryRows, type ParamSummaryRow } from '../src/diagnostics/summarize.js';
+import { LmmError } from '../src/errors.js';
+import { buildModel, type MixedModel } from '../src/model/model.js';
+import { keptDraws } from './chain.js';
+import { samplerModel } from './gibbs.js';
+import { parameterLayout } from './params.js';
+import { resolvePriors, termPriors, type PriorsSpec } from './priors.js';
+import { runChains } from './run.js';
+
+/** Options of `sample` (CONTRACT.md's `lmm sample`). */
+export interface SampleOptions {
+  chains?: number;
+  /** Iterations per chain, warmup included (default 2000). */
+  iter?: number;
+  /** Warmup iterations discarded (default iter/2). */
+  warmup?: number;
+  thin?: number;
+  /** Run seed (default: drawn at random and recorded in the result). */
+  seed?: number;
+  /** A priors object in the priors-file form; anything left out takes the defaults. */
+  priors?: unknown;
+  /** Chains in worker threads (default true). */
+  parallel?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The result of a sampling run. */
+export class SampleResult {
+  constructor(
+    readonly model: MixedModel,
+    readonly params: string[],
+    /** Per chain: kept draws, row-major (draw × parameter). */
+    readonly draws: Float64Array[],
+    readonly settings: { chains: number; iter: number; warmup: number; thin: number; seed: number },
+    readonly priors: PriorsSpec,
+    readonly sampleMillis: number,
+  ) {}
+
+  /** Draws per chain. */
+  get kept(): number {
+    return this.draws[0].length / this.params.length;
+  }
+
+  /** The draws of one parameter, one array per chain. */
+  chainsOf(param: string | number): Float64Array[] {
+    const j = typeof param === 'number' ? param : this.params.indexOf(param);
+    if (j < 0) throw new LmmError('option', `unknown parameter '${param}'`);
+    const P = this.params.length;
+    return this.draws.map((d) => {
+      const out = new Float64Array(this.kept);
+      for (let i = 0; i < out.length; i++) out[i] = d[i * P + j];
+      return out;
+    });
+  }
+
+  /** Every kept draw as an arquero table: `chain`, `iteration`, then one column per parameter. */
+  drawsTable(): aq.ColumnTable {
+    const kept = this.kept;
+    const total = kept * this.draws.length;
+    const columns: Record<string, Float64Array | Int32Array> = {
+      chain: Int32Array.from({ length: total }, (_, i) => Math.floor(i / kept) + 1),
+      iteration: Int32Array.from({ length: total }, (_, i) => (i % kept) + 1),
+    };
+    this.params.forEach((name, j) => {
+      const col = new Float64Array(total);
+      this.chainsOf(j).forEach((c, k) => col.set(c, k * kept));
+      columns[name] = col;
+    });
+    return aq.table(columns);
+  }
+
+  /** Posterior summaries (R posterior's summarise_draws), one row per parameter. */
+  summaryTable(): aq.ColumnTable {
+    return summarizeParameters(this.params.map((param, j) => ({ param, chains: this.chainsOf(j) })));
+  }
+
+  summary(): ParamSummaryRow[] {
+    return summaryRows(this.summaryTable());
+  }
+
+  /** The object of `lmm sample --json` (CONTRACT.md). */
+  toJSON(): Record<string, unknown> {
+    return {
+      formula: this.model.formula.text,
+      ...this.settings,
+      priors: this.priors,
+      summary: this.summary(),
+      sampleMillis: this.sampleMillis,
+    };
+  }
+}
+
+/** Check the run settings, naming the option at fault. */
+export function runSettings(options: SampleOptions): { chains: number; iter: number; warmup: number; thin: number; seed: number } {
+  const chains = options.chains ?? 4;
+  const iter = options.iter ?? 2000;
+  const warmup = options.warmup ?? Math.floor(iter / 2);
+  const thin = options.thin ?? 1;
+  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
+  const integer = (name: string, v: number, min: number) => {
+    if (!Number.isSafeInteger(v) || v < min) throw new LmmError('option', `--${name} must be an integer >= ${min}, got ${v}`);
+  };
+  integer('chains', chains, 1);
+  integer('iter', iter, 1);
+  integer('warmup', warmup, 0);
+  integer('thin', thin, 1);
+  integer('seed', seed, 0);
+  if (warmup >= iter) throw new LmmError('option', `--warmup (${warmup}) must be below --iter (${iter})`);
+  if (keptDraws(iter, warmup, thin) < 1) throw new LmmError('option', `--thin ${thin} keeps no draws of the ${iter - warmup} after warmup`);
+  return { chains, iter, warmup, thin, seed };
+}
+
+/** Draw from the posterior of a built model by blocked Gibbs sampling. */
+export async function sampleModel(model: MixedModel, options: SampleOptions = {}): Promise<SampleResult> {
+  const settings = runSettings(options);
+  const priors = resolvePriors(model, options.priors);
+  const layout = parameterLayout(model);
+  const { draws, sampleMillis } = await runChains(samplerModel(model), termPriors(model, priors), layout.formulaOrder, layout.names.length, {
+    ...settings,
+    parallel: options.parallel,
+    onProgress: options.onProgress,
+  });
+  return new SampleResult(model, layout.names, draws, settings, priors, sampleMillis);
+}
+
+/** Build the model from a table and sample its posterior. */
+export async function sample(table: aq.ColumnTable, formula: string, options: SampleOptions = {}): Promise<SampleResult> {
+  runSettings({ ...options, seed: options.seed ?? 1 });
+  return sampleModel(buildModel(table, formula), options);
+}

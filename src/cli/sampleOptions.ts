@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { LmmError } from '../errors.js';
+import { integerOption } from './io.js';
+
+/** The sampler options shared by `lmm sample` and `lmm compare`, for node's argument parser. */
+export const samplerOptionSpec = {
+  data: { type: 'string' },
+  formula: { type: 'string' },
+  chains: { type: 'string' },
+  iter: { type: 'string' },
+  warmup: { type: 'string' },
+  thin: { type: 'string' },
+  seed: { type: 'string' },
+  priors: { type: 'string' },
+  progress: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** Parsed sampler settings, each checked and named in errors. */
+export function samplerSettings(command: string, values: Record<string, unknown>) {
+  const iter = integerOption(command, 'iter', values.iter as string | undefined, 2000);
+  const warmup = integerOption(command, 'warmup', values.warmup as string | undefined, Math.floor(iter / 2), 0);
+  return {
+    chains: integerOption(command, 'chains', values.chains as string | undefined, 4),
+    iter,
+    warmup,
+    thin: integerOption(command, 'thin', values.thin as string | undefined, 1),
+    seed: values.seed === undefined ? undefined : integerOption(command, 'seed', values.seed as string, 0, 0),
+    priors: values.priors === undefined ? undefined : readPriors(command, values.priors as string),
+  };
+}
+
+function readPriors(command: string, path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new LmmError('file', `${command}: cannot read priors file '${path}'`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new LmmError('option', `${command}: --priors file '${path}' is not valid JSON: ${(error as Error).message}`);
+  }
+}
