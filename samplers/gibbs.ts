@@ -70,20 +70,21 @@ export class GibbsKernel {
   }
 
   /**
-   * A dispersed starting state: σ² and each Ψ_k at their prior scale times e^{U(−1.5, 1.5)},
-   * then β and b drawn from their conditional given those.
+   * A dispersed starting state: σ² at the response's mean square times e^{U(−1.5, 1.5)}, each Ψ_k
+   * at its prior's mean (or scale, where the mean does not exist) times e^{U(−1.5, 1.5)}; then β
+   * and b drawn from their conditional given those.
    */
   init(rng: Rng): GibbsState {
-    const { shapes } = this.model;
-    const scale = this.priors.sigma2.rate > 0 ? this.priors.sigma2.rate / 0.001 : 1;
-    const sigma2 = scale * Math.exp(3 * rng.uniform() - 1.5);
+    const { shapes, n, p, crossprod } = this.model;
+    const P = p + 1;
+    const meanSquare = crossprod.XytXy[P * P - 1] / n;
+    const sigma2 = (meanSquare > 0 ? meanSquare : 1) * Math.exp(3 * rng.uniform() - 1.5);
     const Psi = shapes.map((shape, k) => {
       const prior = this.priors.Psi[k];
-      const mean = prior.df - shape.q - 1 > 0 ? 1 / (prior.df - shape.q - 1) : 1;
-      const f = Math.exp(3 * rng.uniform() - 1.5) * mean;
+      const f = Math.exp(3 * rng.uniform() - 1.5) / Math.max(prior.df - shape.q - 1, 1);
       return prior.scale.map((v) => v * f);
     });
-    const state: GibbsState = { beta: new Float64Array(this.model.p), b: shapes.map((s) => new Float64Array(s.q * s.nlevels)), Psi, sigma2 };
+    const state: GibbsState = { beta: new Float64Array(p), b: shapes.map((s) => new Float64Array(s.q * s.nlevels)), Psi, sigma2 };
     this.drawEffects(rng, state);
     return state;
   }
