@@ -145,9 +145,9 @@ export class BlockedCholesky {
     const Lam0 = this.lambdas[0];
     const { ZtZ, ZtXy } = this.crossprod.terms[0];
     const qq = q0 * q0;
-    let ok = true;
+    let ok = q0 === 1 ? updateLevelsQ1(Lam0[0], ZtZ, ZtXy, L0, WXy, n0, P) : q0 === 2 ? updateLevelsQ2(Lam0, ZtZ, ZtXy, L0, WXy, n0, P) : true;
     const T = work;
-    for (let j = 0; j < n0; j++) {
+    for (let j = 0; j < (q0 <= 2 ? 0 : n0); j++) {
       const lo = j * qq;
       // L0_j ← Λ0' (Z_j'Z_j) Λ0 + I (T = Z_j'Z_j Λ0 first), then its Cholesky factor in place.
       for (let r = 0; r < q0; r++) {
@@ -246,6 +246,11 @@ export class BlockedCholesky {
   private subtractFirstTerm(): void {
     const { shapes, S, M, P, xOffset, restOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
+    if (shapes.length === 1) {
+      // One term: only the [X y] rows, S_XX −= Σ_j WXy_j WXy_j' (the rest is just [X y]).
+      subtractXyOuter(WXy, n0, q0, P, S, M, xOffset);
+      return;
+    }
     const { rowIndex, rowValues } = this.gather;
     for (let j = 0; j < n0; j++) {
       // Gather column block j of W: its rows' indices in the rest and their q0 values, contiguous.
@@ -280,6 +285,97 @@ export class BlockedCholesky {
       }
     }
   }
+}
+
+/**
+ * Levels of a first term with q = 1 (random intercepts or one slope): L0_j = √(λ²·z_j'z_j + 1)
+ * and WXy_j = λ·Z_j'[X y] / L0_j. Returns false if any L0_j is not positive.
+ */
+function updateLevelsQ1(lambda: number, ZtZ: Float64Array, ZtXy: Float64Array, L0: Float64Array, WXy: Float64Array, n0: number, P: number): boolean {
+  let ok = true;
+  for (let j = 0; j < n0; j++) {
+    const d = lambda * lambda * ZtZ[j] + 1;
+    if (!(d > 0)) ok = false;
+    const l = Math.sqrt(d);
+    L0[j] = l;
+    const f = lambda / l;
+    const o = j * P;
+    for (let a = 0; a < P; a++) WXy[o + a] = f * ZtXy[o + a];
+  }
+  return ok;
+}
+
+/**
+ * Levels of a first term with q = 2 (intercept and slope): the same computation as the general
+ * loop of `updateFirstTerm`, written out for 2×2 blocks (the common case, and the hot path of
+ * the Gibbs sampler).
+ */
+function updateLevelsQ2(Lam: Float64Array, ZtZ: Float64Array, ZtXy: Float64Array, L0: Float64Array, WXy: Float64Array, n0: number, P: number): boolean {
+  const l00 = Lam[0];
+  const l10 = Lam[2];
+  const l11 = Lam[3];
+  let ok = true;
+  for (let j = 0; j < n0; j++) {
+    const o = j * 4;
+    const a00 = ZtZ[o];
+    const a10 = ZtZ[o + 2];
+    const a11 = ZtZ[o + 3];
+    // Λ'AΛ + I for Λ = [l00 0; l10 l11].
+    const m00 = l00 * (a00 * l00 + 2 * a10 * l10) + l10 * l10 * a11 + 1;
+    const m10 = l11 * (a10 * l00 + a11 * l10);
+    const m11 = l11 * l11 * a11 + 1;
+    if (!(m00 > 0)) ok = false;
+    const c00 = Math.sqrt(m00);
+    const c10 = m10 / c00;
+    const d = m11 - c10 * c10;
+    if (!(d > 0)) ok = false;
+    const c11 = Math.sqrt(d);
+    L0[o] = c00;
+    L0[o + 1] = 0;
+    L0[o + 2] = c10;
+    L0[o + 3] = c11;
+    const w = j * P * 2;
+    const z = j * 2 * P;
+    for (let a = 0; a < P; a++) {
+      const z0 = ZtXy[z + a];
+      const z1 = ZtXy[z + P + a];
+      // Λ' (Z_j'[X y])[:, a], then forward substitution with L0_j.
+      const v0 = l00 * z0 + l10 * z1;
+      const v1 = l11 * z1;
+      const w0 = v0 / c00;
+      WXy[w + a * 2] = w0;
+      WXy[w + a * 2 + 1] = (v1 - c10 * w0) / c11;
+    }
+  }
+  return ok;
+}
+
+/** S[X y, X y] −= Σ_j W_j W_j' for the P×q0 blocks W_j of WXy (lower triangle). */
+function subtractXyOuter(WXy: Float64Array, n0: number, q0: number, P: number, S: Float64Array, M: number, xOffset: number): void {
+  const acc = new Float64Array(P * P);
+  const block = P * q0;
+  for (let j = 0; j < n0; j++) {
+    const o = j * block;
+    for (let a = 0; a < P; a++) {
+      const oa = o + a * q0;
+      if (q0 === 1) {
+        const wa = WXy[oa];
+        for (let b = 0; b <= a; b++) acc[a * P + b] += wa * WXy[o + b];
+      } else if (q0 === 2) {
+        const wa0 = WXy[oa];
+        const wa1 = WXy[oa + 1];
+        for (let b = 0; b <= a; b++) acc[a * P + b] += wa0 * WXy[o + 2 * b] + wa1 * WXy[o + 2 * b + 1];
+      } else {
+        for (let b = 0; b <= a; b++) {
+          const ob = o + b * q0;
+          let s = 0;
+          for (let c = 0; c < q0; c++) s += WXy[oa + c] * WXy[ob + c];
+          acc[a * P + b] += s;
+        }
+      }
+    }
+  }
+  for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[(xOffset + a) * M + xOffset + b] -= acc[a * P + b];
 }
 
 /**

@@ -72,7 +72,14 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
         }
       }
     }
-    backSolve(f.L0, q0, u0, j * q0 * q0, j * q0);
+    // L0_j' u_j = rhs (back-substitution with the q0×q0 block, inline: q0 is small).
+    const lo = j * q0 * q0;
+    const uo = j * q0;
+    for (let r = q0 - 1; r >= 0; r--) {
+      let s = u0[uo + r];
+      for (let k = r + 1; k < q0; k++) s -= f.L0[lo + k * q0 + r] * u0[uo + k];
+      u0[uo + r] = s / f.L0[lo + r * q0 + r];
+    }
   }
 
   const u = shapes.map((shape, k) => (k === 0 ? u0 : uR.slice(restOffset[k], restOffset[k] + shape.q * shape.nlevels)));

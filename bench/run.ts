@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: speed and memory, one JSON object per line on stdout, each with the figure,
+ * its reference and the target from the issues. Cases that measure peak memory or need a cold
+ * process run in a child process of their own.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadTable } from '../src/data/load.js';
+import { benchSummaries } from '../src/diagnostics/bench.js';
+import { fitLmm } from '../src/fit/lmm.js';
+import { buildModel } from '../src/model/model.js';
+import { GibbsKernel, samplerModel } from '../samplers/gibbs.js';
+import { defaultPriors, termPriors } from '../samplers/priors.js';
+import { createRng } from '../samplers/rng.js';
+import { sampleModel } from '../samplers/sample.js';
+import { instEval, simulateExam, simulateSlopes, simulateTwoFactors } from './simulate.js';
+
+const hsbPath = fileURLToPath(new URL('../../test/fixtures/data/hsb.csv', import.meta.url));
+
+type Line = Record<string, unknown>;
+const emit = (line: Line) => process.stdout.write(JSON.stringify(line) + '\n');
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Fit time (model building from the loaded table + optimisation + results), median of runs. */
+function fitCase(name: string, table: Parameters<typeof fitLmm>[0], formula: string, lme4Seconds: number, repeats: number, reml = true): Line {
+  fitLmm(table, formula, { reml }); // warm-up (JIT)
+  const times: number[] = [];
+  let fit = fitLmm(table, formula, { reml });
+  times.push(fit.fitMillis);
+  for (let r = 1; r < repeats; r++) {
+    fit = fitLmm(table, formula, { reml });
+    times.push(fit.fitMillis);
+  }
+  const seconds = median(times) / 1000;
+  return {
+    benchmark: `fit ${name}`,
+    formula,
+    rows: fit.nobs,
+    groups: fit.ngroups,
+    seconds: +seconds.toFixed(4),
+    lme4Seconds,
+    ratio: +(seconds / lme4Seconds).toFixed(4),
+    target: 'ratio <= 0.2',
+    pass: seconds / lme4Seconds <= 0.2,
+    evaluations: fit.optimization.evaluations,
+    criterion: fit.objective,
+  };
+}
+
+const cases: Record<string, () => Promise<Line[]>> = {
+  async build() {
+    const table = simulateSlopes(1_000_000, 10_000);
+    const times: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const start = performance.now();
+      buildModel(table, 'y ~ x + z + (x | g)');
+      times.push(performance.now() - start);
+    }
+    const seconds = median(times) / 1000;
+    const peakMB = process.resourceUsage().maxRSS / 1024;
+    return [{ benchmark: 'build model 1e6 rows, 1e4 groups', formula: 'y ~ x + z + (x | g)', seconds: +seconds.toFixed(4), peakMB: Math.round(peakMB), target: 'seconds < 1.5 and peakMB < 1024', pass: seconds < 1.5 && peakMB < 1024 }];
+  },
+  async fits() {
+    return [
+      fitCase('hsb', loadTable(hsbPath), 'mathach ~ cses + (cses | school)', 0.148, 9),
+      fitCase('Exam-like', simulateExam(), 'y ~ x + (x | school)', 0.121, 9),
+      fitCase('two factors', simulateTwoFactors(), 'score ~ x + sex + (1 | lea) + (1 | school)', 0.613, 5),
+    ];
+  },
+  async insteval() {
+    return [fitCase('InstEval', instEval(), 'y ~ service + (1 | s) + (1 | d) + (1 | dept)', 36.1, 1)];
+  },
+  async fit1e6() {
+    return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
+  },
+  async sampler() {
+    const model = buildModel(loadTable(hsbPath), 'mathach ~ cses + (cses | school)');
+    await sampleModel(model, { seed: 1, iter: 200 }); // warm-up
+    const result = await sampleModel(model, { seed: 2026, chains: 4, iter: 2000, warmup: 1000 });
+    const rows = result.summary().filter((r) => !r.param.startsWith('a['));
+    const minEss = Math.min(...rows.map((r) => r.ess_bulk ?? 0));
+    const maxRhat = Math.max(...rows.map((r) => r.rhat ?? Infinity));
+    const perSecond = minEss / (result.sampleMillis / 1000);
+    return [{
+      benchmark: 'sampler hsb min bulk-ESS per second',
+      formula: 'mathach ~ cses + (cses | school)',
+      chains: 4, iter: 2000, warmup: 1000,
+      sampleSeconds: +(result.sampleMillis / 1000).toFixed(4),
+      minEssBulk: Math.round(minEss),
+      essPerSecond: Math.round(perSecond),
+      maxRhat: +maxRhat.toFixed(4),
+      reference: { MCMChregress: 8, stan_lmer: 0.6 },
+      target: 'essPerSecond >= 10000 and maxRhat < 1.01',
+      pass: perSecond >= 10000 && maxRhat < 1.01,
+    }];
+  },
+  async iteration() {
+    // Time per Gibbs iteration at 1e4 and 1e6 rows with the same 1,000 groups.
+    const perIteration = (n: number) => {
+      const model = buildModel(simulateSlopes(n, 1000, 5), 'y ~ x + z + (x | g)');
+      const kernel = new GibbsKernel(samplerModel(model), termPriors(model, defaultPriors(model)));
+      const rng = createRng(9);
+      let state = kernel.init(rng);
+      for (let i = 0; i < 200; i++) [state] = kernel.step(rng, state);
+      const start = performance.now();
+      const iterations = 2000;
+      for (let i = 0; i < iterations; i++) [state] = kernel.step(rng, state);
+      return (performance.now() - start) / iterations;
+    };
+    const small = perIteration(10_000);
+    const large = perIteration(1_000_000);
+    return [{ benchmark: 'sampler time per iteration, 1e6 vs 1e4 rows, 1,000 groups', msPerIteration1e4: +small.toFixed(4), msPerIteration1e6: +large.toFixed(4), ratio: +(large / small).toFixed(3), target: 'ratio <= 1.25', pass: large / small <= 1.25 }];
+  },
+  async summaries() {
+    const r = benchSummaries();
+    return [{ benchmark: 'posterior summaries 4 chains x 10,000 draws x 300 parameters', seconds: +(r.millis / 1000).toFixed(4), target: 'well under 1 s', pass: r.millis < 1000 }];
+  },
+};
+
+const caseArg = process.argv.indexOf('--case');
+if (caseArg >= 0) {
+  const name = process.argv[caseArg + 1];
+  for (const line of await cases[name]()) emit(line);
+} else {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  for (const name of Object.keys(cases)) {
+    if (only.length && !only.includes(name)) continue;
+    // Each case in a fresh process: clean peak-memory figures and no JIT or heap carry-over.
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    process.stdout.write(out);
+  }
+}

@@ -1,0 +1,87 @@
+import * as aq from 'arquero';
+import { fitModel, type LmmFit } from '../../src/fit/lmm.js';
+import { buildModel, type MixedModel } from '../../src/model/model.js';
+import { sampleModel, type SampleOptions, type SampleResult } from '../sample.js';
+import { edfRows, type EdfRow } from './edf.js';
+import { GROUP_COLUMNS, groupRows, type GroupRow } from './groups.js';
+import { iccRows, shrinkageWeightRows, type IccRow, type ShrinkageWeightRow } from './icc.js';
+import { levelCrossProducts } from './levels.js';
+
+/** Options of a comparison: the exact fit's method and the sampler's settings. */
+export interface CompareOptions extends SampleOptions {
+  /** REML (default, as lme4) or ML for the exact fit. */
+  reml?: boolean;
+}
+
+/**
+ * The exact fit and the posterior of one model side by side (`lmm compare`): per level and term
+ * the level's own least squares, the eBLUP and the posterior, plus the model-level quantities a
+ * teacher shows (intraclass correlation, shrinkage weights, effective degrees of freedom).
+ */
+export class Comparison {
+  constructor(
+    readonly fit: LmmFit,
+    readonly sample: SampleResult,
+    /** One row per grouping level and random-effects term (CONTRACT.md's `groups`). */
+    readonly groups: GroupRow[],
+    /** ICC per grouping factor; empty unless every term is `(1 | g)`. */
+    readonly icc: IccRow[],
+    /** τ²/(τ² + σ²/n_j) for every level of every `(1 | g)` term. */
+    readonly shrinkageWeights: ShrinkageWeightRow[],
+    /** Effective degrees of freedom of each random-effects term. */
+    readonly edf: EdfRow[],
+  ) {}
+
+  get model(): MixedModel {
+    return this.fit.model;
+  }
+
+  /** `groups` as an arquero table (columns in CONTRACT.md's order). */
+  groupsTable(): aq.ColumnTable {
+    return aq.from(this.groups).select(...GROUP_COLUMNS);
+  }
+
+  iccTable(): aq.ColumnTable {
+    return aq.from(this.icc);
+  }
+
+  shrinkageWeightsTable(): aq.ColumnTable {
+    return aq.from(this.shrinkageWeights);
+  }
+
+  edfTable(): aq.ColumnTable {
+    return aq.from(this.edf.map((row) => ({ ...row, columns: row.columns.join(', ') })));
+  }
+
+  /** The object of `lmm compare --json`: `{fit, sample, groups, icc, shrinkageWeights, edf}`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      fit: this.fit.toJSON(),
+      sample: this.sample.toJSON(),
+      groups: this.groups,
+      icc: this.icc,
+      shrinkageWeights: this.shrinkageWeights,
+      edf: this.edf,
+    };
+  }
+}
+
+/** Put an exact fit and a sampling run of the same model side by side. */
+export function compareResults(fit: LmmFit, sample: SampleResult): Comparison {
+  const { model } = fit;
+  const cross = model.terms.map((term) => levelCrossProducts(term, model.y));
+  return new Comparison(fit, sample, groupRows(fit, sample, cross), iccRows(fit, sample), shrinkageWeightRows(fit, cross), edfRows(fit, sample, cross));
+}
+
+/** Fit a built model exactly and by Gibbs sampling, and compare the two. */
+export async function compareModel(model: MixedModel, options: CompareOptions = {}): Promise<Comparison> {
+  const { reml, ...sampleOptions } = options;
+  const fit = fitModel(model, { reml: reml ?? true });
+  const sample = await sampleModel(model, sampleOptions);
+  return compareResults(fit, sample);
+}
+
+/** Build the model from a table, fit it both ways and compare: the library form of `lmm compare`. */
+export async function compare(table: aq.ColumnTable, formula: string, options: CompareOptions = {}): Promise<Comparison> {
+  return compareModel(buildModel(table, formula), options);
+}

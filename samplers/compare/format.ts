@@ -1,0 +1,57 @@
+import { signif, table } from '../../src/fit/format.js';
+import type { Comparison } from './compare.js';
+
+const cell = (v: number | null, digits = 4): string => signif(v, digits);
+
+/** The `groups` rows as an aligned text table (group, level and term left-aligned). */
+export function formatGroups(comparison: Comparison): string {
+  const header = ['group', 'level', 'term', 'n', 'ols', 'eblup', 'posteriorMean', 'q5', 'q95', 'shrinkage'];
+  const rows = comparison.groups.map((g) => [
+    g.group, g.level, g.term, String(g.n), cell(g.ols), cell(g.eblup), cell(g.posteriorMean), cell(g.q5), cell(g.q95), cell(g.shrinkage, 3),
+  ]);
+  return table([header, ...rows], 3);
+}
+
+/** Intraclass correlations, effective degrees of freedom and shrinkage weights, as text. */
+export function formatModelLevel(comparison: Comparison): string {
+  const out: string[] = [];
+  if (comparison.icc.length > 0) {
+    out.push('Intraclass correlation  rho_g = tau_g^2 / (sum_k tau_k^2 + sigma^2):');
+    out.push(table([['group', 'estimate', 'posteriorMean', 'q5', 'q95'], ...comparison.icc.map((r) => [r.group, cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95)])], 1, '  '));
+    out.push('');
+  }
+  out.push('Effective degrees of freedom  EDF = sum_j tr[(Psi A_j + sigma^2 I)^-1 Psi A_j],  A_j = Z_j\'Z_j:');
+  out.push(
+    table(
+      [['group', 'columns', 'levels', 'max', 'estimate', 'posteriorMean', 'q5', 'q95'], ...comparison.edf.map((r) => [r.group, r.columns.join(','), String(r.nlevels), String(r.max), cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95)])],
+      2,
+      '  ',
+    ),
+  );
+  if (comparison.shrinkageWeights.length > 0) {
+    const byGroup = new Map<string, number[]>();
+    for (const w of comparison.shrinkageWeights) byGroup.set(w.group, [...(byGroup.get(w.group) ?? []), w.weight]);
+    out.push('');
+    out.push('Shrinkage weights of the random intercepts  w_j = tau^2 / (tau^2 + sigma^2/n_j):');
+    for (const [group, weights] of byGroup) {
+      out.push(`  ${group}: ${weights.length} levels, weight from ${signif(Math.min(...weights), 3)} to ${signif(Math.max(...weights), 3)}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** The readable report of `lmm compare` without `--json`: settings, model-level quantities, the groups table. */
+export function formatComparison(comparison: Comparison): string {
+  const { fit, sample } = comparison;
+  const s = sample.settings;
+  return [
+    `Exact ${fit.method} fit and Gibbs sampler: ${fit.formula}`,
+    `${s.chains} chains x ${s.iter} iterations (${s.warmup} warmup, thin ${s.thin}), seed ${s.seed}`,
+    '',
+    formatModelLevel(comparison),
+    '',
+    'Per level and term (eblup = fixed effect + conditional mode; shrinkage = (ols - eblup)/(ols - fixed effect)):',
+    formatGroups(comparison),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,11 @@
+/**
+ * The HTML report of `lmm compare --report`: every export of the report module.
+ */
+export { renderReport, writeReport } from './report.js';
+export { renderSvg } from './svg.js';
+export { shrinkagePlotSpec, levelOrder, LEVEL_HEIGHT } from './shrinkagePlot.js';
+export { caterpillarPlotSpec } from './caterpillarPlot.js';
+export { tracePlotSpec, TRACE_MAX_POINTS } from './tracePlot.js';
+export { escapeHtml, htmlTable } from './html.js';
+export { htmlPage, type ReportSection } from './page.js';
+export { fitStatisticsTable, fixedEffectsTable, hyperparameterSummaryTable, varCorrTable } from './tables.js';
