@@ -5,6 +5,7 @@ import type { MixedModel } from '../src/model/model.js';
 import { cholesky, drawInverseGamma, drawInverseWishart } from './distributions.js';
 import type { TermPriors } from './priors.js';
 import type { Rng } from './rng.js';
+import { Interweaving } from './interweave.js';
 
 /**
  * What a chain needs of a model: the cross-product blocks and the term shapes, never the rows
@@ -44,6 +45,8 @@ export interface GibbsState {
 export interface StepInfo {
   /** Residual sum of squares ||y − Xβ − Zb||² at the drawn β and b. */
   rss: number;
+  /** Per term: whether the interweaving proposal for Ψ_k was accepted. */
+  accepted: boolean[];
 }
 
 /**
@@ -52,14 +55,18 @@ export interface StepInfo {
  *      Cholesky and conditional-normal routine (`solve`) that gives the exact fit's eBLUPs, with
  *      Λ_k = chol(Ψ_k/σ²) and β's normal prior as one more penalty;
  *   2. Ψ_k | a ~ IW(df_k + J_k, S_k + Σ_j a_j a_j');
- *   3. σ² | β, a ~ IG(shape + n/2, rate + RSS/2).
- * `step` never touches the n rows: RSS comes from the factor (see `step`).
+ *   3. (a_k, Ψ_k) by ancillarity–sufficiency interweaving (`interweave.ts`): a Metropolis step for
+ *      the Cholesky factor of Ψ_k in the non-centred parametrisation, which removes most of
+ *      the a–Ψ autocorrelation when the data say little about each level;
+ *   4. σ² | β, a ~ IG(shape + n/2, rate + RSS/2).
+ * `step` never touches the n rows: RSS comes from the factor (see `drawEffects`).
  */
 export class GibbsKernel {
   readonly factor: BlockedCholesky;
   private readonly theta: Float64Array;
   private readonly adjustment: Float64Array | null;
   private readonly z: Float64Array;
+  private readonly interweaving: Interweaving;
 
   constructor(readonly model: SamplerModel, readonly priors: TermPriors) {
     this.factor = new BlockedCholesky(model.crossprod, model.shapes);
@@ -67,6 +74,7 @@ export class GibbsKernel {
     const P = model.p + 1;
     this.adjustment = priors.betaPrecision ? new Float64Array(P * P) : null;
     this.z = new Float64Array(model.shapes.reduce((s, t) => s + t.q * t.nlevels, 0) + model.p);
+    this.interweaving = new Interweaving(model.crossprod, model.shapes, model.p);
   }
 
   /**
@@ -92,7 +100,7 @@ export class GibbsKernel {
   /** One sweep of the three conditional draws; returns the new state (the input is not changed). */
   step(rng: Rng, previous: GibbsState): [GibbsState, StepInfo] {
     const state: GibbsState = { beta: previous.beta, b: previous.b, Psi: previous.Psi, sigma2: previous.sigma2 };
-    const rss = this.drawEffects(rng, state);
+    let rss = this.drawEffects(rng, state);
     state.Psi = this.model.shapes.map((shape, k) => {
       const { q, nlevels } = shape;
       const prior = this.priors.Psi[k];
@@ -103,8 +111,15 @@ export class GibbsKernel {
       }
       return drawInverseWishart(rng, prior.df + nlevels, S, q);
     });
+    state.b = state.b.map((bk) => bk.slice());
+    const accepted = this.model.shapes.map((_, k) => {
+      const prior = this.priors.Psi[k];
+      const result = this.interweaving.step(k, rng, state.beta, state.b, state.Psi, state.sigma2, prior.df, prior.scale, rss);
+      rss = result.rss;
+      return result.accepted;
+    });
     state.sigma2 = drawInverseGamma(rng, this.priors.sigma2.shape + this.model.n / 2, this.priors.sigma2.rate + rss / 2);
-    return [state, { rss }];
+    return [state, { rss, accepted }];
   }
 
   /**

@@ -1,0 +1,209 @@
+import type { CrossProducts } from '../src/model/crossprod.js';
+import { cholesky } from './distributions.js';
+import type { BlockShape } from '../src/fit/blocked.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Ancillarity–sufficiency interweaving (Yu & Meng 2011) for one random-effects term's Ψ.
+ *
+ * The Gibbs sweep updates Ψ_k given a_k (the centred parametrisation, in which Ψ_k and a_k are
+ * strongly dependent when the data say little about each level). This step then updates the
+ * Cholesky factor C of Ψ_k = CC' in the non-centred parametrisation a_kj = Cξ_j, ξ_j ~ N(0, I),
+ * holding ξ fixed: there the likelihood is a linear regression in the free elements c of C,
+ *
+ *   y − Xβ − Σ_{t≠k} Z_t a_t = Σ_j Z_kj C ξ_j + ε = D c + ε,
+ *
+ * with D'D = G, G[(r,s),(r',s')] = Σ_j ξ_js ξ_js' (Z_kj'Z_kj)_rr' and D'r = h, h[(r,s)] = Σ_j ξ_js (Z_kj'r)_r,
+ * all from the cross-product blocks. The prior of C is the inverse-Wishart of CC' times the
+ * Jacobian |∂Ψ/∂C| = 2^q Π_i |C_ii|^{q−i+1} (Muirhead 1982, Thm 2.1.9). An independence
+ * Metropolis–Hastings step proposes c* ~ N(G^{-1}h, σ²G^{-1}), the normalised likelihood, and
+ * accepts with the ratio of the priors. The signs of C's columns are drawn uniformly first
+ * (the map (C, ξ) → (a, Ψ) is 2^q-to-1), so the step leaves the posterior of (a, Ψ) invariant.
+ */
+export class Interweaving {
+  private readonly m: number[];
+
+  constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number) {
+    this.m = shapes.map((s) => (s.q * (s.q + 1)) / 2);
+  }
+
+  /**
+   * Update (a_k, Ψ_k) in place; returns the new residual sum of squares given the old one and
+   * whether the proposal was accepted.
+   */
+  step(k: number, rng: Rng, beta: Float64Array, b: Float64Array[], Psi: Float64Array[], sigma2: number, df: number, scale: Float64Array, rss: number): { rss: number; accepted: boolean } {
+    const { q, nlevels } = this.shapes[k];
+    const m = this.m[k];
+    // C0 = chol(Ψ_k) with random column signs; ξ_j = C0^{-1} a_kj.
+    const C0 = cholesky(Psi[k], q);
+    for (let c = 0; c < q; c++) {
+      if (rng.uniform() < 0.5) for (let r = c; r < q; r++) C0[r * q + c] = -C0[r * q + c];
+    }
+    const a = b[k];
+    const xi = new Float64Array(nlevels * q);
+    for (let j = 0; j < nlevels; j++) {
+      for (let r = 0; r < q; r++) {
+        let s = a[j * q + r];
+        for (let c = 0; c < r; c++) s -= C0[r * q + c] * xi[j * q + c];
+        xi[j * q + r] = s / C0[r * q + r];
+      }
+    }
+    const rk = this.partialResiduals(k, beta, b);
+    // G and h over the free elements (r, s), r ≥ s, in θ order (column by column).
+    const index: [number, number][] = [];
+    for (let s = 0; s < q; s++) for (let r = s; r < q; r++) index.push([r, s]);
+    const G = new Float64Array(m * m);
+    const h = new Float64Array(m);
+    const ZtZ = this.crossprod.terms[k].ZtZ;
+    for (let j = 0; j < nlevels; j++) {
+      const o = j * q * q;
+      for (let u = 0; u < m; u++) {
+        const [r, s] = index[u];
+        h[u] += xi[j * q + s] * rk[j * q + r];
+        for (let v = 0; v <= u; v++) {
+          const [r2, s2] = index[v];
+          G[u * m + v] += xi[j * q + s] * xi[j * q + s2] * ZtZ[o + r * q + r2];
+        }
+      }
+    }
+    for (let u = 0; u < m; u++) for (let v = 0; v < u; v++) G[v * m + u] = G[u * m + v];
+    const c0 = Float64Array.from(index, ([r, s]) => C0[r * q + s]);
+    // Proposal c* = G^{-1}h + σ L_G^{-T} z with G = L_G L_G'.
+    let LG: Float64Array;
+    try {
+      LG = cholesky(G, m);
+    } catch {
+      return { rss, accepted: false }; // ξ carries no information on C (degenerate design)
+    }
+    const mean = h.slice();
+    forward(LG, m, mean);
+    backward(LG, m, mean);
+    const z = Float64Array.from({ length: m }, () => rng.normal());
+    backward(LG, m, z);
+    const sigma = Math.sqrt(sigma2);
+    const cNew = mean.map((v, u) => v + sigma * z[u]);
+    const Cnew = new Float64Array(q * q);
+    index.forEach(([r, s], u) => (Cnew[r * q + s] = cNew[u]));
+    const logRatio = logPriorOfFactor(Cnew, q, df, scale) - logPriorOfFactor(C0, q, df, scale);
+    if (!(Math.log(rng.uniform()) < logRatio)) return { rss, accepted: false };
+
+    // RSS changes by −2(c* − c0)'h + c*'Gc* − c0'Gc0 (same partial residual, same D).
+    const quad = (c: Float64Array) => {
+      let s = 0;
+      for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) s += c[u] * G[u * m + v] * c[v];
+      return s;
+    };
+    let dh = 0;
+    for (let u = 0; u < m; u++) dh += (cNew[u] - c0[u]) * h[u];
+    const rssNew = rss - 2 * dh + quad(cNew) - quad(c0);
+    for (let j = 0; j < nlevels; j++) {
+      for (let r = 0; r < q; r++) {
+        let s = 0;
+        for (let c = 0; c <= r; c++) s += Cnew[r * q + c] * xi[j * q + c];
+        a[j * q + r] = s;
+      }
+    }
+    const P = Psi[k];
+    for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) {
+      let s = 0;
+      for (let l = 0; l <= Math.min(r, c); l++) s += Cnew[r * q + l] * Cnew[c * q + l];
+      P[r * q + c] = s;
+    }
+    return { rss: Math.max(rssNew, 1e-300), accepted: true };
+  }
+
+  /** Z_kj'(y − Xβ − Σ_{t≠k} Z_t a_t) for every level j of term k (q per level), from blocks. */
+  private partialResiduals(k: number, beta: Float64Array, b: Float64Array[]): Float64Array {
+    const { q, nlevels } = this.shapes[k];
+    const p = this.p;
+    const P = p + 1;
+    const ZtXy = this.crossprod.terms[k].ZtXy;
+    const out = new Float64Array(nlevels * q);
+    for (let j = 0; j < nlevels; j++) {
+      for (let r = 0; r < q; r++) {
+        const o = j * q * P + r * P;
+        let s = ZtXy[o + p];
+        for (let a = 0; a < p; a++) s -= ZtXy[o + a] * beta[a];
+        out[j * q + r] = s;
+      }
+    }
+    for (let t = 0; t < this.shapes.length; t++) {
+      if (t === k) continue;
+      const qt = this.shapes[t].q;
+      const at = b[t];
+      if (t > k) {
+        // cross[t][k]: by level j of term k, blocks (level l of t) of q_t × q_k = Z_tl'Z_kj.
+        const { colPtr, rowLevel, values } = this.crossprod.cross[t][k];
+        for (let j = 0; j < nlevels; j++) {
+          for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+            const l = rowLevel[s];
+            for (let r = 0; r < q; r++) {
+              let v = 0;
+              for (let mm = 0; mm < qt; mm++) v += values[s * qt * q + mm * q + r] * at[l * qt + mm];
+              out[j * q + r] -= v;
+            }
+          }
+        }
+      } else {
+        // cross[k][t]: by level l of term t, blocks (level j of k) of q_k × q_t = Z_kj'Z_tl.
+        const { colPtr, rowLevel, values } = this.crossprod.cross[k][t];
+        for (let l = 0; l < this.shapes[t].nlevels; l++) {
+          for (let s = colPtr[l]; s < colPtr[l + 1]; s++) {
+            const j = rowLevel[s];
+            for (let r = 0; r < q; r++) {
+              let v = 0;
+              for (let mm = 0; mm < qt; mm++) v += values[s * q * qt + r * qt + mm] * at[l * qt + mm];
+              out[j * q + r] -= v;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * log of the prior density of a (lower-triangular) factor C with Ψ = CC' ~ IW(df, S), up to a
+ * constant: −(df+q+1) Σ log|C_ii| − ½ tr(S (CC')^{-1}) + Σ_i (q−i+1) log|C_ii| (i from 1).
+ */
+function logPriorOfFactor(C: Float64Array, q: number, df: number, S: Float64Array): number {
+  let logdet = 0;
+  let jacobian = 0;
+  for (let i = 0; i < q; i++) {
+    const d = Math.abs(C[i * q + i]);
+    if (!(d > 0)) return -Infinity;
+    logdet += Math.log(d);
+    jacobian += (q - i) * Math.log(d);
+  }
+  // tr(S C^{-T} C^{-1}) = ||C^{-1} L_S||_F² with S = L_S L_S'.
+  const LS = cholesky(S, q);
+  let trace = 0;
+  const col = new Float64Array(q);
+  for (let c = 0; c < q; c++) {
+    for (let r = 0; r < q; r++) col[r] = LS[r * q + c];
+    for (let r = 0; r < q; r++) {
+      let s = col[r];
+      for (let l = 0; l < r; l++) s -= C[r * q + l] * col[l];
+      col[r] = s / C[r * q + r];
+      trace += col[r] * col[r];
+    }
+  }
+  return -(df + q + 1) * logdet - 0.5 * trace + jacobian;
+}
+
+function forward(L: Float64Array, n: number, x: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+}
+
+function backward(L: Float64Array, n: number, x: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+}
