@@ -1,7 +1,33 @@
-import { LmmError } from '../errors.js';
-import type { Command } from './io.js';
+import { loadTable } from '../data/load.js';
+import { buildModel } from '../model/model.js';
+import { parseOptions, requireOption, toJson, type Command } from './io.js';
+import { progressBar } from './progress.js';
+import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 
-/** `lmm compare`: not implemented yet (see the project's open issues). */
-export const compare: Command = async () => {
-  throw new LmmError('option', 'compare is not implemented yet');
+/**
+ * `lmm compare`: the exact fit and the Gibbs sampler side by side, per level and term (an entry
+ * point, so it may load samplers/). `--report FILE.html` also writes the self-contained HTML report.
+ */
+export const compare: Command = async (argv, io) => {
+  const options = parseOptions('compare', argv, { ...samplerOptionSpec, ml: { type: 'boolean', default: false }, report: { type: 'string' } });
+  const data = requireOption('compare', options.data as string | undefined, 'data');
+  const formula = requireOption('compare', options.formula as string | undefined, 'formula');
+  const report = options.report === undefined ? undefined : requireOption('compare', options.report as string, 'report');
+  const settings = samplerSettings('compare', options);
+  const { runSettings } = await import('../../samplers/sample.js');
+  const { compareModel, formatComparison } = await import('../../samplers/compare/index.js');
+  runSettings({ ...settings, seed: settings.seed ?? 1 });
+  const model = buildModel(loadTable(data), formula);
+  for (const note of model.notes) io.stderr(`lmm compare: ${note}\n`);
+  const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
+  const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update });
+  bar?.finish();
+  if (!comparison.fit.converged) io.stderr(`lmm compare: warning: optimizer did not converge (${comparison.fit.optimization.message})\n`);
+  if (report !== undefined) {
+    const { writeReport } = await import('../../samplers/report/index.js');
+    await writeReport(comparison, report);
+    io.stderr(`lmm compare: wrote ${report}\n`);
+  }
+  io.stdout(options.json ? toJson(comparison.toJSON()) + '\n' : formatComparison(comparison));
+  return 0;
 };

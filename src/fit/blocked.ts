@@ -1,4 +1,4 @@
-import { choleskyBlocked, forwardSolve } from '../linalg/dense.js';
+import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
@@ -48,6 +48,8 @@ export class BlockedCholesky {
   xyAdjustment: Float64Array | null = null;
 
   private readonly lambdas: Float64Array[];
+  /** First non-zero column of each row of the rest (for the envelope Cholesky). */
+  private readonly envelope: Int32Array;
   /** Scratch for one column block of W: row indices in the rest and their values. */
   private readonly gather: { rowIndex: Int32Array; rowValues: Float64Array };
   private readonly work: Float64Array;
@@ -71,6 +73,7 @@ export class BlockedCholesky {
     this.WXy = new Float64Array(n0 * this.P * q0);
     this.Wre = shapes.map((s, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
     this.S = new Float64Array(this.M * this.M);
+    this.envelope = new Int32Array(this.M);
     this.lambdas = shapes.map((s) => new Float64Array(s.q * s.q));
     let maxRows = 0;
     for (let j = 0; j < n0; j++) {
@@ -97,7 +100,7 @@ export class BlockedCholesky {
     S.fill(0);
     this.fillRest();
     this.subtractFirstTerm();
-    this.ok = L0ok && choleskyBlocked(S, M);
+    this.ok = L0ok && choleskyAuto(S, M, this.envelope);
     return this.ok;
   }
 
@@ -276,6 +279,11 @@ export class BlockedCholesky {
       for (let a = 0; a < count; a++) {
         const ra = rowIndex[a] * M;
         const oa = a * q0;
+        if (q0 === 1) {
+          const wa = rowValues[a];
+          for (let b = 0; b <= a; b++) S[ra + rowIndex[b]] -= wa * rowValues[b];
+          continue;
+        }
         for (let b = 0; b <= a; b++) {
           const ob = b * q0;
           let s = 0;

@@ -134,10 +134,19 @@ export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float6
   const V0 = new Float64Array(n0 * q0 * q0);
   const L0inv = new Float64Array(q0 * q0);
   const G = new Float64Array(mR * q0);
+  const block = new Float64Array(q0 * q0);
   for (let j = 0; j < n0; j++) {
-    const inv = lowerInverse(f.L0, q0, j * q0 * q0);
-    L0inv.set(inv);
-    const block = new Float64Array(q0 * q0);
+    // L0_j^{-1} (lower triangular, q0 small), then L0_j^{-T} L0_j^{-1}.
+    const lo = j * q0 * q0;
+    L0inv.fill(0);
+    for (let c = 0; c < q0; c++) {
+      L0inv[c * q0 + c] = 1 / f.L0[lo + c * q0 + c];
+      for (let r = c + 1; r < q0; r++) {
+        let t = 0;
+        for (let k = c; k < r; k++) t -= f.L0[lo + r * q0 + k] * L0inv[k * q0 + c];
+        L0inv[r * q0 + c] = t / f.L0[lo + r * q0 + r];
+      }
+    }
     for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) {
       let s = 0;
       for (let r = Math.max(a, c); r < q0; r++) s += L0inv[r * q0 + a] * L0inv[r * q0 + c];

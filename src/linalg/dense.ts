@@ -77,6 +77,9 @@ export function lowerInverse(L: Float64Array, n: number, offset = 0, stride = n)
   return inv;
 }
 
+/** Reused packed-panel buffer of {@link choleskyBlocked} (grown on demand, never shrunk). */
+let panelScratch = new Float64Array(0);
+
 /** Panel width of {@link choleskyBlocked}: a 48-column panel of a 1000-row matrix stays in L2. */
 const panelWidth = 48;
 
@@ -89,7 +92,8 @@ const panelWidth = 48;
  */
 export function choleskyBlocked(a: Float64Array, n: number): boolean {
   if (n <= 2 * panelWidth) return choleskyInPlace(a, n);
-  const panel = new Float64Array(n * panelWidth);
+  if (panelScratch.length < n * panelWidth) panelScratch = new Float64Array(n * panelWidth);
+  const panel = panelScratch;
   for (let kb = 0; kb < n; kb += panelWidth) {
     const nb = Math.min(panelWidth, n - kb);
     const kend = kb + nb;
@@ -172,4 +176,46 @@ function trailingUpdate(a: Float64Array, n: number, kend: number, P: Float64Arra
       }
     }
   }
+}
+
+/**
+ * In-place Cholesky of a symmetric matrix whose rows start late (row-major, lower triangle):
+ * with f_i the first non-zero column of row i, L has the same envelope (no fill before f_i),
+ * so each entry's dot product runs from max(f_i, f_j) only. Nested grouping factors and the
+ * fixed effects give such matrices: a diagonal block followed by a few dense rows.
+ */
+export function choleskyEnvelope(a: Float64Array, n: number, first: Int32Array): boolean {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    const fi = first[i];
+    for (let j = fi; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j];
+      for (let k = Math.max(fi, first[j]); k < j; k++) s -= a[ri + k] * a[rj + k];
+      if (i === j) {
+        if (!(s > 0)) return false;
+        a[ri + i] = Math.sqrt(s);
+      } else {
+        a[ri + j] = s / a[rj + j];
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Cholesky factorisation choosing the kernel by structure: the envelope kernel when the rows'
+ * envelope covers under a third of the lower triangle (nested factors), else the blocked dense
+ * kernel. `first` receives each row's first non-zero column.
+ */
+export function choleskyAuto(a: Float64Array, n: number, first: Int32Array): boolean {
+  let envelope = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    let f = 0;
+    while (f < i && a[ri + f] === 0) f++;
+    first[i] = f;
+    envelope += i - f + 1;
+  }
+  return envelope < (n * (n + 1)) / 6 ? choleskyEnvelope(a, n, first) : choleskyBlocked(a, n);
 }

@@ -65,3 +65,26 @@ describe('dense Cholesky', () => {
     }
   });
 });
+
+describe('envelope Cholesky', () => {
+  it('agrees with the dense kernel on a block-diagonal-plus-dense-rows matrix, and choleskyAuto picks it', async () => {
+    const { choleskyEnvelope, choleskyAuto } = await import('../../src/linalg/dense.js');
+    const n = 60;
+    const dense = spd(n, 11);
+    // Keep the first 50×50 block diagonal; the last 10 rows stay dense (nested factor + fixed effects).
+    const A = dense.slice();
+    for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) if (i !== j) A[i * n + j] = 0;
+    const first = new Int32Array(n);
+    for (let i = 0; i < n; i++) first[i] = i < 50 ? i : 0;
+    const L1 = A.slice();
+    const L2 = A.slice();
+    const L3 = A.slice();
+    expect(choleskyInPlace(L1, n)).toBe(true);
+    expect(choleskyEnvelope(L2, n, first)).toBe(true);
+    expect(choleskyAuto(L3, n, new Int32Array(n))).toBe(true);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+      expect(Math.abs(L1[i * n + j] - L2[i * n + j])).toBeLessThan(1e-12 * n);
+      expect(Math.abs(L1[i * n + j] - L3[i * n + j])).toBeLessThan(1e-12 * n);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+/** `lmm compare` on the command line: JSON shape, text output, report file, user errors. */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { GROUP_COLUMNS } from '../../samplers/compare/index.js';
+import { fixtures } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lmm-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const data = join(fixtures, 'data', 'politeness.csv');
+const formula = 'frequency ~ attitude + (1 | subject) + (1 | scenario)';
+const sampler = ['--chains', '2', '--iter', '400', '--seed', '3'];
+
+function capture(): Io & { out: string; err: string } {
+  const io = { out: '', err: '', stderrIsTTY: false, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+describe('lmm compare', () => {
+  it('--json prints one object {fit, sample, groups, icc, shrinkageWeights, edf}', async () => {
+    const io = capture();
+    expect(await main(['compare', '--data', data, '--formula', formula, ...sampler, '--json'], io)).toBe(0);
+    const json = JSON.parse(io.out) as { fit: { formula: string; nobs: number }; sample: { seed: number }; groups: Record<string, unknown>[]; icc: unknown[] };
+    expect(Object.keys(json)).toEqual(['fit', 'sample', 'groups', 'icc', 'shrinkageWeights', 'edf']);
+    expect(json.fit.nobs).toBe(83);
+    expect(json.sample.seed).toBe(3);
+    // 7 scenarios and 6 subjects, one intercept each; the n of one group add up to the 83 rows used.
+    expect(json.groups).toHaveLength(13);
+    for (const row of json.groups) expect(Object.keys(row)).toEqual([...GROUP_COLUMNS]);
+    expect(json.groups.reduce((s, g) => s + (g.group === 'subject' ? (g.n as number) : 0), 0)).toBe(83);
+    expect(json.icc).toHaveLength(2);
+    expect(io.err).toMatch(/dropped 1 of 84 rows/);
+  });
+
+  it('prints a readable table and writes --report', async () => {
+    const io = capture();
+    const report = join(dir, 'report.html');
+    expect(await main(['compare', '--data', data, '--formula', formula, ...sampler, '--report', report], io)).toBe(0);
+    expect(io.out).toMatch(/^Exact REML fit and Gibbs sampler: frequency ~ attitude/);
+    expect(io.out).toMatch(/Intraclass correlation/);
+    expect(io.out).toMatch(/\nsubject +F1 +\(Intercept\) +14 /);
+    expect(existsSync(report)).toBe(true);
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('user errors exit 2 with one line', async () => {
+    const io = capture();
+    expect(await main(['compare', '--formula', formula], io)).toBe(2);
+    expect(io.err).toBe('lmm compare: error: missing required option --data\n');
+    const bad = capture();
+    expect(await main(['compare', '--data', data, '--formula', formula, '--iter', '0'], bad)).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    const unwritable = capture();
+    expect(await main(['compare', '--data', data, '--formula', formula, ...sampler, '--report', join(dir, 'no', 'such', 'dir.html')], unwritable)).toBe(2);
+    expect(unwritable.err).toMatch(/cannot write report/);
+  });
+});

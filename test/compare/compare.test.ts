@@ -1,0 +1,167 @@
+/**
+ * The comparison of the exact fit and the posterior (`lmm compare`): each column checked against
+ * a direct computation, with the tolerance stated where it is not exact.
+ */
+import { describe, expect, it } from 'vitest';
+import * as aq from 'arquero';
+import { Matrix, solve } from 'ml-matrix';
+import { fitLmm } from '../../src/fit/lmm.js';
+import { buildModel } from '../../src/model/model.js';
+import { compare, compareResults, GROUP_COLUMNS, levelCrossProducts, levelOls, shrinkageFraction, termEdf } from '../../samplers/compare/index.js';
+import { sampleModel } from '../../samplers/sample.js';
+import { dataset } from '../helpers.js';
+
+const sampler = { chains: 2, iter: 1000, seed: 11, parallel: false };
+
+describe('random intercepts: sleepstudy Reaction ~ 1 + (1 | Subject)', async () => {
+  const sleep = dataset('sleepstudy');
+  const comparison = await compare(sleep, 'Reaction ~ 1 + (1 | Subject)', sampler);
+  const { fit, groups } = comparison;
+  const mu = fit.fixef['(Intercept)'];
+
+  it('has one row per subject, in the order of coef()', () => {
+    const coef = fit.coef()[0];
+    expect(groups.map((g) => g.level)).toEqual(coef.levels);
+    expect(groups.every((g) => g.group === 'Subject' && g.term === '(Intercept)' && g.n === 10)).toBe(true);
+  });
+
+  it('eblup is coef() (exactly) and the seed-004 formula θ̂ = (σ²/τ² μ + Σy)/(r + σ²/τ²) (1e-9 relative)', () => {
+    const coef = fit.coef()[0].values;
+    const ratio = fit.sigma ** 2 / fit.Psi[0][0];
+    const sums = aq.from(sleep).groupby('Subject').rollup({ s: aq.op.sum('Reaction') }).objects() as { Subject: string; s: number }[];
+    const sumOf = new Map(sums.map((r) => [String(r.Subject), r.s]));
+    groups.forEach((g, j) => {
+      expect(g.eblup).toBe(coef[j]);
+      const theta = (ratio * mu + (sumOf.get(g.level) as number)) / (10 + ratio);
+      expect(Math.abs(g.eblup - theta)).toBeLessThan(1e-9 * Math.abs(theta));
+    });
+  });
+
+  it('ols is the subject mean (1e-10 relative)', () => {
+    const means = aq.from(sleep).groupby('Subject').rollup({ m: aq.op.mean('Reaction') }).objects() as { Subject: string; m: number }[];
+    const meanOf = new Map(means.map((r) => [String(r.Subject), r.m]));
+    for (const g of groups) expect(Math.abs((g.ols as number) - (meanOf.get(g.level) as number))).toBeLessThan(1e-10 * 300);
+  });
+
+  it('shrinkage lies in [0, 1] and is 1 − τ²/(τ² + σ²/n_j) (1e-9)', () => {
+    groups.forEach((g, j) => {
+      expect(g.shrinkage).not.toBeNull();
+      expect(g.shrinkage as number).toBeGreaterThanOrEqual(0);
+      expect(g.shrinkage as number).toBeLessThanOrEqual(1);
+      expect(Math.abs((g.shrinkage as number) - (1 - comparison.shrinkageWeights[j].weight))).toBeLessThan(1e-9);
+    });
+  });
+
+  it('posterior means sit near the eBLUPs (within 0.3 posterior SD) and inside their 90% intervals', () => {
+    for (const g of groups) {
+      const sd = (g.q95 - g.q5) / 3.29;
+      expect(Math.abs(g.posteriorMean - g.eblup)).toBeLessThan(0.3 * sd);
+      expect(g.q5).toBeLessThan(g.eblup);
+      expect(g.q95).toBeGreaterThan(g.eblup);
+    }
+  });
+
+  it('ICC is τ²/(τ² + σ²) and EDF the sum of the shrinkage weights (1e-12)', () => {
+    const tau2 = fit.Psi[0][0];
+    const sigma2 = fit.sigma ** 2;
+    expect(comparison.icc).toHaveLength(1);
+    expect(comparison.icc[0].estimate).toBeCloseTo(tau2 / (tau2 + sigma2), 12);
+    expect(comparison.icc[0].q5).toBeLessThan(comparison.icc[0].estimate);
+    expect(comparison.icc[0].q95).toBeGreaterThan(comparison.icc[0].estimate);
+    const sum = comparison.shrinkageWeights.reduce((s, w) => s + w.weight, 0);
+    expect(comparison.edf[0].estimate).toBeCloseTo(sum, 10);
+    // The seed's closed form n·r/(r + σ²/τ²) with n = 18 subjects and r = 10 rows each.
+    expect(comparison.edf[0].estimate).toBeCloseTo((18 * 10) / (10 + sigma2 / tau2), 10);
+    expect(comparison.edf[0].max).toBe(18);
+  });
+
+  it('JSON: {fit, sample, groups} plus the model-level fields, group rows with exactly the CONTRACT fields', () => {
+    const json = JSON.parse(JSON.stringify(comparison.toJSON())) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['fit', 'sample', 'groups', 'icc', 'shrinkageWeights', 'edf']);
+    expect(Object.keys(json.fit as object).sort()).toEqual(Object.keys(fitLmm(sleep, 'Reaction ~ 1 + (1 | Subject)').toJSON()).sort());
+    for (const key of ['formula', 'chains', 'iter', 'warmup', 'thin', 'seed', 'priors', 'summary', 'sampleMillis']) expect(json.sample).toHaveProperty(key);
+    for (const row of json.groups as object[]) expect(Object.keys(row)).toEqual([...GROUP_COLUMNS]);
+    expect(comparison.groupsTable().columnNames()).toEqual([...GROUP_COLUMNS]);
+    expect(comparison.groupsTable().numRows()).toBe(18);
+  });
+});
+
+describe('random slopes: hsb mathach ~ cses + (cses | school)', async () => {
+  const hsb = dataset('hsb');
+  const model = buildModel(hsb, 'mathach ~ cses + (cses | school)');
+  const fit = (await import('../../src/fit/lmm.js')).fitModel(model);
+  const sample = await sampleModel(model, { chains: 2, iter: 600, seed: 5, parallel: false });
+  const comparison = compareResults(fit, sample);
+
+  it('ols matches a direct least-squares fit of each level alone (1e-9) for a few schools', () => {
+    for (const school of ['1224', '1288', '5650', '9586']) {
+      const rows = aq.from(hsb).filter(aq.escape((d: { school: unknown }) => String(d.school) === school));
+      expect(rows.numRows()).toBeGreaterThan(10);
+      const y = rows.array('mathach') as Float64Array;
+      const x = rows.array('cses') as Float64Array;
+      const Z = new Matrix(Array.from(x, (v) => [1, v]));
+      const direct = solve(Z, Matrix.columnVector(Array.from(y))).getColumn(0);
+      const found = comparison.groups.filter((g) => g.level === school);
+      expect(found.map((g) => g.term)).toEqual(['(Intercept)', 'cses']);
+      found.forEach((g, r) => expect(Math.abs((g.ols as number) - direct[r])).toBeLessThan(1e-9 * Math.max(1, Math.abs(direct[r]))));
+    }
+  });
+
+  it('eblup is coef() for both columns (exactly), shrinkage its definition', () => {
+    const coef = fit.coef();
+    for (const g of comparison.groups) {
+      const c = coef.find((e) => e.term === g.term)!;
+      expect(g.eblup).toBe(c.values[c.levels.indexOf(g.level)]);
+      expect(g.shrinkage).toBeCloseTo(((g.ols as number) - g.eblup) / ((g.ols as number) - fit.fixef[g.term]), 12);
+    }
+  });
+
+  it('for the large schools (n ≥ 50) the posterior mean intercept is within 0.3 posterior SD of the eBLUP', () => {
+    const large = comparison.groups.filter((g) => g.term === '(Intercept)' && g.n >= 50);
+    expect(large.length).toBeGreaterThan(20);
+    for (const g of large) expect(Math.abs(g.posteriorMean - g.eblup)).toBeLessThan(0.3 * ((g.q95 - g.q5) / 3.29));
+  });
+
+  it('has no ICC or intercept shrinkage weights (not a random-intercept model) and EDF between 0 and 2·160', () => {
+    expect(comparison.icc).toEqual([]);
+    expect(comparison.shrinkageWeights).toEqual([]);
+    const [edf] = comparison.edf;
+    expect(edf.max).toBe(320);
+    expect(edf.estimate).toBeGreaterThan(160);
+    expect(edf.estimate).toBeLessThan(320);
+    expect(edf.q5).toBeLessThanOrEqual(edf.posteriorMean);
+    expect(edf.posteriorMean).toBeLessThanOrEqual(edf.q95);
+  });
+});
+
+describe('pieces', () => {
+  it('ols is null for a level with fewer rows than columns or a column constant within the level', () => {
+    const table = aq.table({
+      y: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      x: [0, 1, 2, 3, 1, 1, 1, 5, 2, 7, 4],
+      g: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'c', 'd', 'd', 'd'],
+    });
+    const model = buildModel(table, 'y ~ x + (x | g)');
+    const ols = levelOls(levelCrossProducts(model.terms[0], model.y));
+    expect(model.terms[0].levels).toEqual(['a', 'b', 'c', 'd']);
+    expect(ols[0]).not.toBeNull();
+    expect(Array.from(ols[0] as Float64Array).map((v) => +v.toFixed(10))).toEqual([1, 1]);
+    expect(ols[1]).toBeNull(); // x constant in b: Z'Z singular
+    expect(ols[2]).toBeNull(); // one row, two columns
+    expect(ols[3]).not.toBeNull();
+  });
+
+  it('EDF runs from 0 (Ψ = 0) to nlevels·q (Ψ → ∞)', () => {
+    const model = buildModel(dataset('sleepstudy'), 'Reaction ~ Days + (Days | Subject)');
+    const cross = levelCrossProducts(model.terms[0], model.y);
+    expect(termEdf(cross, [0, 0, 0, 0], 100)).toBe(0);
+    expect(termEdf(cross, [1e12, 0, 0, 1e12], 1)).toBeCloseTo(36, 6);
+    expect(termEdf(cross, [1e4, 0, 0, 1e2], 600)).toBeGreaterThan(0);
+  });
+
+  it('shrinkage is null without an OLS estimate or when the OLS equals the fixed effect', () => {
+    expect(shrinkageFraction(null, 1, 0)).toBeNull();
+    expect(shrinkageFraction(2, 1.5, 2)).toBeNull();
+    expect(shrinkageFraction(2, 1.5, 0)).toBeCloseTo(0.25, 15);
+  });
+});
