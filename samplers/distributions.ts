@@ -1,3 +1,4 @@
+import { choleskyInPlace } from '../src/linalg/dense.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -42,20 +43,10 @@ export function drawInverseGamma(rng: Rng, shape: number, rate: number): number 
   return rate / rng.gamma(shape);
 }
 
-/** Cholesky factor of a small SPD matrix (lower, row-major); throws if not positive definite. */
+/** Cholesky factor of a small SPD matrix (lower, row-major, a new array); throws if not positive definite. */
 export function cholesky(S: Float64Array, q: number): Float64Array {
-  const L = new Float64Array(q * q);
-  for (let i = 0; i < q; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = S[i * q + j];
-      for (let k = 0; k < j; k++) s -= L[i * q + k] * L[j * q + k];
-      if (i === j) {
-        if (!(s > 0)) throw new Error('matrix is not positive definite');
-        L[i * q + i] = Math.sqrt(s);
-      } else {
-        L[i * q + j] = s / L[j * q + j];
-      }
-    }
-  }
+  const L = S.slice(0, q * q);
+  if (!choleskyInPlace(L, q)) throw new Error('matrix is not positive definite');
+  for (let i = 0; i < q; i++) for (let j = i + 1; j < q; j++) L[i * q + j] = 0;
   return L;
 }

@@ -1,4 +1,5 @@
 import type { CrossProducts } from '../src/model/crossprod.js';
+import { backSolve, forwardSolve } from '../src/linalg/dense.js';
 import { cholesky } from './distributions.js';
 import type { BlockShape } from '../src/fit/blocked.js';
 import type { Rng } from './rng.js';
@@ -76,10 +77,10 @@ export class Interweaving {
       return { rss, accepted: false }; // ξ carries no information on C (degenerate design)
     }
     const mean = h.slice();
-    forward(LG, m, mean);
-    backward(LG, m, mean);
+    forwardSolve(LG, m, mean);
+    backSolve(LG, m, mean);
     const z = Float64Array.from({ length: m }, () => rng.normal());
-    backward(LG, m, z);
+    backSolve(LG, m, z);
     const sigma = Math.sqrt(sigma2);
     const cNew = mean.map((v, u) => v + sigma * z[u]);
     const Cnew = new Float64Array(q * q);
@@ -190,20 +191,4 @@ function logPriorOfFactor(C: Float64Array, q: number, df: number, S: Float64Arra
     }
   }
   return -(df + q + 1) * logdet - 0.5 * trace + jacobian;
-}
-
-function forward(L: Float64Array, n: number, x: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = x[i];
-    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-}
-
-function backward(L: Float64Array, n: number, x: Float64Array): void {
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
-  }
 }

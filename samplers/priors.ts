@@ -1,5 +1,6 @@
 import { LmmError } from '../src/errors.js';
 import type { MixedModel } from '../src/model/model.js';
+import { backSolve, forwardSolve } from '../src/linalg/dense.js';
 import { cholesky } from './distributions.js';
 
 /** Priors in the priors-file form of CONTRACT.md, fully specified (what `priors` echoes). */
@@ -153,22 +154,16 @@ function meanVar(values: Float64Array, stride: number, offset: number, n: number
   return [mean, n > 1 ? ss / (n - 1) : 0];
 }
 
+/** Inverse of a small SPD matrix by Cholesky: solve LL'x = e_c for each column. */
 function inverseSpd(A: Float64Array, p: number): Float64Array {
   const L = cholesky(A, p);
   const inv = new Float64Array(p * p);
+  const e = new Float64Array(p);
   for (let c = 0; c < p; c++) {
-    const e = new Float64Array(p);
+    e.fill(0);
     e[c] = 1;
-    for (let i = 0; i < p; i++) {
-      let s = e[i];
-      for (let k = 0; k < i; k++) s -= L[i * p + k] * e[k];
-      e[i] = s / L[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = e[i];
-      for (let k = i + 1; k < p; k++) s -= L[k * p + i] * e[k];
-      e[i] = s / L[i * p + i];
-    }
+    forwardSolve(L, p, e);
+    backSolve(L, p, e);
     for (let r = 0; r < p; r++) inv[r * p + c] = e[r];
   }
   return inv;
