@@ -17,7 +17,7 @@ export function caterpillarPlotSpec(rows: readonly GroupRow[], population: numbe
     height: Math.max(120, LEVEL_HEIGHT * order.length),
     layer: [
       { data: { values: [{ population }] }, mark: { type: 'rule', color: 'black', strokeDash: [4, 3] }, encoding: { x: { field: 'population', type: 'quantitative' } } },
-      { data: { values }, mark: { type: 'rule', color: '#1f77b4' }, encoding: { y, x: { field: 'q5', type: 'quantitative', title: 'coefficient', axis: { orient: 'top' } }, x2: { field: 'q95' } } },
+      { data: { values }, mark: { type: 'rule', color: '#1f77b4' }, encoding: { y, x: { field: 'q5', type: 'quantitative', title: 'coefficient', axis: { orient: 'top' }, scale: { zero: false } }, x2: { field: 'q95' } } },
       { data: { values }, mark: { type: 'circle', color: '#1f77b4', size: 18 }, encoding: { y, x: { field: 'posteriorMean', type: 'quantitative' } } },
       { data: { values }, mark: { type: 'tick', color: '#d62728', thickness: 2, size: LEVEL_HEIGHT }, encoding: { y, x: { field: 'eblup', type: 'quantitative' } } },
     ],

@@ -36,7 +36,7 @@ export function shrinkagePlotSpec(rows: readonly GroupRow[], population: number,
       {
         data: { values: arrows },
         mark: { type: 'rule', color: '#d62728', opacity: 0.6 },
-        encoding: { y, x: { field: 'ols', type: 'quantitative', title: 'coefficient', axis: { orient: 'top' } }, x2: { field: 'eblup' } },
+        encoding: { y, x: { field: 'ols', type: 'quantitative', title: 'coefficient', axis: { orient: 'top' }, scale: { zero: false } }, x2: { field: 'eblup' } },
       },
       {
         data: { values: points },
