@@ -23,9 +23,22 @@ import type { Rng } from './rng.js';
  */
 export class Interweaving {
   private readonly m: number[];
+  /** Per term: row r and column s of each free element of C, in θ order (column by column). */
+  private readonly rowOf: Int32Array[];
+  private readonly colOf: Int32Array[];
+  /** Per term scratch: ξ, the partial residual cross-products, G and h. */
+  private readonly work: { xi: Float64Array; rk: Float64Array; G: Float64Array; h: Float64Array }[];
 
   constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number) {
     this.m = shapes.map((s) => (s.q * (s.q + 1)) / 2);
+    this.rowOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[0]));
+    this.colOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[1]));
+    this.work = shapes.map(({ q, nlevels }, k) => ({
+      xi: new Float64Array(nlevels * q),
+      rk: new Float64Array(nlevels * q),
+      G: new Float64Array(this.m[k] ** 2),
+      h: new Float64Array(this.m[k]),
+    }));
   }
 
   /**
@@ -41,7 +54,7 @@ export class Interweaving {
       if (rng.uniform() < 0.5) for (let r = c; r < q; r++) C0[r * q + c] = -C0[r * q + c];
     }
     const a = b[k];
-    const xi = new Float64Array(nlevels * q);
+    const { xi, G, h } = this.work[k];
     for (let j = 0; j < nlevels; j++) {
       for (let r = 0; r < q; r++) {
         let s = a[j * q + r];
@@ -51,24 +64,23 @@ export class Interweaving {
     }
     const rk = this.partialResiduals(k, beta, b);
     // G and h over the free elements (r, s), r ≥ s, in θ order (column by column).
-    const index: [number, number][] = [];
-    for (let s = 0; s < q; s++) for (let r = s; r < q; r++) index.push([r, s]);
-    const G = new Float64Array(m * m);
-    const h = new Float64Array(m);
+    const rowOf = this.rowOf[k];
+    const colOf = this.colOf[k];
+    G.fill(0);
+    h.fill(0);
     const ZtZ = this.crossprod.terms[k].ZtZ;
     for (let j = 0; j < nlevels; j++) {
       const o = j * q * q;
+      const x = j * q;
       for (let u = 0; u < m; u++) {
-        const [r, s] = index[u];
-        h[u] += xi[j * q + s] * rk[j * q + r];
-        for (let v = 0; v <= u; v++) {
-          const [r2, s2] = index[v];
-          G[u * m + v] += xi[j * q + s] * xi[j * q + s2] * ZtZ[o + r * q + r2];
-        }
+        const r = rowOf[u];
+        const xs = xi[x + colOf[u]];
+        h[u] += xs * rk[x + r];
+        for (let v = 0; v <= u; v++) G[u * m + v] += xs * xi[x + colOf[v]] * ZtZ[o + r * q + rowOf[v]];
       }
     }
     for (let u = 0; u < m; u++) for (let v = 0; v < u; v++) G[v * m + u] = G[u * m + v];
-    const c0 = Float64Array.from(index, ([r, s]) => C0[r * q + s]);
+    const c0 = Float64Array.from({ length: m }, (_, u) => C0[rowOf[u] * q + colOf[u]]);
     // Proposal c* = G^{-1}h + σ L_G^{-T} z with G = L_G L_G'.
     let LG: Float64Array;
     try {
@@ -84,7 +96,7 @@ export class Interweaving {
     const sigma = Math.sqrt(sigma2);
     const cNew = mean.map((v, u) => v + sigma * z[u]);
     const Cnew = new Float64Array(q * q);
-    index.forEach(([r, s], u) => (Cnew[r * q + s] = cNew[u]));
+    for (let u = 0; u < m; u++) Cnew[rowOf[u] * q + colOf[u]] = cNew[u];
     const logRatio = logPriorOfFactor(Cnew, q, df, scale) - logPriorOfFactor(C0, q, df, scale);
     if (!(Math.log(rng.uniform()) < logRatio)) return { rss, accepted: false };
 
@@ -119,7 +131,7 @@ export class Interweaving {
     const p = this.p;
     const P = p + 1;
     const ZtXy = this.crossprod.terms[k].ZtXy;
-    const out = new Float64Array(nlevels * q);
+    const out = this.work[k].rk;
     for (let j = 0; j < nlevels; j++) {
       for (let r = 0; r < q; r++) {
         const o = j * q * P + r * P;
@@ -162,6 +174,15 @@ export class Interweaving {
     }
     return out;
   }
+}
+
+/** Row and column of the u-th free element of a q×q lower-triangular factor, column by column. */
+function elementOf(q: number, u: number): [number, number] {
+  for (let s = 0; s < q; s++) {
+    if (u < q - s) return [s + u, s];
+    u -= q - s;
+  }
+  throw new Error('internal: element index out of range');
 }
 
 /**
