@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runChain, type ChainOptions } from './chain.js';
@@ -34,9 +35,10 @@ export interface ChainsResult {
 
 /**
  * Run `chains` chains, each with its own stream seeded by `chainSeed(seed, chain)`, in worker
- * threads when possible (else one after the other). The draws of a chain depend only on its
- * seed, so parallel and sequential runs give the same draws bit for bit. Timing starts once
- * every worker has loaded (thread start-up is not sampling).
+ * threads when possible (one per core, each running its share of the chains in turn), else
+ * one after the other. The draws of a chain depend only on its seed, so parallel and
+ * sequential runs give the same draws bit for bit. Timing starts once every worker has loaded
+ * (thread start-up is not sampling).
  */
 export async function runChains(model: SamplerModel, priors: TermPriors, formulaOrder: number[], nparams: number, options: RunOptions): Promise<ChainsResult> {
   const total = options.chains * options.iter;
@@ -58,33 +60,42 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
     const draws = chains.map((c) => runChain(model, priors, formulaOrder, nparams, { ...chainOptions(c), onProgress: (n) => report(c, n) }));
     return { draws, sampleMillis: performance.now() - start };
   }
+  // One worker per core at most; chain c goes to worker c mod W.
+  const workerCount = Math.min(options.chains, Math.max(1, availableParallelism()));
+  const draws = new Array<Float64Array>(options.chains);
   let ready = 0;
   let start = 0;
   const workers: Worker[] = [];
-  const draws = await Promise.all(
-    chains.map(
-      (chain) =>
-        new Promise<Float64Array>((resolve, reject) => {
-          const worker = new Worker(workerUrl, { workerData: { chain, model, priors, formulaOrder, nparams, options: chainOptions(chain) } });
-          workers.push(worker);
-          worker.on('message', (message: { type: string; done?: number; draws?: Float64Array }) => {
-            if (message.type === 'ready') {
-              if (++ready === options.chains) {
-                start = performance.now();
-                for (const w of workers) w.postMessage('start');
-              }
-            } else if (message.type === 'progress') report(chain, message.done as number);
-            else if (message.type === 'done') {
-              resolve(message.draws as Float64Array);
+  await Promise.all(
+    Array.from({ length: workerCount }, (_, w) => {
+      const mine = chains.filter((c) => c % workerCount === w);
+      return new Promise<void>((resolve, reject) => {
+        const worker = new Worker(workerUrl, {
+          workerData: { chains: mine.map((chain) => ({ chain, options: chainOptions(chain) })), model, priors, formulaOrder, nparams },
+        });
+        workers.push(worker);
+        let finished = 0;
+        worker.on('message', (message: { type: string; chain?: number; done?: number; draws?: Float64Array }) => {
+          if (message.type === 'ready') {
+            if (++ready === workerCount) {
+              start = performance.now();
+              for (const w2 of workers) w2.postMessage('start');
+            }
+          } else if (message.type === 'progress') report(message.chain as number, message.done as number);
+          else if (message.type === 'done') {
+            draws[message.chain as number] = message.draws as Float64Array;
+            if (++finished === mine.length) {
+              resolve();
               void worker.terminate();
             }
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => {
-            if (code !== 0) reject(new Error(`sampler worker for chain ${chain + 1} exited with code ${code}`));
-          });
-        }),
-    ),
+          }
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0 && finished < mine.length) reject(new Error(`sampler worker ${w + 1} exited with code ${code}`));
+        });
+      });
+    }),
   );
   return { draws, sampleMillis: performance.now() - start };
 }

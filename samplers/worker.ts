@@ -1,5 +1,6 @@
 /**
- * Worker-thread entry: runs one chain and posts its draws back (transferring the buffer).
+ * Worker-thread entry: runs its share of the chains one after the other (so the JIT warms up
+ * once per thread) and posts each chain's draws back, transferring the buffer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runChain, type ChainOptions } from './chain.js';
@@ -7,22 +8,23 @@ import type { SamplerModel } from './gibbs.js';
 import type { TermPriors } from './priors.js';
 
 interface Job {
-  chain: number;
+  chains: { chain: number; options: Omit<ChainOptions, 'onProgress'> }[];
   model: SamplerModel;
   priors: TermPriors;
   formulaOrder: number[];
   nparams: number;
-  options: Omit<ChainOptions, 'onProgress'>;
 }
 
 const job = workerData as Job;
-// Modules are loaded: say so, and sample when every chain is ready (so that the run's timing
-// covers sampling alone, not thread start-up).
+// Modules are loaded: say so, and sample when every worker is ready (so that the run's timing
+// covers sampling, not thread start-up).
 parentPort?.once('message', () => {
-  const draws = runChain(job.model, job.priors, job.formulaOrder, job.nparams, {
-    ...job.options,
-    onProgress: (done) => parentPort?.postMessage({ type: 'progress', chain: job.chain, done }),
-  });
-  parentPort?.postMessage({ type: 'done', chain: job.chain, draws }, [draws.buffer as ArrayBuffer]);
+  for (const { chain, options } of job.chains) {
+    const draws = runChain(job.model, job.priors, job.formulaOrder, job.nparams, {
+      ...options,
+      onProgress: (done) => parentPort?.postMessage({ type: 'progress', chain, done }),
+    });
+    parentPort?.postMessage({ type: 'done', chain, draws }, [draws.buffer as ArrayBuffer]);
+  }
 });
-parentPort?.postMessage({ type: 'ready', chain: job.chain });
+parentPort?.postMessage({ type: 'ready' });
