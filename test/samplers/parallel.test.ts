@@ -1,0 +1,27 @@
+/**
+ * Same seed, same draws, bit for bit: chains run in worker threads (the compiled code in dist/,
+ * built by `npm install`) give exactly the draws of the same chains run one after the other.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../helpers.js';
+
+const dist = join(fixtures, '..', '..', 'dist');
+const built = existsSync(join(dist, 'samplers', 'worker.js'));
+
+describe('parallel chains', () => {
+  it.skipIf(!built)('worker threads and sequential runs give identical draws', async () => {
+    const { loadTable } = await import(join(dist, 'src', 'data', 'load.js'));
+    const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
+    const { sampleModel } = await import(join(dist, 'samplers', 'sample.js'));
+    const { workersAvailable } = await import(join(dist, 'samplers', 'run.js'));
+    expect(workersAvailable()).toBe(true);
+    const model = buildModel(loadTable(join(fixtures, 'data', 'sleepstudy.csv')), 'Reaction ~ Days + (Days | Subject)');
+    const options = { seed: 77, chains: 3, iter: 300 };
+    const parallel = await sampleModel(model, { ...options, parallel: true });
+    const sequential = await sampleModel(model, { ...options, parallel: false });
+    expect(parallel.draws.length).toBe(3);
+    parallel.draws.forEach((d: Float64Array, c: number) => expect(Buffer.from(d.buffer).equals(Buffer.from(sequential.draws[c].buffer))).toBe(true));
+  });
+});
