@@ -10,29 +10,25 @@
  * The core routines work on a flat Float64Array holding m chains of n draws each, chain
  * after chain, so that the summary code can reuse buffers across parameters.
  */
-import { FftWorkspace, autocovariancePair } from './fft.js';
+import { IndicatorLags, LagWorkspace, fillLagsDirect } from './lags.js';
 import { quantile } from './stats.js';
 import { zScale } from './zscale.js';
 
 /** posterior's tolerance for "constant" draws: max − min below machine epsilon. */
 export const CONSTANT_TOLERANCE = 2.220446049250313e-16;
 
-/**
- * Lags up to which autocovariances are summed directly (O(n) each) before switching to the
- * FFT for all lags. Both give the same estimator; Geyer's truncation usually stops early,
- * so the direct sums are cheaper for weakly correlated chains.
- */
-const DIRECT_LAGS = 256;
-
-/** Reusable buffers for {@link essFlat}. */
+/** Reusable buffers for {@link essFlat} and its relatives. */
 export class EssWorkspace {
+  /** The draws centred on their chain means. */
   centred = new Float64Array(0);
   rho = new Float64Array(0);
+  /** Chain-averaged autocovariances by lag. */
   meanAcov = new Float64Array(0);
-  acovA = new Float64Array(0);
-  acovB = new Float64Array(0);
   chainMeans = new Float64Array(0);
-  readonly fft = new FftWorkspace();
+  /** Chain variances (denominator n − 1). */
+  chainVars = new Float64Array(0);
+  readonly lags = new LagWorkspace();
+  readonly indicator = new IndicatorLags();
 
   /** Make the buffers fit m chains of n draws. */
   ensure(m: number, n: number): void {
@@ -40,10 +36,11 @@ export class EssWorkspace {
     if (this.rho.length < n + 2) {
       this.rho = new Float64Array(n + 2);
       this.meanAcov = new Float64Array(n + 2);
-      this.acovA = new Float64Array(n);
-      this.acovB = new Float64Array(n);
     }
-    if (this.chainMeans.length < m) this.chainMeans = new Float64Array(m);
+    if (this.chainMeans.length < m) {
+      this.chainMeans = new Float64Array(m);
+      this.chainVars = new Float64Array(m);
+    }
   }
 }
 
@@ -89,57 +86,138 @@ function varianceOf(x: ArrayLike<number>, from: number, to: number): number {
 }
 
 /**
- * ESS of m chains of n draws stored flat in x (posterior's internal `.ess`, applied to chains
- * that are already split): per-chain autocovariances, combined autocorrelations
- * ρ̂_t = 1 − (W − mean_c γ̂_{c,t}) / var⁺ with W the mean within-chain variance and var⁺ the
- * pooled variance estimate, truncated by Geyer's initial positive sequence and smoothed by
- * his initial monotone sequence; τ̂ = −1 + 2 Σ_{t<T} ρ̂_t + ρ̂_T, bounded below by
- * 1/log10(mn); ESS = mn/τ̂. Returns NaN where posterior returns NA (n < 3, non-finite or
- * constant draws). `checked` skips the non-finite/constant test, for callers that have
- * already made it.
+ * Means and variances (denominator n − 1) of m chains of n draws stored flat in x, as R's
+ * `mean` and `var` compute them (with a correcting second pass), written to `means` and
+ * `vars`; the draws centred on their chain means go to `centred` when given. Returns the
+ * range max − min of the draws, or NaN if any draw is non-finite.
  */
-export function essFlat(x: Float64Array, m: number, n: number, ws: EssWorkspace = sharedEss, checked = false): number {
-  if (n < 3 || m < 1) return NaN;
-  ws.ensure(m, n);
-  const y = ws.centred;
-  const means = ws.chainMeans;
-  if (!checked && shouldReturnNA(x, m * n)) return NaN;
-  let acov0 = 0;
+export function chainMoments(
+  x: Float64Array, m: number, n: number, means: Float64Array, vars: Float64Array, centred?: Float64Array,
+): number {
+  let min = Infinity;
+  let max = -Infinity;
   for (let c = 0; c < m; c++) {
     const off = c * n;
     const end = off + n;
     let s = 0;
-    for (let i = off; i < end; i++) s += x[i];
-    const mu = s / n;
-    means[c] = mu;
-    let ss = 0;
     for (let i = off; i < end; i++) {
-      const d = x[i] - mu;
-      y[i] = d;
-      ss += d * d;
+      const v = x[i];
+      s += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
-    acov0 += ss / n;
+    const mu = s / n;
+    let ss = 0;
+    let dev = 0;
+    if (centred !== undefined) {
+      for (let i = off; i < end; i++) {
+        const d = x[i] - mu;
+        centred[i] = d;
+        ss += d * d;
+        dev += d;
+      }
+    } else {
+      for (let i = off; i < end; i++) {
+        const d = x[i] - mu;
+        ss += d * d;
+        dev += d;
+      }
+    }
+    means[c] = mu + dev / n;
+    vars[c] = (ss - (dev * dev) / n) / (n - 1);
+    if (s - s !== 0) return NaN; // a non-finite draw
   }
-  acov0 /= m;
-  const meanVar = (acov0 * n) / (n - 1);
-  let varPlus = (meanVar * (n - 1)) / n;
-  if (m > 1) varPlus += varianceOf(means, 0, m);
+  return max - min;
+}
 
-  const acov = ws.meanAcov;
-  acov[0] = acov0;
-  let known = 1; // lags 0..known−1 of acov are filled
+/**
+ * Basic R-hat from chain means and variances (m ≥ 2 chains of n ≥ 2 draws):
+ * sqrt((B/W + n − 1)/n) with B = n·var(chain means) and W = the mean chain variance.
+ */
+export function rhatFromMoments(means: Float64Array, vars: Float64Array, m: number, n: number): number {
+  let within = 0;
+  for (let c = 0; c < m; c++) within += vars[c];
+  within /= m;
+  const between = n * varianceOf(means, 0, m);
+  return Math.sqrt((between / within + n - 1) / n);
+}
+
+/**
+ * ESS of m chains of n draws stored flat in x (posterior's internal `.ess`, applied to chains
+ * that are already split); see {@link geyerEss}. Returns NaN where posterior returns NA
+ * (n < 3, non-finite or constant draws). `checked` skips the non-finite/constant test, for
+ * callers that have already made it.
+ */
+export function essFlat(x: Float64Array, m: number, n: number, ws: EssWorkspace = sharedEss, checked = false): number {
+  if (n < 3 || m < 1) return NaN;
+  if (!checked && shouldReturnNA(x, m * n)) return NaN;
+  ws.ensure(m, n);
+  chainMoments(x, m, n, ws.chainMeans, ws.chainVars, ws.centred);
+  return essOfCentred(m, n, ws);
+}
+
+/**
+ * ESS of the draws {@link chainMoments} has just centred into `ws.centred` (with their
+ * means and variances in `ws.chainMeans`, `ws.chainVars`); autocovariances by direct sums.
+ */
+export function essOfCentred(m: number, n: number, ws: EssWorkspace): number {
+  if (n < 3 || m < 1) return NaN;
+  const { centred, meanAcov, lags } = ws;
+  return geyerEss(m, n, ws, (known) => fillLagsDirect(centred, m, n, known, meanAcov, lags));
+}
+
+/**
+ * ESS of the indicator I(x ≤ q) over m chains of n draws stored flat in x (posterior's
+ * `ess_quantile` on split chains), its autocovariances counted rather than multiplied (see
+ * {@link IndicatorLags}). NaN when the indicator is constant or n < 3. `sortedBy`, the
+ * ascending order of the draws (and possibly of dropped draws stored after them, at indices
+ * ≥ m·n) with the sorted values, lets the draws x ≤ q be read off it instead of scanned.
+ */
+export function essIndicatorFlat(
+  x: Float64Array, q: number, m: number, n: number, ws: EssWorkspace = sharedEss,
+  sortedBy?: { order: Uint32Array; sorted: Float64Array },
+): number {
+  if (n < 3 || m < 1) return NaN;
+  ws.ensure(m, n);
+  const indicator = ws.indicator;
+  const ones = sortedBy === undefined ? indicator.set(x, q, m, n) : indicator.setSorted(x, q, m, n, sortedBy.order, sortedBy.sorted);
+  if (ones === 0 || ones === m * n) return NaN;
+  const { chainMeans, chainVars, centred, meanAcov, lags } = ws;
+  for (let c = 0; c < m; c++) {
+    const s = indicator.ones[c];
+    chainMeans[c] = s / n;
+    chainVars[c] = (s * (n - s)) / n / (n - 1);
+  }
+  return geyerEss(m, n, ws, (known) => indicator.fill(known, meanAcov, centred, lags));
+}
+
+/**
+ * Geyer's ESS (Vehtari et al. 2021, §3.2 and Appendix A) from the chain means and variances
+ * in `ws` and chain-averaged autocovariances γ̂_t that `fill` supplies on demand (given the
+ * number of lags known so far, it fills more of `ws.meanAcov` and returns the new count):
+ * combined autocorrelations ρ̂_t = 1 − (W − γ̂_t) / var⁺ with W the mean within-chain
+ * variance and var⁺ = (n−1)/n·W + var(chain means), truncated by Geyer's initial positive
+ * sequence and smoothed by his initial monotone sequence; τ̂ = −1 + 2 Σ_{t<T} ρ̂_t + ρ̂_T,
+ * bounded below by 1/log10(mn); ESS = mn/τ̂.
+ */
+function geyerEss(m: number, n: number, ws: EssWorkspace, fill: (known: number) => number): number {
+  const { chainMeans, chainVars, meanAcov: acov, rho } = ws;
+  let meanVar = 0; // W
+  for (let c = 0; c < m; c++) meanVar += chainVars[c];
+  meanVar /= m;
+  let varPlus = (meanVar * (n - 1)) / n;
+  if (m > 1) varPlus += varianceOf(chainMeans, 0, m);
 
   // Geyer's initial positive sequence over pairs (ρ̂_{2k}, ρ̂_{2k+1}).
-  const rho = ws.rho;
+  let known = fill(1); // lags 0..known−1 of acov are filled (lag 0 is W·(n−1)/n, unused)
   let t = 0;
   let rhoEven = 1;
-  if (known < 2) known = fillLags(y, m, n, known, acov, ws);
   let rhoOdd = 1 - (meanVar - acov[1]) / varPlus;
   rho[0] = rhoEven;
   rho[1] = rhoOdd;
   while (t < n - 5 && !Number.isNaN(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
     t += 2;
-    while (t + 1 >= known) known = fillLags(y, m, n, known, acov, ws);
+    while (t + 1 >= known) known = fill(known);
     rhoEven = 1 - (meanVar - acov[t]) / varPlus;
     rhoOdd = 1 - (meanVar - acov[t + 1]) / varPlus;
     if (rhoEven + rhoOdd >= 0) {
@@ -172,140 +250,17 @@ export function essFlat(x: Float64Array, m: number, n: number, ws: EssWorkspace 
 }
 
 /**
- * Fill more lags of the chain-averaged autocovariance (lags `known`.. onward) and return the
- * new count: the next block of {@link LAG_BLOCK} lags by direct sums, or every lag by FFT once
- * {@link DIRECT_LAGS} lags have been summed directly.
- */
-function fillLags(y: Float64Array, m: number, n: number, known: number, acov: Float64Array, ws: EssWorkspace): number {
-  if (known >= DIRECT_LAGS) {
-    allLagsByFft(y, m, n, ws);
-    return n;
-  }
-  const last = Math.min(n - 1, known + LAG_BLOCK - 1);
-  if (last - known + 1 === LAG_BLOCK) {
-    lagBlock(y, m, n, known, acov);
-  } else {
-    for (let k = known; k <= last; k++) {
-      let s = 0;
-      for (let c = 0; c < m; c++) {
-        const off = c * n;
-        const end = off + n - k;
-        let cs = 0;
-        for (let i = off; i < end; i++) cs += y[i] * y[i + k];
-        s += cs / n;
-      }
-      acov[k] = s / m;
-    }
-  }
-  return last + 1;
-}
-
-/** Number of lags summed together in one pass over the draws. */
-const LAG_BLOCK = 8;
-
-/** Chain-averaged biased autocovariances at lags k0..k0+7 (all < n), summed directly. */
-function lagBlock(y: Float64Array, m: number, n: number, k0: number, acov: Float64Array): void {
-  let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
-  for (let c = 0; c < m; c++) {
-    const off = c * n;
-    const end = off + n;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    // Two draws at a time, sharing the loaded partners y[i+k0+1 .. i+k0+7], while every one
-    // of the eight lags has a partner for both (i + 1 + k0 + 7 < end).
-    const full = end - k0 - 8;
-    let i = off;
-    for (; i < full; i += 2) {
-      const u = y[i];
-      const v = y[i + 1];
-      const j = i + k0;
-      const a0 = y[j], a1 = y[j + 1], a2 = y[j + 2], a3 = y[j + 3], a4 = y[j + 4];
-      const a5 = y[j + 5], a6 = y[j + 6], a7 = y[j + 7], a8 = y[j + 8];
-      s0 += u * a0 + v * a1;
-      s1 += u * a1 + v * a2;
-      s2 += u * a2 + v * a3;
-      s3 += u * a3 + v * a4;
-      s4 += u * a4 + v * a5;
-      s5 += u * a5 + v * a6;
-      s6 += u * a6 + v * a7;
-      s7 += u * a7 + v * a8;
-    }
-    // The last few draws pair only with the shorter lags.
-    for (; i < end - k0; i++) {
-      const v = y[i];
-      const j = i + k0;
-      s0 += v * y[j];
-      if (j + 1 < end) s1 += v * y[j + 1];
-      if (j + 2 < end) s2 += v * y[j + 2];
-      if (j + 3 < end) s3 += v * y[j + 3];
-      if (j + 4 < end) s4 += v * y[j + 4];
-      if (j + 5 < end) s5 += v * y[j + 5];
-      if (j + 6 < end) s6 += v * y[j + 6];
-      if (j + 7 < end) s7 += v * y[j + 7];
-    }
-    t0 += s0 / n; t1 += s1 / n; t2 += s2 / n; t3 += s3 / n;
-    t4 += s4 / n; t5 += s5 / n; t6 += s6 / n; t7 += s7 / n;
-  }
-  acov[k0] = t0 / m; acov[k0 + 1] = t1 / m; acov[k0 + 2] = t2 / m; acov[k0 + 3] = t3 / m;
-  acov[k0 + 4] = t4 / m; acov[k0 + 5] = t5 / m; acov[k0 + 6] = t6 / m; acov[k0 + 7] = t7 / m;
-}
-
-/** Every lag of the chain-averaged autocovariance by FFT, two chains per transform. */
-function allLagsByFft(y: Float64Array, m: number, n: number, ws: EssWorkspace): void {
-  const acov = ws.meanAcov;
-  acov.fill(0, 0, n);
-  const a = ws.acovA;
-  const b = ws.acovB;
-  for (let c = 0; c < m; c += 2) {
-    const first = y.subarray(c * n, (c + 1) * n);
-    if (c + 1 < m) {
-      autocovariancePair(first, y.subarray((c + 1) * n, (c + 2) * n), a, b, ws.fft);
-      for (let k = 0; k < n; k++) acov[k] += a[k] + b[k];
-    } else {
-      b.fill(0);
-      autocovariancePair(first, b, a, b, ws.fft);
-      for (let k = 0; k < n; k++) acov[k] += a[k];
-    }
-  }
-  for (let k = 0; k < n; k++) acov[k] /= m;
-}
-
-/**
  * Basic R-hat of m chains of n draws stored flat (posterior's internal `.rhat`):
  * sqrt((B/W + n − 1)/n) with B = n·var(chain means) and W = mean chain variance.
  * NaN where posterior returns NA (fewer than 2 chains or 2 draws, non-finite or constant).
  */
-export function rhatFlat(x: Float64Array, m: number, n: number, means?: Float64Array): number {
+export function rhatFlat(x: Float64Array, m: number, n: number, means?: Float64Array, vars?: Float64Array): number {
   if (m < 2 || n < 2) return NaN;
   const chainMeans = means !== undefined && means.length >= m ? means : new Float64Array(m);
-  let min = Infinity;
-  let max = -Infinity;
-  let within = 0;
-  for (let c = 0; c < m; c++) {
-    const off = c * n;
-    const end = off + n;
-    let s = 0;
-    for (let i = off; i < end; i++) {
-      const v = x[i];
-      s += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    if (s - s !== 0) return NaN; // a non-finite draw
-    const mu = s / n;
-    let ss = 0;
-    let dev = 0;
-    for (let i = off; i < end; i++) {
-      const d = x[i] - mu;
-      ss += d * d;
-      dev += d;
-    }
-    chainMeans[c] = mu + dev / n;
-    within += (ss - (dev * dev) / n) / (n - 1);
-  }
-  if (!(max - min >= CONSTANT_TOLERANCE)) return NaN;
-  within /= m;
-  const between = n * varianceOf(chainMeans, 0, m);
-  return Math.sqrt((between / within + n - 1) / n);
+  const chainVars = vars !== undefined && vars.length >= m ? vars : new Float64Array(m);
+  const range = chainMoments(x, m, n, chainMeans, chainVars);
+  if (!(range >= CONSTANT_TOLERANCE) || range === Infinity) return NaN;
+  return rhatFromMoments(chainMeans, chainVars, m, n);
 }
 
 // ---------------------------------------------------------------------------------------

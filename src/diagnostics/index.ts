@@ -10,7 +10,9 @@ export { fft, autocovariance, autocovariancePair, nextPowerOfTwo, isPowerOfTwo, 
 export {
   essFlat, rhatFlat, shouldReturnNA, splitChains, zScaleChains, foldChains, essOfChains, rhatOfChains,
   essBasic, essMean, essBulk, essQuantile, essTail, rhat, mcseMean, EssWorkspace, CONSTANT_TOLERANCE,
+  chainMoments, rhatFromMoments, essOfCentred, essIndicatorFlat,
 } from './ess.js';
+export { IndicatorLags, LagWorkspace, fillLagsDirect, allLagsByFft, DIRECT_LAGS } from './lags.js';
 export {
   summarizeDraws, summarizeParameters, summaryRows, DrawsSummarizer, SUMMARY_COLUMNS,
   type SummaryRow, type ParamSummaryRow,

@@ -5,11 +5,16 @@
  *
  * One sort per parameter does most of the work: the ascending order of the pooled draws gives
  * the median and quantiles, the ranks of the split draws (rank normalization), and, merged
- * outward from the median, the order of the folded draws |x − median| (MAD and tail R-hat).
+ * outward from the median, the order of the folded draws |x − median| (MAD and tail R-hat);
+ * the draws below the 5% and above the 95% quantile (tail ESS) are read off it too. The
+ * autocovariances behind every ESS are computed only up to the lag where Geyer's sequence
+ * truncates (see lags.ts), those of the tail indicators by counting rather than multiplying.
  */
 import * as aq from 'arquero';
 import { LmmError } from '../errors.js';
-import { EssWorkspace, CONSTANT_TOLERANCE, essFlat, rhatFlat } from './ess.js';
+import {
+  EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essFlat, essIndicatorFlat, essOfCentred, rhatFromMoments,
+} from './ess.js';
 import { SortWorkspace, sortOrder } from './ranks.js';
 import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
 import { rankNormalTable, type RankNormalTable } from './zscale.js';
@@ -58,14 +63,15 @@ export class DrawsSummarizer {
   private length = -1;
   private x = new Float64Array(0);
   private sorted = new Float64Array(0);
-  private folded = new Float64Array(0);
   private order = new Uint32Array(0);
-  private forder = new Uint32Array(0);
+  /** Scratch for the positions of a run of tied folded draws. */
+  private runs = new Uint32Array(0);
   private kept = 0;
   private z = new Float64Array(0);
   private zFold = new Float64Array(0);
   private work = new Float64Array(0);
   private means = new Float64Array(0);
+  private vars = new Float64Array(0);
   private table: RankNormalTable | undefined;
   private readonly sortWs = new SortWorkspace();
   private readonly essWs = new EssWorkspace();
@@ -77,9 +83,8 @@ export class DrawsSummarizer {
     const total = chains * length;
     this.x = new Float64Array(total);
     this.sorted = new Float64Array(total);
-    this.folded = new Float64Array(total);
     this.order = new Uint32Array(total);
-    this.forder = new Uint32Array(total);
+    this.runs = new Uint32Array(total);
     const half = Math.floor(length / 2);
     const kept = 2 * chains * half;
     this.kept = kept;
@@ -87,6 +92,8 @@ export class DrawsSummarizer {
     this.zFold = new Float64Array(kept);
     this.work = new Float64Array(kept);
     this.means = new Float64Array(2 * chains);
+    this.vars = new Float64Array(2 * chains);
+    this.essWs.ensure(2 * chains, half);
     this.table = kept > 0 ? rankNormalTable(kept) : undefined;
   }
 
@@ -144,30 +151,36 @@ export class DrawsSummarizer {
     const sd = total > 1 ? Math.sqrt((ss - (dev * dev) / total) / (total - 1)) : NaN;
     row.sd = fin(sd);
 
-    const order = sortOrder(x, this.order, this.sortWs);
     const sorted = this.sorted;
-    for (let i = 0; i < total; i++) sorted[i] = x[order[i]];
+    const order = sortOrder(x, this.order, this.sortWs, sorted);
     const med = medianSorted(sorted);
     row.median = med;
     row.q5 = quantileSorted(sorted, 0.05);
     row.q95 = quantileSorted(sorted, 0.95);
-    this.foldOrder(med);
-    row.mad = MAD_CONSTANT * medianSorted(this.folded);
-
     const m = 2 * nChains;
-    if (half < 2 || this.table === undefined) return row; // too few draws for R-hat and ESS
+    if (half < 2 || this.table === undefined) {
+      // too few draws for R-hat and ESS
+      row.mad = MAD_CONSTANT * this.foldedScores(med, undefined);
+      return row;
+    }
 
-    // R-hat and bulk ESS from rank-normalized split draws; tail R-hat from folded draws.
+    // R-hat (Vehtari et al. 2021, §4.2): the larger of the rank-normalized split R-hat of the
+    // draws (bulk) and of the draws folded about the median (tails). Bulk ESS comes from the
+    // same rank-normalized draws, whose chain moments and centred values are shared.
+    const ws = this.essWs;
     this.normalScores(sorted, order, this.z);
-    this.normalScores(this.folded, this.forder, this.zFold);
-    const bulk = rhatFlat(this.z, m, half, this.means);
-    const tail = rhatFlat(this.zFold, m, half, this.means);
+    const zRange = chainMoments(this.z, m, half, ws.chainMeans, ws.chainVars, ws.centred);
+    // The z-scores are constant only if all kept draws tie (R-hat and ESS are NA then).
+    const zConstant = !(zRange >= CONSTANT_TOLERANCE);
+    const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
+    row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws));
+    row.mad = MAD_CONSTANT * this.foldedScores(med, this.zFold);
+    const foldRange = chainMoments(this.zFold, m, half, this.means, this.vars);
+    const tail = foldRange >= CONSTANT_TOLERANCE ? rhatFromMoments(this.means, this.vars, m, half) : NaN;
     row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
-    // The z-scores are constant only if all kept draws tie (then R-hat is NaN already).
-    const zConstant = Number.isNaN(bulk);
-    row.ess_bulk = zConstant ? null : fin(essFlat(this.z, m, half, this.essWs, true));
 
-    // Tail ESS: indicators I(x ≤ q) for the 5% and 95% quantiles of the split draws.
+    // Tail ESS (Vehtari et al. 2021, §4.3): the smaller ESS of the indicators I(x ≤ q) for the
+    // 5% and 95% quantiles q of the split draws.
     const work = this.work;
     let keptSorted = sorted;
     if (kept !== total) {
@@ -178,33 +191,27 @@ export class DrawsSummarizer {
     if (!(Math.abs(keptSorted[kept - 1] - keptSorted[0]) >= CONSTANT_TOLERANCE)) return row;
     const q05 = quantileSorted(keptSorted.subarray(0, kept), 0.05);
     const q95 = quantileSorted(keptSorted.subarray(0, kept), 0.95);
-    const ess05 = this.indicatorEss(q05, m, half);
-    const ess95 = this.indicatorEss(q95, m, half);
+    const sortedBy = { order, sorted };
+    const ess05 = fin(essIndicatorFlat(x, q05, m, half, ws, sortedBy));
+    const ess95 = fin(essIndicatorFlat(x, q95, m, half, ws, sortedBy));
     row.ess_tail = ess05 === null || ess95 === null ? null : Math.min(ess05, ess95);
 
     // MCSE of the mean from the ESS of the raw split draws.
-    row.mcse_mean = fin(sd / Math.sqrt(essFlat(x, m, half, this.essWs, true)));
+    row.mcse_mean = fin(sd / Math.sqrt(essFlat(x, m, half, ws, true)));
     return row;
   }
 
-  /** ESS of the indicator I(x ≤ q) over the split draws; null when it is constant. */
-  private indicatorEss(q: number, m: number, half: number): number | null {
-    const { x, work } = this;
-    const kept = m * half;
-    let ones = 0;
-    for (let i = 0; i < kept; i++) {
-      const b = +(x[i] <= q);
-      work[i] = b;
-      ones += b;
-    }
-    if (ones === 0 || ones === kept) return null;
-    return fin(essFlat(work, m, half, this.essWs, true));
-  }
-
-  /** Order of |x − med| ascending, merged outward from the median of the sorted draws. */
-  private foldOrder(med: number): void {
-    const { sorted, order, folded, forder } = this;
+  /**
+   * The folded draws |x − med| (Vehtari et al. 2021, §4.2: folding about the median exposes
+   * differences in the tails), visited in ascending order by merging outward from the median
+   * of the sorted draws, so that no second sort is needed. Returns their median (MAD / 1.4826)
+   * and, when `out` is given, writes the rank-normalized folded draws there in split layout,
+   * as {@link normalScores} does for the draws themselves.
+   */
+  private foldedScores(med: number, out: Float64Array | undefined): number {
+    const { sorted, order, kept, runs } = this;
     const total = sorted.length;
+    const scores = this.table?.values;
     let lo = 0;
     let hi = total;
     while (lo < hi) {
@@ -212,26 +219,63 @@ export class DrawsSummarizer {
       if (sorted[mid] < med) lo = mid + 1;
       else hi = mid;
     }
+    // Two cursors walk away from the median; dl and dr are their folded values (Infinity once
+    // a side is used up).
     let left = lo - 1;
     let right = lo;
-    let k = 0;
-    // Both sides available: a branch-free choice (the comparison is a coin flip).
-    while (left >= 0 && right < total) {
-      const goLeft = +(med - sorted[left] <= sorted[right] - med);
-      const take = goLeft ? left : right;
-      left -= goLeft;
-      right += 1 - goLeft;
-      folded[k] = Math.abs(sorted[take] - med);
-      forder[k++] = order[take];
+    let dl = left >= 0 ? med - sorted[left] : Infinity;
+    let dr = right < total ? sorted[right] - med : Infinity;
+    const midLo = (total - 1) >> 1;
+    const midHi = total >> 1;
+    let madLo = NaN;
+    let madHi = NaN;
+    let k = 0; // folded draws visited
+    let rank = 0; // kept draws ranked
+    while (k < total) {
+      // Take the next folded draw (value v, position p) from the nearer side. The choice is a
+      // coin flip, so it is made without branching: t = 1 takes the left cursor, 0 the right.
+      const t = +(dl < dr);
+      const i = right + t * (left - right);
+      const v = Math.abs(sorted[i] - med);
+      const p = order[i];
+      left -= t;
+      right += 1 - t;
+      dl = left >= 0 ? med - sorted[left] : Infinity;
+      dr = right < total ? sorted[right] - med : Infinity;
+      if (((dl === v ? 1 : 0) | (dr === v ? 1 : 0)) === 0 || k === total - 1) {
+        // Not tied with the next folded draw (the usual case).
+        if (k === midLo) madLo = v;
+        if (k === midHi) madHi = v;
+        k++;
+        if (out !== undefined && p < kept) out[p] = (scores as Float64Array)[2 * ++rank];
+        continue;
+      }
+      // A run of tied folded values (possibly from both sides) shares their average rank.
+      let run = 0;
+      runs[run++] = p;
+      while (run < total - k && (dl < dr ? dl : dr) === v) {
+        if (dl < dr) {
+          runs[run++] = order[left--];
+          dl = left >= 0 ? med - sorted[left] : Infinity;
+        } else {
+          runs[run++] = order[right++];
+          dr = right < total ? sorted[right] - med : Infinity;
+        }
+      }
+      if (k <= midLo && midLo < k + run) madLo = v;
+      if (k <= midHi && midHi < k + run) madHi = v;
+      k += run;
+      if (out === undefined) continue;
+      let keptInRun = 0;
+      for (let i = 0; i < run; i++) if (runs[i] < kept) keptInRun++;
+      if (keptInRun > 0) {
+        // average of ranks rank+1 .. rank+keptInRun, doubled
+        const z = (this.table as RankNormalTable).at(2 * rank + keptInRun + 1);
+        for (let i = 0; i < run; i++) if (runs[i] < kept) out[runs[i]] = z;
+        rank += keptInRun;
+      }
     }
-    for (; left >= 0; left--, k++) {
-      folded[k] = med - sorted[left];
-      forder[k] = order[left];
-    }
-    for (; right < total; right++, k++) {
-      folded[k] = sorted[right] - med;
-      forder[k] = order[right];
-    }
+    return midLo === midHi ? madLo : (madLo + madHi) / 2;
   }
 
   /**
