@@ -2,7 +2,7 @@ import type * as aq from 'arquero';
 import { LmmError, closestName } from '../errors.js';
 import { evaluateNumeric } from '../formula/evaluate.js';
 import type { ParsedFormula, Variable } from '../formula/types.js';
-import { factorOfNumbers, factorOfStrings, interactionFactor, type Factor } from './factor.js';
+import { factorOfNumbers, factorOfStrings, formatLevel, interactionFactor, type Factor } from './factor.js';
 
 /** A model variable over the kept rows: numbers, or a factor. */
 export type FrameVariable = { kind: 'numeric'; values: Float64Array } | { kind: 'factor'; factor: Factor };
@@ -24,6 +24,8 @@ export interface ModelFrame {
   variables: Map<string, FrameVariable>;
   /** Grouping factors by lme4 label (`school`, `cask:batch`), unused levels dropped. */
   groups: Map<string, Factor>;
+  /** Per factor column, the levels that occur only in dropped rows (so are not in the model). */
+  lostLevels: Map<string, string[]>;
 }
 
 type RawColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'string'; values: (string | null)[] };
@@ -142,7 +144,28 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
     });
     groups.set(r.group, interactionFactor(factors));
   }
-  return { n, nTotal, dropped: nTotal - n, rows, variables: frameVariables, groups };
+  const lostLevels = new Map<string, string[]>();
+  if (rows !== null) {
+    const factorColumns = new Set([...variables.values()].filter((v) => v.expr.kind === 'name' && evaluated.get(v.label)?.kind === 'string').map((v) => v.label));
+    for (const name of groupColumns) factorColumns.add(name);
+    for (const name of factorColumns) {
+      const lost = levelsOnlyIn(column(name), keep);
+      if (lost.length > 0) lostLevels.set(name, lost);
+    }
+  }
+  return { n, nTotal, dropped: nTotal - n, rows, variables: frameVariables, groups, lostLevels };
+}
+
+/** Distinct non-missing values of a column that occur only in rows not kept. */
+function levelsOnlyIn(c: RawColumn, keep: Uint8Array): string[] {
+  const kept = new Set<string | number>();
+  const dropped = new Set<string | number>();
+  for (let i = 0; i < keep.length; i++) {
+    const v = c.values[i];
+    if (v === null || (typeof v === 'number' && Number.isNaN(v))) continue;
+    (keep[i] ? kept : dropped).add(v);
+  }
+  return [...dropped].filter((v) => !kept.has(v)).map((v) => (typeof v === 'number' ? formatLevel(v) : v));
 }
 
 function toFrameVariable(c: RawColumn, rows: Int32Array | null, label: string, levels: readonly string[] | undefined): FrameVariable {

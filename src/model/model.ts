@@ -70,6 +70,10 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
   const { n } = frame;
   const notes: string[] = [];
   if (frame.dropped > 0) notes.push(`dropped ${frame.dropped} of ${frame.nTotal} rows with missing values in the model's columns`);
+  for (const [name, levels] of frame.lostLevels) {
+    const shown = levels.slice(0, 5).map((l) => `'${l}'`).join(', ') + (levels.length > 5 ? `, … (${levels.length} in all)` : '');
+    notes.push(`factor '${name}': level${levels.length > 1 ? 's' : ''} ${shown} occur${levels.length > 1 ? '' : 's'} only in dropped rows and ${levels.length > 1 ? 'are' : 'is'} not in the model`);
+  }
 
   const response = frame.variables.get(parsed.response.label);
   if (!response || response.kind !== 'numeric') throw new LmmError('data', `response '${parsed.response.label}' is not numeric`);

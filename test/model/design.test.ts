@@ -106,4 +106,10 @@ describe('missing values', () => {
     expect(Array.from(model.rows!)).toEqual([0, 3, 5, 6]);
     expect(model.notes[0]).toMatch(/dropped 3 of 7 rows/);
   });
+  it('says which factor levels occur only in dropped rows', () => {
+    const t = aq.table({ y: [1, 2, NaN, 4, 5, 6, 7], g: ['a', 'a', 'z', 'b', 'b', 'c', 'c'] });
+    const model = buildModel(t, 'y ~ 1 + (1 | g)');
+    expect(model.terms[0].levels).toEqual(['a', 'b', 'c']);
+    expect(model.notes).toContain("factor 'g': level 'z' occurs only in dropped rows and is not in the model");
+  });
 });
