@@ -136,31 +136,30 @@ export function choleskyBlocked(a: Float64Array, n: number): boolean {
 
 /**
  * A[kend + i][kend + j] −= Σ_k P[i][k] P[j][k] for 0 ≤ j ≤ i < rows (P packed, row stride nb).
- * Full 4×4 tiles below the diagonal keep 16 sums in registers for 8 loads per step.
+ * 4×2 tiles below the diagonal keep 8 sums in registers for 6 loads per step (16 sums spill).
  */
 function trailingUpdate(a: Float64Array, n: number, kend: number, P: Float64Array, rows: number, nb: number): void {
   for (let ib = 0; ib < rows; ib += 4) {
     const full = ib + 4 <= rows;
-    // Tiles left of the diagonal block: j in [0, ib).
+    // Tiles left of the diagonal block: j in [0, ib), 4 rows × 2 columns at a time.
     if (full) {
       const p0 = ib * nb, p1 = p0 + nb, p2 = p1 + nb, p3 = p2 + nb;
       const r0 = (kend + ib) * n + kend, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-      for (let jb = 0; jb < ib; jb += 4) {
-        const q0 = jb * nb, q1 = q0 + nb, q2 = q1 + nb, q3 = q2 + nb;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let jb = 0; jb < ib; jb += 2) {
+        const q0 = jb * nb, q1 = q0 + nb;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
         for (let k = 0; k < nb; k++) {
+          const y0 = P[q0 + k], y1 = P[q1 + k];
           const x0 = P[p0 + k], x1 = P[p1 + k], x2 = P[p2 + k], x3 = P[p3 + k];
-          const y0 = P[q0 + k], y1 = P[q1 + k], y2 = P[q2 + k], y3 = P[q3 + k];
-          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-          s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-          s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+          s00 += x0 * y0; s01 += x0 * y1;
+          s10 += x1 * y0; s11 += x1 * y1;
+          s20 += x2 * y0; s21 += x2 * y1;
+          s30 += x3 * y0; s31 += x3 * y1;
         }
-        a[r0 + jb] -= s00; a[r0 + jb + 1] -= s01; a[r0 + jb + 2] -= s02; a[r0 + jb + 3] -= s03;
-        a[r1 + jb] -= s10; a[r1 + jb + 1] -= s11; a[r1 + jb + 2] -= s12; a[r1 + jb + 3] -= s13;
-        a[r2 + jb] -= s20; a[r2 + jb + 1] -= s21; a[r2 + jb + 2] -= s22; a[r2 + jb + 3] -= s23;
-        a[r3 + jb] -= s30; a[r3 + jb + 1] -= s31; a[r3 + jb + 2] -= s32; a[r3 + jb + 3] -= s33;
+        a[r0 + jb] -= s00; a[r0 + jb + 1] -= s01;
+        a[r1 + jb] -= s10; a[r1 + jb + 1] -= s11;
+        a[r2 + jb] -= s20; a[r2 + jb + 1] -= s21;
+        a[r3 + jb] -= s30; a[r3 + jb + 1] -= s31;
       }
     }
     // Diagonal block (and every entry of a partial last block row): entry by entry.
