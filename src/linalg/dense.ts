@@ -86,7 +86,7 @@ const panelWidth = 48;
 /**
  * In-place Cholesky of a large symmetric matrix (row-major n×n, lower triangle), right-looking
  * and blocked: factor a diagonal block, solve the panel below it, then update the trailing
- * matrix with the panel's outer product in 2×2 register tiles over a packed copy of the panel.
+ * matrix with the panel's outer product in 4×2 register tiles over a packed copy of the panel.
  * Same arithmetic as {@link choleskyInPlace} up to the order of summation, several times faster
  * once the matrix no longer fits in cache. Returns false when A is not positive definite.
  */
@@ -127,7 +127,7 @@ export function choleskyBlocked(a: Float64Array, n: number): boolean {
         panel[pi + j - kb] = v;
       }
     }
-    // 3. Trailing update A[i][j] -= panel_i · panel_j for kend ≤ j ≤ i: 4×4 register tiles
+    // 3. Trailing update A[i][j] -= panel_i · panel_j for kend ≤ j ≤ i: 4×2 register tiles
     //    strictly below the diagonal, then the remaining lower-triangle entries one by one.
     trailingUpdate(a, n, kend, panel, rows, nb);
   }
