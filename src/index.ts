@@ -28,3 +28,8 @@ export { sample, sampleModel, SampleResult, type SampleOptions } from '../sample
 export { defaultPriors, resolvePriors, type PriorsSpec } from '../samplers/priors.js';
 export { GibbsKernel, type GibbsState } from '../samplers/gibbs.js';
 export { createRng, type Rng } from '../samplers/rng.js';
+
+// Exact fit beside the posterior, and its HTML report.
+export { Comparison, compare, compareModel, compareResults, type CompareOptions } from '../samplers/compare/index.js';
+export { formatComparison } from '../samplers/compare/index.js';
+export { renderReport, writeReport } from '../samplers/report/index.js';
