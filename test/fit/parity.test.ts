@@ -99,3 +99,30 @@ describe('lme4 parity', () => {
     });
   }
 });
+
+/**
+ * Fits beyond the shared references (fixtures/lme4_extra, made by fixtures/scripts/lme4_extra.R
+ * with lme4 1.1-31 at rhoend 1e-10): no fixed intercept, three correlated random effects, a
+ * factor's random slopes, interactions by ML, two grouping factors on hsb, nested and crossed by
+ * ML, two terms on one grouping factor. Same tolerances as above.
+ */
+describe('lme4 parity beyond the shared fixtures', () => {
+  const extra = jsonFixtures<Reference>('lme4_extra');
+  it('has the 10 extra reference fits', () => expect(extra.length).toBe(10));
+  for (const ref of extra) {
+    it(`${ref.id}: ${ref.formula} (${ref.REML ? 'REML' : 'ML'})`, () => {
+      const fit = fitLmm(dataset(ref.dataset), ref.formula, { reml: ref.REML });
+      const json = fit.toJSON() as unknown as Reference;
+      const criterion = ref.REML ? ref.REMLcrit! : ref.deviance!;
+      expect(fit.objective).toBeLessThanOrEqual(criterion + 1e-6);
+      expect(json.nobs).toBe(ref.nobs);
+      expect(json.ngroups).toEqual(ref.ngroups);
+      expectEstimates(json, ref, 'extra');
+      expect(json.df).toBe(ref.df);
+      expect(Math.abs(json.logLik - ref.logLik)).toBeLessThan(1e-5);
+      expect(Math.abs(json.AIC - ref.AIC)).toBeLessThan(1e-5);
+      expect(Math.abs(json.BIC - ref.BIC)).toBeLessThan(1e-5);
+      expect(json.singular).toBe(ref.singular);
+    });
+  }
+});
