@@ -243,6 +243,9 @@ function geyerEss(m: number, n: number, ws: EssWorkspace, fill: (known: number) 
   }
   let sum = 0;
   for (let k = 0; k < maxT; k++) sum += rho[k];
+  // posterior sums rho_hat_t[1:max_t] in R, and 1:0 is c(1, 0): with chains too short for the
+  // loop above (n ≤ 5 after splitting) the first term still counts, giving τ̂ = 2.
+  if (maxT === 0) sum = rho[0];
   const total = m * n;
   let tau = -1 + 2 * sum + rho[maxT];
   tau = Math.max(tau, 1 / Math.log10(total));
@@ -350,11 +353,14 @@ export function essBulk(chains: readonly ArrayLike<number>[]): number | null {
  * split chains, q being the type-7 quantile of the split draws.
  */
 export function essQuantile(chains: readonly ArrayLike<number>[], prob: number): number | null {
+  // posterior's `.ess_quantile`: the quantile of all the draws, then the ESS of the indicator
+  // over the split chains.
+  const all = flatten(chains);
+  if (shouldReturnNA(all)) return null;
+  const q = quantile(all, prob);
   const split = splitChains(chains);
   const { m, n } = checkChains(split);
   const flat = flatten(split);
-  if (shouldReturnNA(flat)) return null;
-  const q = quantile(flat, prob);
   for (let i = 0; i < flat.length; i++) flat[i] = flat[i] <= q ? 1 : 0;
   return orNull(essFlat(flat, m, n, new EssWorkspace()));
 }

@@ -69,7 +69,6 @@ export class DrawsSummarizer {
   private kept = 0;
   private z = new Float64Array(0);
   private zFold = new Float64Array(0);
-  private work = new Float64Array(0);
   private means = new Float64Array(0);
   private vars = new Float64Array(0);
   private table: RankNormalTable | undefined;
@@ -90,7 +89,6 @@ export class DrawsSummarizer {
     this.kept = kept;
     this.z = new Float64Array(kept);
     this.zFold = new Float64Array(kept);
-    this.work = new Float64Array(kept);
     this.means = new Float64Array(2 * chains);
     this.vars = new Float64Array(2 * chains);
     this.essWs.ensure(2 * chains, half);
@@ -179,18 +177,13 @@ export class DrawsSummarizer {
     const tail = foldRange >= CONSTANT_TOLERANCE ? rhatFromMoments(this.means, this.vars, m, half) : NaN;
     row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
 
-    // Tail ESS (Vehtari et al. 2021, §4.3): the smaller ESS of the indicators I(x ≤ q) for the
-    // 5% and 95% quantiles q of the split draws.
-    const work = this.work;
-    let keptSorted = sorted;
-    if (kept !== total) {
-      for (let i = 0, k = 0; i < total; i++) if (order[i] < kept) work[k++] = sorted[i];
-      keptSorted = work;
-    }
-    // posterior's should_return_NA on the split draws (all finite here): range below epsilon.
-    if (!(Math.abs(keptSorted[kept - 1] - keptSorted[0]) >= CONSTANT_TOLERANCE)) return row;
-    const q05 = quantileSorted(keptSorted.subarray(0, kept), 0.05);
-    const q95 = quantileSorted(keptSorted.subarray(0, kept), 0.95);
+    // Tail ESS (Vehtari et al. 2021, §4.3): the smaller ESS of the indicators I(x ≤ q) over the
+    // split draws, for the 5% and 95% quantiles q of all the draws (posterior's `.ess_quantile`
+    // takes the quantile before splitting, so an odd chain's middle draw counts in it).
+    // posterior's should_return_NA (all finite here): range below epsilon.
+    if (!(Math.abs(sorted[total - 1] - sorted[0]) >= CONSTANT_TOLERANCE)) return row;
+    const q05 = quantileSorted(sorted.subarray(0, total), 0.05);
+    const q95 = quantileSorted(sorted.subarray(0, total), 0.95);
     const sortedBy = { order, sorted };
     const ess05 = fin(essIndicatorFlat(x, q05, m, half, ws, sortedBy));
     const ess95 = fin(essIndicatorFlat(x, q95, m, half, ws, sortedBy));

@@ -86,3 +86,21 @@ describe('posterior 1.4.0 fixtures', () => {
     expect(row.sd).toBe(0);
   });
 });
+
+// More draw sets, made here with R posterior 1.4.0 (Debian r-cran-posterior) by
+// test/fixtures/scripts/posterior_extra.R: tiny and very short chains, odd lengths, ties, heavy
+// tails, chains stuck in different modes, a constant chain among varying ones, counts.
+const extraDir = join(import.meta.dirname, '..', 'fixtures', 'posterior_extra');
+const extra: Fixture[] = readdirSync(extraDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(extraDir, f), 'utf8')) as Fixture);
+
+describe('posterior 1.4.0 on draw sets beyond the shared fixtures', () => {
+  it('has the 10 extra draw sets', () => expect(extra.length).toBe(10));
+  for (const f of extra) {
+    it(`summarizeDraws matches ${f.name}`, () => {
+      expectMatches(f.name, summarizeDraws(f.draws), f.summary);
+    });
+  }
+});
