@@ -55,28 +55,32 @@ export class Interweaving {
     }
     const a = b[k];
     const { xi, G, h } = this.work[k];
-    for (let j = 0; j < nlevels; j++) {
-      for (let r = 0; r < q; r++) {
-        let s = a[j * q + r];
-        for (let c = 0; c < r; c++) s -= C0[r * q + c] * xi[j * q + c];
-        xi[j * q + r] = s / C0[r * q + r];
-      }
-    }
-    const rk = this.partialResiduals(k, beta, b);
-    // G and h over the free elements (r, s), r ≥ s, in θ order (column by column).
     const rowOf = this.rowOf[k];
     const colOf = this.colOf[k];
-    G.fill(0);
-    h.fill(0);
-    const ZtZ = this.crossprod.terms[k].ZtZ;
-    for (let j = 0; j < nlevels; j++) {
-      const o = j * q * q;
-      const x = j * q;
-      for (let u = 0; u < m; u++) {
-        const r = rowOf[u];
-        const xs = xi[x + colOf[u]];
-        h[u] += xs * rk[x + r];
-        for (let v = 0; v <= u; v++) G[u * m + v] += xs * xi[x + colOf[v]] * ZtZ[o + r * q + rowOf[v]];
+    if (q === 2 && this.shapes.length === 1) {
+      accumulateQ2(this.crossprod.terms[0], a, C0, beta, this.p, nlevels, xi, G, h);
+    } else {
+      for (let j = 0; j < nlevels; j++) {
+        for (let r = 0; r < q; r++) {
+          let s = a[j * q + r];
+          for (let c = 0; c < r; c++) s -= C0[r * q + c] * xi[j * q + c];
+          xi[j * q + r] = s / C0[r * q + r];
+        }
+      }
+      const rk = this.partialResiduals(k, beta, b);
+      // G and h over the free elements (r, s), r ≥ s, in θ order (column by column).
+      G.fill(0);
+      h.fill(0);
+      const ZtZ = this.crossprod.terms[k].ZtZ;
+      for (let j = 0; j < nlevels; j++) {
+        const o = j * q * q;
+        const x = j * q;
+        for (let u = 0; u < m; u++) {
+          const r = rowOf[u];
+          const xs = xi[x + colOf[u]];
+          h[u] += xs * rk[x + r];
+          for (let v = 0; v <= u; v++) G[u * m + v] += xs * xi[x + colOf[v]] * ZtZ[o + r * q + rowOf[v]];
+        }
       }
     }
     for (let u = 0; u < m; u++) for (let v = 0; v < u; v++) G[v * m + u] = G[u * m + v];
@@ -174,6 +178,56 @@ export class Interweaving {
     }
     return out;
   }
+}
+
+/**
+ * The q = 2, single-term case of `step`'s accumulation in one pass over the levels: ξ_j, the
+ * partial residual cross-products Z_j'(y − Xβ), and G, h over the free elements
+ * (0,0), (1,0), (1,1) of C (lower triangle of G only).
+ */
+function accumulateQ2(blocks: { ZtZ: Float64Array; ZtXy: Float64Array }, a: Float64Array, C: Float64Array, beta: Float64Array, p: number, nlevels: number, xi: Float64Array, G: Float64Array, h: Float64Array): void {
+  const { ZtZ, ZtXy } = blocks;
+  const P = p + 1;
+  const c00 = C[0];
+  const c10 = C[2];
+  const c11 = C[3];
+  let g00 = 0, g10 = 0, g11 = 0, g20 = 0, g21 = 0, g22 = 0, h0 = 0, h1 = 0, h2 = 0;
+  for (let j = 0; j < nlevels; j++) {
+    const x0 = a[2 * j] / c00;
+    const x1 = (a[2 * j + 1] - c10 * x0) / c11;
+    xi[2 * j] = x0;
+    xi[2 * j + 1] = x1;
+    const o = 2 * j * P;
+    let r0 = ZtXy[o + p];
+    let r1 = ZtXy[o + P + p];
+    for (let t = 0; t < p; t++) {
+      r0 -= ZtXy[o + t] * beta[t];
+      r1 -= ZtXy[o + P + t] * beta[t];
+    }
+    const z00 = ZtZ[4 * j];
+    const z10 = ZtZ[4 * j + 2];
+    const z11 = ZtZ[4 * j + 3];
+    const x00 = x0 * x0;
+    const x10 = x1 * x0;
+    h0 += x0 * r0;
+    h1 += x0 * r1;
+    h2 += x1 * r1;
+    g00 += x00 * z00;
+    g10 += x00 * z10;
+    g11 += x00 * z11;
+    g20 += x10 * z10;
+    g21 += x10 * z11;
+    g22 += x1 * x1 * z11;
+  }
+  G[0] = g00;
+  G[3] = g10;
+  G[4] = g11;
+  G[6] = g20;
+  G[7] = g21;
+  G[8] = g22;
+  h[0] = h0;
+  h[1] = h1;
+  h[2] = h2;
 }
 
 /** Row and column of the u-th free element of a q×q lower-triangular factor, column by column. */

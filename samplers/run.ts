@@ -3,9 +3,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runChain, type ChainOptions } from './chain.js';
-import type { SamplerModel } from './gibbs.js';
+import { GibbsKernel, type SamplerModel } from './gibbs.js';
 import type { TermPriors } from './priors.js';
-import { chainSeed } from './rng.js';
+import { chainSeed, createRng } from './rng.js';
 
 /** Options of a multi-chain run. */
 export interface RunOptions {
@@ -14,8 +14,13 @@ export interface RunOptions {
   warmup: number;
   thin: number;
   seed: number;
-  /** Run chains in worker threads (default true where the compiled worker exists). */
-  parallel?: boolean;
+  /**
+   * Worker threads: true, false, or 'auto' (default): threads when a short timing probe
+   * predicts at least `autoThresholdMillis` of sampling per chain, else in this thread, where
+   * small models run faster (each thread must warm up its own JIT, which takes thousands of
+   * iterations). Either way the draws are the same.
+   */
+  parallel?: boolean | 'auto';
   /** Called with iterations done over all chains and the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -35,8 +40,8 @@ export interface ChainsResult {
 
 /**
  * Run `chains` chains, each with its own stream seeded by `chainSeed(seed, chain)`, in worker
- * threads when possible (one per core, each running its share of the chains in turn), else
- * one after the other. The draws of a chain depend only on its seed, so parallel and
+ * threads (one per core, each running its share of the chains in turn) or one after the other
+ * in this thread, as `parallel` says. The draws of a chain depend only on its seed, so parallel and
  * sequential runs give the same draws bit for bit. Timing starts once every worker has loaded
  * (thread start-up is not sampling).
  */
@@ -55,8 +60,11 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
     progressEvery: Math.max(1, Math.floor(options.iter / 100)),
   });
   const chains = Array.from({ length: options.chains }, (_, c) => c);
-  if (!(options.parallel ?? true) || !workersAvailable() || options.chains === 1) {
-    const start = performance.now();
+  const start = performance.now();
+  const mode = options.parallel ?? 'auto';
+  const threads = mode !== false && workersAvailable() && options.chains > 1 && (mode === true || probeMillisPerChain(model, priors, options.iter) >= autoThresholdMillis);
+  const probeMillis = performance.now() - start;
+  if (!threads) {
     const draws = chains.map((c) => runChain(model, priors, formulaOrder, nparams, { ...chainOptions(c), onProgress: (n) => report(c, n) }));
     return { draws, sampleMillis: performance.now() - start };
   }
@@ -64,21 +72,21 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
   const workerCount = Math.min(options.chains, Math.max(1, availableParallelism()));
   const draws = new Array<Float64Array>(options.chains);
   let ready = 0;
-  let start = 0;
+  let sampling = 0;
   const workers: Worker[] = [];
   await Promise.all(
     Array.from({ length: workerCount }, (_, w) => {
       const mine = chains.filter((c) => c % workerCount === w);
       return new Promise<void>((resolve, reject) => {
         const worker = new Worker(workerUrl, {
-          workerData: { chains: mine.map((chain) => ({ chain, options: chainOptions(chain) })), model, priors, formulaOrder, nparams },
+          workerData: { chains: mine.map((chain) => ({ chain, options: chainOptions(chain) })), progress: options.onProgress !== undefined, model, priors, formulaOrder, nparams },
         });
         workers.push(worker);
         let finished = 0;
         worker.on('message', (message: { type: string; chain?: number; done?: number; draws?: Float64Array }) => {
           if (message.type === 'ready') {
             if (++ready === workerCount) {
-              start = performance.now();
+              sampling = performance.now();
               for (const w2 of workers) w2.postMessage('start');
             }
           } else if (message.type === 'progress') report(message.chain as number, message.done as number);
@@ -97,5 +105,27 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
       });
     }),
   );
-  return { draws, sampleMillis: performance.now() - start };
+  // Sampling time: the probe (if any) plus the time from every worker being ready to the end.
+  // Sampling time: the probe, then from every worker being ready (thread start-up excluded) to the end.
+  return { draws, sampleMillis: probeMillis + performance.now() - sampling };
+}
+
+/** Predicted sampling time per chain at or above which chains go to worker threads. */
+const autoThresholdMillis = 400;
+
+/** Iterations timed by the probe (a few milliseconds for small models). */
+const probeIterations = 30;
+
+/**
+ * Milliseconds per chain of `iter` iterations predicted from `probeIterations` iterations of
+ * the kernel on a throwaway stream (the chains' own streams are untouched). Unoptimised code
+ * runs slower than the warmed-up chain will, so this errs towards threads for big models.
+ */
+function probeMillisPerChain(model: SamplerModel, priors: TermPriors, iter: number): number {
+  const kernel = new GibbsKernel(model, priors);
+  const rng = createRng(0x5eed);
+  let state = kernel.init(rng);
+  const t = performance.now();
+  for (let i = 0; i < probeIterations; i++) [state] = kernel.step(rng, state);
+  return ((performance.now() - t) / probeIterations) * iter;
 }

@@ -21,8 +21,8 @@ export interface SampleOptions {
   seed?: number;
   /** A priors object in the priors-file form; anything left out takes the defaults. */
   priors?: unknown;
-  /** Chains in worker threads (default true). */
-  parallel?: boolean;
+  /** Chains in worker threads: true, false or 'auto' (default; see `runChains`). */
+  parallel?: boolean | 'auto';
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -9,6 +9,8 @@ import type { TermPriors } from './priors.js';
 
 interface Job {
   chains: { chain: number; options: Omit<ChainOptions, 'onProgress'> }[];
+  /** Whether the main thread listens to progress (else no messages until a chain is done). */
+  progress: boolean;
   model: SamplerModel;
   priors: TermPriors;
   formulaOrder: number[];
@@ -22,7 +24,7 @@ parentPort?.once('message', () => {
   for (const { chain, options } of job.chains) {
     const draws = runChain(job.model, job.priors, job.formulaOrder, job.nparams, {
       ...options,
-      onProgress: (done) => parentPort?.postMessage({ type: 'progress', chain, done }),
+      onProgress: job.progress ? (done) => parentPort?.postMessage({ type: 'progress', chain, done }) : undefined,
     });
     parentPort?.postMessage({ type: 'done', chain, draws }, [draws.buffer as ArrayBuffer]);
   }

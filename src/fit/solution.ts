@@ -54,31 +54,35 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
 
   // Term 0, level by level: L0_j' u_j = WXy_j[y] − WXy_j[X]'β − Σ_k W_kj' u_k.
   const u0 = new Float64Array(n0 * q0);
-  for (let j = 0; j < n0; j++) {
-    const wo = j * P * q0;
-    for (let c = 0; c < q0; c++) {
-      let s = f.WXy[wo + p * q0 + c] + (z ? sz * z[j * q0 + c] : 0);
-      for (let a = 0; a < p; a++) s -= f.WXy[wo + a * q0 + c] * beta[a];
-      u0[j * q0 + c] = s;
-    }
-    for (let k = 1; k < shapes.length; k++) {
-      const qk = shapes[k].q;
-      const { colPtr, rowLevel } = f.crossprod.cross[k][0];
-      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
-        const rowBase = restOffset[k] + rowLevel[s] * qk;
-        for (let r = 0; r < qk; r++) {
-          const ur = uR[rowBase + r];
-          for (let c = 0; c < q0; c++) u0[j * q0 + c] -= f.Wre[k][(s * qk + r) * q0 + c] * ur;
+  if (q0 === 2 && shapes.length === 1) {
+    solveLevelsQ2(f.L0, f.WXy, beta, p, n0, z, sz, u0);
+  } else {
+    for (let j = 0; j < n0; j++) {
+      const wo = j * P * q0;
+      for (let c = 0; c < q0; c++) {
+        let s = f.WXy[wo + p * q0 + c] + (z ? sz * z[j * q0 + c] : 0);
+        for (let a = 0; a < p; a++) s -= f.WXy[wo + a * q0 + c] * beta[a];
+        u0[j * q0 + c] = s;
+      }
+      for (let k = 1; k < shapes.length; k++) {
+        const qk = shapes[k].q;
+        const { colPtr, rowLevel } = f.crossprod.cross[k][0];
+        for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+          const rowBase = restOffset[k] + rowLevel[s] * qk;
+          for (let r = 0; r < qk; r++) {
+            const ur = uR[rowBase + r];
+            for (let c = 0; c < q0; c++) u0[j * q0 + c] -= f.Wre[k][(s * qk + r) * q0 + c] * ur;
+          }
         }
       }
-    }
-    // L0_j' u_j = rhs (back-substitution with the q0×q0 block, inline: q0 is small).
-    const lo = j * q0 * q0;
-    const uo = j * q0;
-    for (let r = q0 - 1; r >= 0; r--) {
-      let s = u0[uo + r];
-      for (let k = r + 1; k < q0; k++) s -= f.L0[lo + k * q0 + r] * u0[uo + k];
-      u0[uo + r] = s / f.L0[lo + r * q0 + r];
+      // L0_j' u_j = rhs (back-substitution with the q0×q0 block, inline: q0 is small).
+      const lo = j * q0 * q0;
+      const uo = j * q0;
+      for (let r = q0 - 1; r >= 0; r--) {
+        let s = u0[uo + r];
+        for (let k = r + 1; k < q0; k++) s -= f.L0[lo + k * q0 + r] * u0[uo + k];
+        u0[uo + r] = s / f.L0[lo + r * q0 + r];
+      }
     }
   }
 
@@ -98,6 +102,31 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
   });
 
   return { beta, u, b };
+}
+
+/**
+ * The term-0 loop of `solve` written out for one term with q = 2 (the sampler's hot path):
+ * rhs = WXy_j[y] − WXy_j[X]'β (+ σz_j), then back-substitution with the 2×2 factor L0_j.
+ */
+function solveLevelsQ2(L0: Float64Array, WXy: Float64Array, beta: Float64Array, p: number, n0: number, z: Float64Array | undefined, sz: number, u0: Float64Array): void {
+  const P = p + 1;
+  for (let j = 0; j < n0; j++) {
+    const wo = j * P * 2;
+    let s0 = WXy[wo + 2 * p];
+    let s1 = WXy[wo + 2 * p + 1];
+    for (let a = 0; a < p; a++) {
+      s0 -= WXy[wo + 2 * a] * beta[a];
+      s1 -= WXy[wo + 2 * a + 1] * beta[a];
+    }
+    if (z) {
+      s0 += sz * z[2 * j];
+      s1 += sz * z[2 * j + 1];
+    }
+    const lo = 4 * j;
+    const v1 = s1 / L0[lo + 3];
+    u0[2 * j + 1] = v1;
+    u0[2 * j] = (s0 - L0[lo + 2] * v1) / L0[lo];
+  }
 }
 
 /** (R_X'R_X)^{-1} = L_X^{-T} L_X^{-1} from the fixed-effects block of the factor: vcov(β)/σ². */
