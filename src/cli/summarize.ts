@@ -4,7 +4,8 @@
  */
 import { readDrawsCsv } from '../diagnostics/drawsCsv.js';
 import { formatSummaryTable } from '../diagnostics/format.js';
-import { summarizeParameters, summaryRows } from '../diagnostics/summarize.js';
+import { summarizeParametersAsync } from '../diagnostics/parallel.js';
+import { summaryRows } from '../diagnostics/summarize.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
 /** `lmm summarize`: reads a draws CSV and prints one summary row per parameter. */
@@ -15,7 +16,7 @@ export const summarize: Command = async (argv, io) => {
   });
   const file = requireOption('summarize', options.draws as string | undefined, 'draws');
   const draws = readDrawsCsv(file);
-  const table = summarizeParameters(draws.params.map((param, p) => ({ param, chains: draws.chains[p] })));
+  const table = await summarizeParametersAsync(draws.params.map((param, p) => ({ param, chains: draws.chains[p] })));
   const rows = summaryRows(table);
   if (options.json === true) {
     io.stdout(`${toJson({ summary: rows })}\n`);

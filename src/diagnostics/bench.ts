@@ -1,8 +1,9 @@
 /**
  * Benchmark of the posterior summaries: 300 parameters × 4 chains × 10,000 draws of AR(1)
  * series (autocorrelation 0 to 0.95 across parameters, some with heavy tails and ties),
- * timing `summarizeParameters` alone (draw generation excluded).
+ * timing `summarizeParameters` alone (draw generation excluded), or its parallel version.
  */
+import { parallelWorkers, summarizeParametersAsync } from './parallel.js';
 import { summarizeParameters } from './summarize.js';
 
 /** Result of {@link benchSummaries}: parameters summarised, draws per parameter, wall-clock ms. */
@@ -71,4 +72,28 @@ export function benchSummaries(repeats = 3): BenchResult {
     best = Math.min(best, millis);
   }
   return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best };
+}
+
+/** Result of {@link benchSummariesParallel}: also the number of worker threads used (0: none). */
+export interface ParallelBenchResult extends BenchResult {
+  workers: number;
+}
+
+/**
+ * Time {@link summarizeParametersAsync} on the draws of {@link benchSummaries}, forced onto
+ * worker threads where the compiled worker exists (the best of `repeats` runs, each starting
+ * its threads afresh: start-up, packing and transfer included).
+ */
+export async function benchSummariesParallel(repeats = 3): Promise<ParallelBenchResult> {
+  const draws = benchDraws();
+  const options = { parallel: true, minDraws: 0 };
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const start = performance.now();
+    const table = await summarizeParametersAsync(draws, options);
+    const millis = performance.now() - start;
+    if (table.numRows() !== draws.length) throw new Error('benchmark: wrong number of rows');
+    best = Math.min(best, millis);
+  }
+  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best, workers: parallelWorkers(draws, options) };
 }

@@ -14,8 +14,12 @@ export {
 } from './ess.js';
 export { IndicatorLags, LagWorkspace, fillLagsDirect, allLagsByFft, DIRECT_LAGS } from './lags.js';
 export {
-  summarizeDraws, summarizeParameters, summaryRows, DrawsSummarizer, SUMMARY_COLUMNS,
+  summarizeDraws, summarizeParameters, summaryRows, summaryTable, DrawsSummarizer, SUMMARY_COLUMNS,
   type SummaryRow, type ParamSummaryRow,
 } from './summarize.js';
+export {
+  summarizeParametersAsync, parallelWorkers, summaryWorkersAvailable, PARALLEL_MIN_DRAWS,
+  type ParallelSummaryOptions, type ParamDraws,
+} from './parallel.js';
 export { parseDrawsCsv, readDrawsCsv, writeDrawsCsv, splitCsvLine, csvField, formatDraw, type Draws } from './drawsCsv.js';
 export { formatSummaryTable, formatSignificant, formatRhat, formatEss } from './format.js';

@@ -1,0 +1,310 @@
+/**
+ * Posterior summaries of MCMC draws, as R's `posterior::summarise_draws` (1.4.0) reports them
+ * with its default measures plus `mcse_mean`: mean, median, sd, mad, q5, q95 (all draws
+ * pooled), rhat, ess_bulk, ess_tail (Vehtari et al. 2021) and mcse_mean.
+ *
+ * One sort per parameter does most of the work: the ascending order of the pooled draws gives
+ * the median and quantiles, the ranks of the split draws (rank normalization), and, merged
+ * outward from the median, the order of the folded draws |x − median| (MAD and tail R-hat);
+ * the draws below the 5% and above the 95% quantile (tail ESS) are read off it too. The
+ * autocovariances behind every ESS are computed only up to the lag where Geyer's sequence
+ * truncates (see lags.ts), those of the tail indicators by counting rather than multiplying.
+ */
+import { LmmError } from '../errors.js';
+import {
+  EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essFlat, essIndicatorFlat, essOfCentred, rhatFromMoments,
+} from './ess.js';
+import { SortWorkspace, sortOrder } from './ranks.js';
+import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
+import { rankNormalTable, type RankNormalTable } from './zscale.js';
+
+/** The ten statistics of one parameter; null where posterior gives NA (or a non-finite value). */
+export interface SummaryRow {
+  mean: number | null;
+  median: number | null;
+  sd: number | null;
+  mad: number | null;
+  q5: number | null;
+  q95: number | null;
+  rhat: number | null;
+  ess_bulk: number | null;
+  ess_tail: number | null;
+  mcse_mean: number | null;
+}
+
+const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function nullRow(): SummaryRow {
+  return {
+    mean: null, median: null, sd: null, mad: null, q5: null, q95: null,
+    rhat: null, ess_bulk: null, ess_tail: null, mcse_mean: null,
+  };
+}
+
+/**
+ * Summarises many parameters with the same chain layout, reusing its buffers (no per-draw
+ * allocation). Not safe to share between concurrent callers.
+ */
+export class DrawsSummarizer {
+  private chains = -1;
+  private length = -1;
+  private x = new Float64Array(0);
+  private sorted = new Float64Array(0);
+  private order = new Uint32Array(0);
+  /** Scratch for the positions of a run of tied folded draws. */
+  private runs = new Uint32Array(0);
+  private kept = 0;
+  private z = new Float64Array(0);
+  private zFold = new Float64Array(0);
+  private means = new Float64Array(0);
+  private vars = new Float64Array(0);
+  private table: RankNormalTable | undefined;
+  private readonly sortWs = new SortWorkspace();
+  private readonly essWs = new EssWorkspace();
+
+  private shape(chains: number, length: number): void {
+    if (chains === this.chains && length === this.length) return;
+    this.chains = chains;
+    this.length = length;
+    const total = chains * length;
+    this.x = new Float64Array(total);
+    this.sorted = new Float64Array(total);
+    this.order = new Uint32Array(total);
+    this.runs = new Uint32Array(total);
+    const half = Math.floor(length / 2);
+    const kept = 2 * chains * half;
+    this.kept = kept;
+    this.z = new Float64Array(kept);
+    this.zFold = new Float64Array(kept);
+    this.means = new Float64Array(2 * chains);
+    this.vars = new Float64Array(2 * chains);
+    this.essWs.ensure(2 * chains, half);
+    this.table = kept > 0 ? rankNormalTable(kept) : undefined;
+  }
+
+  /** Summary of one parameter given as one array of draws per chain (equal lengths). */
+  summarize(chains: readonly ArrayLike<number>[]): SummaryRow {
+    const nChains = chains.length;
+    const n = nChains === 0 ? 0 : chains[0].length;
+    for (const c of chains) {
+      if (c.length !== n) throw new LmmError('data', 'all chains must have the same number of draws');
+    }
+    const total = nChains * n;
+    if (total === 0) return nullRow();
+    this.shape(nChains, n);
+    // Store the draws in posterior's split_chains layout: the first ⌊n/2⌋ draws of every
+    // chain, then the last ⌊n/2⌋ draws of every chain; the middle draws of odd-length chains
+    // (which the split drops) go last. Diagnostics then use x[0 .. kept−1] directly.
+    const x = this.x;
+    const kept = this.kept;
+    const half = Math.floor(n / 2);
+    const secondStart = n - half;
+    let sum = 0;
+    for (let c = 0; c < nChains; c++) {
+      const chain = chains[c];
+      const first = c * half;
+      const second = (nChains + c) * half - secondStart;
+      for (let t = 0; t < half; t++) {
+        const v = chain[t] + 0; // −0 → 0
+        x[first + t] = v;
+        sum += v;
+      }
+      for (let t = secondStart; t < n; t++) {
+        const v = chain[t] + 0;
+        x[second + t] = v;
+        sum += v;
+      }
+      if (secondStart > half) {
+        const v = chain[half] + 0;
+        x[kept + c] = v;
+        sum += v;
+      }
+    }
+    if (sum - sum !== 0) return this.nonFinite(x); // NaN or ±Infinity somewhere
+
+    const row = nullRow();
+    // Mean and sd (denominator n − 1) with a correcting second pass, as R.
+    const mu = sum / total;
+    let ss = 0;
+    let dev = 0;
+    for (let i = 0; i < total; i++) {
+      const d = x[i] - mu;
+      ss += d * d;
+      dev += d;
+    }
+    row.mean = mu + dev / total;
+    const sd = total > 1 ? Math.sqrt((ss - (dev * dev) / total) / (total - 1)) : NaN;
+    row.sd = fin(sd);
+
+    const sorted = this.sorted;
+    const order = sortOrder(x, this.order, this.sortWs, sorted);
+    const med = medianSorted(sorted);
+    row.median = med;
+    row.q5 = quantileSorted(sorted, 0.05);
+    row.q95 = quantileSorted(sorted, 0.95);
+    const m = 2 * nChains;
+    if (half < 2 || this.table === undefined) {
+      // too few draws for R-hat and ESS
+      row.mad = MAD_CONSTANT * this.foldedScores(med, undefined);
+      return row;
+    }
+
+    // R-hat (Vehtari et al. 2021, §4.2): the larger of the rank-normalized split R-hat of the
+    // draws (bulk) and of the draws folded about the median (tails). Bulk ESS comes from the
+    // same rank-normalized draws, whose chain moments and centred values are shared.
+    const ws = this.essWs;
+    this.normalScores(sorted, order, this.z);
+    const zRange = chainMoments(this.z, m, half, ws.chainMeans, ws.chainVars, ws.centred);
+    // The z-scores are constant only if all kept draws tie (R-hat and ESS are NA then).
+    const zConstant = !(zRange >= CONSTANT_TOLERANCE);
+    const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
+    row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws));
+    row.mad = MAD_CONSTANT * this.foldedScores(med, this.zFold);
+    const foldRange = chainMoments(this.zFold, m, half, this.means, this.vars);
+    const tail = foldRange >= CONSTANT_TOLERANCE ? rhatFromMoments(this.means, this.vars, m, half) : NaN;
+    row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
+
+    // Tail ESS (Vehtari et al. 2021, §4.3): the smaller ESS of the indicators I(x ≤ q) over the
+    // split draws, for the 5% and 95% quantiles q of all the draws (posterior's `.ess_quantile`
+    // takes the quantile before splitting, so an odd chain's middle draw counts in it).
+    // posterior's should_return_NA (all finite here): range below epsilon.
+    if (!(Math.abs(sorted[total - 1] - sorted[0]) >= CONSTANT_TOLERANCE)) return row;
+    const q05 = quantileSorted(sorted.subarray(0, total), 0.05);
+    const q95 = quantileSorted(sorted.subarray(0, total), 0.95);
+    const sortedBy = { order, sorted };
+    const ess05 = fin(essIndicatorFlat(x, q05, m, half, ws, sortedBy));
+    const ess95 = fin(essIndicatorFlat(x, q95, m, half, ws, sortedBy));
+    row.ess_tail = ess05 === null || ess95 === null ? null : Math.min(ess05, ess95);
+
+    // MCSE of the mean from the ESS of the raw split draws.
+    row.mcse_mean = fin(sd / Math.sqrt(essFlat(x, m, half, ws, true)));
+    return row;
+  }
+
+  /**
+   * The folded draws |x − med| (Vehtari et al. 2021, §4.2: folding about the median exposes
+   * differences in the tails), visited in ascending order by merging outward from the median
+   * of the sorted draws, so that no second sort is needed. Returns their median (MAD / 1.4826)
+   * and, when `out` is given, writes the rank-normalized folded draws there in split layout,
+   * as {@link normalScores} does for the draws themselves.
+   */
+  private foldedScores(med: number, out: Float64Array | undefined): number {
+    const { sorted, order, kept, runs } = this;
+    const total = sorted.length;
+    const scores = this.table?.values;
+    let lo = 0;
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < med) lo = mid + 1;
+      else hi = mid;
+    }
+    // Two cursors walk away from the median; dl and dr are their folded values (Infinity once
+    // a side is used up).
+    let left = lo - 1;
+    let right = lo;
+    let dl = left >= 0 ? med - sorted[left] : Infinity;
+    let dr = right < total ? sorted[right] - med : Infinity;
+    const midLo = (total - 1) >> 1;
+    const midHi = total >> 1;
+    let madLo = NaN;
+    let madHi = NaN;
+    let k = 0; // folded draws visited
+    let rank = 0; // kept draws ranked
+    while (k < total) {
+      // Take the next folded draw (value v, position p) from the nearer side. The choice is a
+      // coin flip, so it is made without branching: t = 1 takes the left cursor, 0 the right.
+      const t = +(dl < dr);
+      const i = right + t * (left - right);
+      const v = Math.abs(sorted[i] - med);
+      const p = order[i];
+      left -= t;
+      right += 1 - t;
+      dl = left >= 0 ? med - sorted[left] : Infinity;
+      dr = right < total ? sorted[right] - med : Infinity;
+      if (((dl === v ? 1 : 0) | (dr === v ? 1 : 0)) === 0 || k === total - 1) {
+        // Not tied with the next folded draw (the usual case).
+        if (k === midLo) madLo = v;
+        if (k === midHi) madHi = v;
+        k++;
+        if (out !== undefined && p < kept) out[p] = (scores as Float64Array)[2 * ++rank];
+        continue;
+      }
+      // A run of tied folded values (possibly from both sides) shares their average rank.
+      let run = 0;
+      runs[run++] = p;
+      while (run < total - k && (dl < dr ? dl : dr) === v) {
+        if (dl < dr) {
+          runs[run++] = order[left--];
+          dl = left >= 0 ? med - sorted[left] : Infinity;
+        } else {
+          runs[run++] = order[right++];
+          dr = right < total ? sorted[right] - med : Infinity;
+        }
+      }
+      if (k <= midLo && midLo < k + run) madLo = v;
+      if (k <= midHi && midHi < k + run) madHi = v;
+      k += run;
+      if (out === undefined) continue;
+      let keptInRun = 0;
+      for (let i = 0; i < run; i++) if (runs[i] < kept) keptInRun++;
+      if (keptInRun > 0) {
+        // average of ranks rank+1 .. rank+keptInRun, doubled
+        const z = (this.table as RankNormalTable).at(2 * rank + keptInRun + 1);
+        for (let i = 0; i < run; i++) if (runs[i] < kept) out[runs[i]] = z;
+        rank += keptInRun;
+      }
+    }
+    return midLo === midHi ? madLo : (madLo + madHi) / 2;
+  }
+
+  /**
+   * Rank-normalized scores of the kept (split) draws, written in split layout: walk the draws
+   * in ascending order, skip the dropped middle draws, give tied values their average rank.
+   */
+  private normalScores(values: Float64Array, order: Uint32Array, out: Float64Array): void {
+    const table = this.table as RankNormalTable;
+    const scores = table.values;
+    const kept = this.kept;
+    const total = values.length;
+    let rank = 0; // kept draws ranked so far
+    let i = 0;
+    while (i < total) {
+      const v = values[i];
+      if (i + 1 === total || values[i + 1] !== v) {
+        // No tie (the usual case).
+        const p = order[i];
+        if (p < kept) out[p] = scores[2 * ++rank];
+        i++;
+        continue;
+      }
+      let j = i + 2;
+      while (j < total && values[j] === v) j++;
+      let keptInRun = 0;
+      for (let r = i; r < j; r++) if (order[r] < kept) keptInRun++;
+      if (keptInRun > 0) {
+        // average of ranks rank+1 .. rank+keptInRun, doubled
+        const z = table.at(2 * rank + keptInRun + 1);
+        for (let r = i; r < j; r++) {
+          const p = order[r];
+          if (p < kept) out[p] = z;
+        }
+        rank += keptInRun;
+      }
+      i = j;
+    }
+  }
+
+  /** Draws with NaN or ±Infinity: R-hat and ESS are NA; basic statistics where defined. */
+  private nonFinite(x: Float64Array): SummaryRow {
+    const row = nullRow();
+    for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return row;
+    row.mean = fin(mean(x));
+    row.sd = fin(Math.sqrt(variance(x)));
+    row.median = fin(median(x));
+    row.q5 = fin(quantile(x, 0.05));
+    row.q95 = fin(quantile(x, 0.95));
+    row.mad = fin(mad(x));
+    return row;
+  }
+}
