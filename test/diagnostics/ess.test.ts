@@ -7,27 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { essBulk, essFlat, essMean, essOfChains, essTail, mcseMean, rhat, rhatOfChains, splitChains } from '../../src/diagnostics/ess.js';
 import { DrawsSummarizer, summarizeDraws, type SummaryRow } from '../../src/diagnostics/summarize.js';
 import { mad, mean, median, quantile, sd } from '../../src/diagnostics/stats.js';
-
-function normals(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  const u = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
-
-function ar1(chains: number, n: number, phi: number, seed: number, transform = (v: number) => v): number[][] {
-  const z = normals(seed);
-  return Array.from({ length: chains }, () => {
-    let v = z();
-    return Array.from({ length: n }, () => transform((v = phi * v + Math.sqrt(1 - phi * phi) * z())));
-  });
-}
+import { ar1 } from './draws.helpers.js';
 
 /** Straightforward ESS (all autocovariance lags by direct sums), written independently of essFlat. */
 function referenceEss(chains: number[][]): number {

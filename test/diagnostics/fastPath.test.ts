@@ -7,29 +7,9 @@ import { essBulk, essFlat, essIndicatorFlat, essOfChains, essTail, mcseMean, rha
 import { sortOrder } from '../../src/diagnostics/ranks.js';
 import { mad, mean, median, quantile, sd } from '../../src/diagnostics/stats.js';
 import { DrawsSummarizer, type SummaryRow } from '../../src/diagnostics/summarize.js';
+import { ar1, normals } from './draws.helpers.js';
 
 const TOLERANCE = 1e-12;
-
-function normals(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  const u = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
-
-function ar1(chains: number, n: number, phi: number, seed: number, transform = (v: number) => v): number[][] {
-  const z = normals(seed);
-  return Array.from({ length: chains }, () => {
-    let v = z();
-    return Array.from({ length: n }, () => transform((v = phi * v + Math.sqrt(1 - phi * phi) * z())));
-  });
-}
 
 const rel = (a: number, b: number): number => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
 
