@@ -10,7 +10,6 @@ export const fit: Command = async (argv, io) => {
     data: { type: 'string' },
     formula: { type: 'string' },
     ml: { type: 'boolean', default: false },
-    reml: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
