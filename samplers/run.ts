@@ -3,9 +3,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runChain, type ChainOptions } from './chain.js';
-import { GibbsKernel, type SamplerModel } from './gibbs.js';
+import type { SamplerModel } from './gibbs.js';
 import type { TermPriors } from './priors.js';
-import { chainSeed, createRng } from './rng.js';
+import { chainSeed } from './rng.js';
 
 /** Options of a multi-chain run. */
 export interface RunOptions {
@@ -15,10 +15,9 @@ export interface RunOptions {
   thin: number;
   seed: number;
   /**
-   * Worker threads: true, false, or 'auto' (default): threads when a short timing probe
-   * predicts at least `autoThresholdMillis` of sampling per chain, else in this thread, where
-   * small models run faster (each thread must warm up its own JIT, which takes thousands of
-   * iterations). Either way the draws are the same.
+   * Worker threads: true, false, or 'auto' (default): threads when a chain's work (see
+   * `chainWork`) is large, else in this thread, where small models run faster (each thread must
+   * warm up its own JIT, which takes thousands of iterations). Either way the draws are the same.
    */
   parallel?: boolean | 'auto';
   /** Called with iterations done over all chains and the total. */
@@ -62,8 +61,7 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
   const chains = Array.from({ length: options.chains }, (_, c) => c);
   const start = performance.now();
   const mode = options.parallel ?? 'auto';
-  const threads = mode !== false && workersAvailable() && options.chains > 1 && (mode === true || probeMillisPerChain(model, priors, options.iter) >= autoThresholdMillis);
-  const probeMillis = performance.now() - start;
+  const threads = mode !== false && workersAvailable() && options.chains > 1 && (mode === true || chainWork(model, options.iter) >= threadWork);
   if (!threads) {
     const draws = chains.map((c) => runChain(model, priors, formulaOrder, nparams, { ...chainOptions(c), onProgress: (n) => report(c, n) }));
     return { draws, sampleMillis: performance.now() - start };
@@ -105,27 +103,29 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
       });
     }),
   );
-  // Sampling time: the probe (if any) plus the time from every worker being ready to the end.
-  // Sampling time: the probe, then from every worker being ready (thread start-up excluded) to the end.
-  return { draws, sampleMillis: probeMillis + performance.now() - sampling };
+  // Sampling time: from every worker being ready (thread start-up excluded) to the end.
+  return { draws, sampleMillis: performance.now() - sampling };
 }
 
-/** Predicted sampling time per chain at or above which chains go to worker threads. */
-const autoThresholdMillis = 400;
-
-/** Iterations timed by the probe (a few milliseconds for small models). */
-const probeIterations = 30;
+/**
+ * Chain work at or above which chains go to worker threads. Measured on this project's 2-core
+ * machines: hsb (160 schools, ~3·10⁶ units for 2000 iterations) runs 4 chains twice as fast in
+ * one thread; 2000 groups with slopes (~2.4·10⁷ units for 1000 iterations) gains from threads.
+ */
+const threadWork = 2e7;
 
 /**
- * Milliseconds per chain of `iter` iterations predicted from `probeIterations` iterations of
- * the kernel on a throwaway stream (the chains' own streams are untouched). Unoptimised code
- * runs slower than the warmed-up chain will, so this errs towards threads for big models.
+ * A deterministic measure of a chain's work: per iteration, each level of each term costs about
+ * q(q + p + 1) (factor, draw, Ψ update), and the dense block of crossed terms M³/100; times the
+ * iterations. One unit is roughly 20 ns of steady-state sampling.
  */
-function probeMillisPerChain(model: SamplerModel, priors: TermPriors, iter: number): number {
-  const kernel = new GibbsKernel(model, priors);
-  const rng = createRng(0x5eed);
-  let state = kernel.init(rng);
-  const t = performance.now();
-  for (let i = 0; i < probeIterations; i++) [state] = kernel.step(rng, state);
-  return ((performance.now() - t) / probeIterations) * iter;
+export function chainWork(model: SamplerModel, iter: number): number {
+  const P = model.p + 1;
+  let perIteration = 0;
+  let dense = P;
+  model.shapes.forEach((s, k) => {
+    perIteration += s.nlevels * s.q * (s.q + P);
+    if (k > 0) dense += s.nlevels * s.q;
+  });
+  return (perIteration + dense ** 3 / 100) * iter;
 }
