@@ -236,19 +236,45 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   if (!Number.isFinite(result.fval)) {
     throw new LmmError('model', `the ${reml ? 'REML criterion' : 'deviance'} could not be evaluated at any θ (is the fixed-effects design degenerate?)`);
   }
+  const snapped = snapToBounds(objective, result.x, result.fval, layout.lower);
   const optimization: OptimizationSummary = {
     optimizer: 'bobyqa',
-    evaluations: result.evaluations,
+    evaluations: result.evaluations + snapped.evaluations,
     initialTheta: Array.from(result.x0),
     initialObjective: result.f0,
-    finalTheta: Array.from(result.x),
-    finalObjective: result.fval,
+    finalTheta: Array.from(snapped.theta),
+    finalObjective: snapped.fval,
     converged: result.converged,
-    message: result.message,
+    message: result.message + (snapped.evaluations > 0 ? `; ${snapped.evaluations} θ element(s) tried on the bound` : ''),
   };
   const fit = new LmmFit(model, factor, reml, optimization);
   fit.fitMillis = performance.now() - start;
   return fit;
+}
+
+/** θ diagonal elements this close to their bound of 0 are tried exactly on it. */
+const snapDistance = 1e-5;
+
+/**
+ * The optimiser can stop a hair above a bound where the criterion is flat (a singular fit:
+ * 2·10⁻⁸ instead of lme4's 0). Set each such element to its bound and keep the change when the
+ * criterion does not increase, so that zero variances are exact zeros.
+ */
+function snapToBounds(objective: (theta: Float64Array) => number, x: Float64Array, fval: number, lower: Float64Array): { theta: Float64Array; fval: number; evaluations: number } {
+  const theta = Float64Array.from(x);
+  let evaluations = 0;
+  for (let i = 0; i < theta.length; i++) {
+    if (lower[i] !== 0 || theta[i] === 0 || theta[i] > snapDistance) continue;
+    const trial = Float64Array.from(theta);
+    trial[i] = 0;
+    const f = objective(trial);
+    evaluations++;
+    if (f <= fval) {
+      theta[i] = 0;
+      fval = f;
+    }
+  }
+  return { theta, fval, evaluations };
 }
 
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */

@@ -126,20 +126,22 @@ function interactionColumns(expr: Expr): string[] {
 
 /**
  * The grouping factors of a bar's right side: `g` → [g]; `g1:g2` → one factor `g1:g2`;
- * `a/b/c` → `a`, `b:a`, `c:b:a` (as lme4's `expandSlash`, whose names lme4 prints).
+ * `a/b/c` → `a`, `b:a`, `c:(b:a)` (lme4's `expandSlash` builds `c:(b:a)`, and lme4 prints
+ * these names).
  *
  * @throws FormulaError when the grouping contains anything but names, `:` and `/`.
  */
 export function expandGrouping(expr: Expr): GroupingFactor[] {
-  const groups = (e: Expr): string[][] => {
-    if (e.kind === 'binary' && e.op === '/') {
-      const outer = groups(e.left);
-      const inner = interactionColumns(e.right);
-      return [...outer, [...inner, ...outer[outer.length - 1]]];
-    }
-    return [interactionColumns(e)];
-  };
-  return groups(expr).map((columns) => ({ columns, label: columns.map(deparseName).join(':') }));
+  if (expr.kind === 'binary' && expr.op === '/') {
+    const outer = expandGrouping(expr.left);
+    const last = outer[outer.length - 1];
+    const inner = interactionColumns(expr.right);
+    const innerLabel = inner.map(deparseName).join(':');
+    const label = `${innerLabel}:${last.label.includes(':') ? `(${last.label})` : last.label}`;
+    return [...outer, { columns: [...inner, ...last.columns], label }];
+  }
+  const columns = interactionColumns(expr);
+  return [{ columns, label: columns.map(deparseName).join(':') }];
 }
 
 /**

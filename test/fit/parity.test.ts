@@ -118,7 +118,7 @@ describe('lme4 parity', () => {
  */
 describe('lme4 parity beyond the shared fixtures', () => {
   const extra = jsonFixtures<Reference>('lme4_extra');
-  it('has the 10 extra reference fits', () => expect(extra.length).toBe(10));
+  it('has the 11 extra reference fits', () => expect(extra.length).toBe(11));
   for (const ref of extra) {
     it(`${ref.id}: ${ref.formula} (${ref.REML ? 'REML' : 'ML'})`, () => {
       expectEstimates(expectFit(ref).json, ref, 'extra');

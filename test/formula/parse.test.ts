@@ -254,11 +254,11 @@ describe('random-effects terms', () => {
     ]);
   });
 
-  it('a/b/c nests three levels', () => {
+  it('a/b/c nests three levels, named as lme4 1.1-31 prints them (c:(b:a))', () => {
     expect(parseFormula('y ~ (1 | a/b/c)').random.map((r) => [r.group, r.groupColumns])).toEqual([
       ['a', ['a']],
       ['b:a', ['b', 'a']],
-      ['c:b:a', ['c', 'b', 'a']],
+      ['c:(b:a)', ['c', 'b', 'a']],
     ]);
   });
 
