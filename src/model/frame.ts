@@ -124,6 +124,15 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
   };
   for (const [label, c] of evaluated) markMissing(label, c);
   for (const name of groupColumns) markMissing(name, column(name));
+  // As lme4 ("NA/NaN/Inf in 'y'"): an infinite value in a kept row is not missing, and no fit can use it.
+  for (const [label, c] of evaluated) {
+    if (c.kind !== 'numeric') continue;
+    for (let i = 0; i < nTotal; i++) {
+      if (keep[i] && (c.values[i] === Infinity || c.values[i] === -Infinity)) {
+        throw new LmmError('data', `'${label}' is infinite in row ${i + 1}; remove or recode infinite values`);
+      }
+    }
+  }
   let n = 0;
   for (let i = 0; i < nTotal; i++) n += keep[i];
   if (n === 0) throw new LmmError('data', `no rows left after dropping rows with missing values in ${[...missingIn].map((m) => `'${m}'`).join(', ')}`);

@@ -67,6 +67,10 @@ describe('model-frame errors', () => {
     const m = tableFromCsv('y,x,g\n1,NA,a\nNA,2,b\n');
     expect(() => buildModel(m, 'y ~ x + (1 | g)')).toThrow(/no rows left after dropping rows with missing values in 'y', 'x'/);
   });
+  it('an infinite value in a used column', () => {
+    const m = tableFromCsv('y,x,g\n1,2,a\n2,Inf,a\n3,4,b\n4,1,b\n');
+    expect(() => buildModel(m, 'y ~ x + (1 | g)')).toThrow(/'x' is infinite in row 2/);
+  });
   it('a grouping factor with fewer than 2 levels', () => {
     expect(() => buildModel(t, 'y ~ x + (1 | one)')).toThrow(/grouping factor 'one' has 1 level in the rows used; a random effect needs at least 2/);
   });
