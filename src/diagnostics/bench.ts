@@ -14,7 +14,7 @@ export interface BenchResult {
 }
 
 /** Small deterministic generator (xorshift32 → uniform, Box–Muller → normal). */
-function normalSource(seed: number): () => number {
+export function normalSource(seed: number): () => number {
   let s = seed >>> 0 || 1;
   const uniform = (): number => {
     s ^= s << 13;
