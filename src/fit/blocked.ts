@@ -1,6 +1,10 @@
 import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
+import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
+
+/** Dense rests at least this large factor on two threads (below it, thread hand-offs cost more). */
+const minThreadedSize = 400;
 
 /** The sizes the blocked factor needs from a model: per term q and number of levels. */
 export interface BlockShape {
@@ -55,7 +59,14 @@ export class BlockedCholesky {
   private readonly work: Float64Array;
   private readonly work2: Float64Array;
 
-  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[]) {
+  /** Shared storage and a helper thread for large dense rests (exact fits only), or undefined. */
+  private readonly shared: SharedCholesky | undefined;
+
+  /**
+   * @param options.threads use a helper thread for the dense rest's Cholesky when it is large
+   *   (the exact fitter sets it; the Gibbs sampler runs its chains on their own threads).
+   */
+  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean } = {}) {
     this.layout = thetaLayout(shapes.map((s) => s.q));
     this.n = crossprod.n;
     this.p = crossprod.p;
@@ -72,7 +83,8 @@ export class BlockedCholesky {
     this.L0 = new Float64Array(n0 * q0 * q0);
     this.WXy = new Float64Array(n0 * this.P * q0);
     this.Wre = shapes.map((s, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
-    this.S = new Float64Array(this.M * this.M);
+    this.shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M) : undefined;
+    this.S = this.shared ? this.shared.matrix : new Float64Array(this.M * this.M);
     this.envelope = new Int32Array(this.M);
     this.lambdas = shapes.map((s) => new Float64Array(s.q * s.q));
     let maxRows = 0;
@@ -100,7 +112,7 @@ export class BlockedCholesky {
     S.fill(0);
     this.fillRest();
     this.subtractFirstTerm();
-    this.ok = L0ok && choleskyAuto(S, M, this.envelope);
+    this.ok = L0ok && choleskyAuto(S, M, this.envelope, this.shared?.helper());
     return this.ok;
   }
 

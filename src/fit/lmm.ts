@@ -226,7 +226,7 @@ export class LmmFit {
 export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const start = performance.now();
   const reml = options.reml ?? true;
-  const factor = new BlockedCholesky(model.crossprod, model.terms);
+  const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true });
   const objective = (theta: Float64Array): number => {
     factor.update(theta);
     return factor.objective(reml);

@@ -77,11 +77,43 @@ export function lowerInverse(L: Float64Array, n: number, offset = 0, stride = n)
   return inv;
 }
 
+/**
+ * A second thread that takes part of {@link choleskyBlocked}'s work on the same (shared)
+ * matrix: `panel` and `trailing` start its share (rows [from, to) of the panel solve; row
+ * blocks [from, to) of the trailing update) and return at once; `wait` blocks until it is done.
+ */
+export interface CholeskyHelper {
+  panelBuffer: Float64Array;
+  panel(kb: number, nb: number, from: number, to: number): void;
+  trailing(kend: number, nb: number, rows: number, from: number, to: number): void;
+  wait(): void;
+}
+
+/**
+ * Rows [from, to) of the panel below the diagonal block at kb: solve X L_kk' = A for each row and
+ * pack it into `panel` (row stride nb, row kend first).
+ */
+export function panelSolve(a: Float64Array, n: number, kb: number, nb: number, panel: Float64Array, from: number, to: number): void {
+  const kend = kb + nb;
+  for (let i = from; i < to; i++) {
+    const ri = i * n;
+    const pi = (i - kend) * nb;
+    for (let j = kb; j < kend; j++) {
+      const rj = j * n;
+      let s = a[ri + j];
+      for (let k = kb; k < j; k++) s -= a[ri + k] * a[rj + k];
+      const v = s / a[rj + j];
+      a[ri + j] = v;
+      panel[pi + j - kb] = v;
+    }
+  }
+}
+
 /** Reused packed-panel buffer of {@link choleskyBlocked} (grown on demand, never shrunk). */
 let panelScratch = new Float64Array(0);
 
 /** Panel width of {@link choleskyBlocked}: a 48-column panel of a 1000-row matrix stays in L2. */
-const panelWidth = 48;
+export const panelWidth = 48;
 
 /**
  * In-place Cholesky of a large symmetric matrix (row-major n×n, lower triangle), right-looking
@@ -90,10 +122,10 @@ const panelWidth = 48;
  * Same arithmetic as {@link choleskyInPlace} up to the order of summation, several times faster
  * once the matrix no longer fits in cache. Returns false when A is not positive definite.
  */
-export function choleskyBlocked(a: Float64Array, n: number): boolean {
+export function choleskyBlocked(a: Float64Array, n: number, helper?: CholeskyHelper): boolean {
   if (n <= 2 * panelWidth) return choleskyInPlace(a, n);
-  if (panelScratch.length < n * panelWidth) panelScratch = new Float64Array(n * panelWidth);
-  const panel = panelScratch;
+  if (!helper && panelScratch.length < n * panelWidth) panelScratch = new Float64Array(n * panelWidth);
+  const panel = helper ? helper.panelBuffer : panelScratch;
   for (let kb = 0; kb < n; kb += panelWidth) {
     const nb = Math.min(panelWidth, n - kb);
     const kend = kb + nb;
@@ -115,31 +147,37 @@ export function choleskyBlocked(a: Float64Array, n: number): boolean {
     if (kend === n) break;
     // 2. Panel: rows below solve X L_kk' = A, then pack them contiguously (stride nb).
     const rows = n - kend;
-    for (let i = kend; i < n; i++) {
-      const ri = i * n;
-      const pi = (i - kend) * nb;
-      for (let j = kb; j < kend; j++) {
-        const rj = j * n;
-        let s = a[ri + j];
-        for (let k = kb; k < j; k++) s -= a[ri + k] * a[rj + k];
-        const v = s / a[rj + j];
-        a[ri + j] = v;
-        panel[pi + j - kb] = v;
-      }
+    if (helper) {
+      const split = kend + (rows >> 1);
+      helper.panel(kb, nb, split, n);
+      panelSolve(a, n, kb, nb, panel, kend, split);
+      helper.wait();
+    } else {
+      panelSolve(a, n, kb, nb, panel, kend, n);
     }
     // 3. Trailing update A[i][j] -= panel_i · panel_j for kend ≤ j ≤ i: 4×2 register tiles
     //    strictly below the diagonal, then the remaining lower-triangle entries one by one.
-    trailingUpdate(a, n, kend, panel, rows, nb);
+    //    Row i costs about i, so with a helper thread the split that halves the work is rows/√2.
+    if (helper) {
+      const split = Math.min(rows, Math.ceil((rows * Math.SQRT1_2) / 4) * 4);
+      helper.trailing(kend, nb, rows, split, rows);
+      trailingUpdate(a, n, kend, panel, rows, nb, 0, split);
+      helper.wait();
+    } else {
+      trailingUpdate(a, n, kend, panel, rows, nb);
+    }
   }
   return true;
 }
 
 /**
- * A[kend + i][kend + j] −= Σ_k P[i][k] P[j][k] for 0 ≤ j ≤ i < rows (P packed, row stride nb).
+ * A[kend + i][kend + j] −= Σ_k P[i][k] P[j][k] for 0 ≤ j ≤ i < rows (P packed, row stride nb),
+ * for the rows i in [ibStart, ibEnd) (ibStart a multiple of 4; rows are independent, so row
+ * ranges can go to different threads).
  * 4×2 tiles below the diagonal keep 8 sums in registers for 6 loads per step (16 sums spill).
  */
-function trailingUpdate(a: Float64Array, n: number, kend: number, P: Float64Array, rows: number, nb: number): void {
-  for (let ib = 0; ib < rows; ib += 4) {
+export function trailingUpdate(a: Float64Array, n: number, kend: number, P: Float64Array, rows: number, nb: number, ibStart = 0, ibEnd = rows): void {
+  for (let ib = ibStart; ib < ibEnd; ib += 4) {
     const full = ib + 4 <= rows;
     // Tiles left of the diagonal block: j in [0, ib), 4 rows × 2 columns at a time.
     if (full) {
@@ -205,9 +243,9 @@ export function choleskyEnvelope(a: Float64Array, n: number, first: Int32Array):
 /**
  * Cholesky factorisation choosing the kernel by structure: the envelope kernel when the rows'
  * envelope covers under a third of the lower triangle (nested factors), else the blocked dense
- * kernel. `first` receives each row's first non-zero column.
+ * kernel (with `helper`, on two threads). `first` receives each row's first non-zero column.
  */
-export function choleskyAuto(a: Float64Array, n: number, first: Int32Array): boolean {
+export function choleskyAuto(a: Float64Array, n: number, first: Int32Array, helper?: CholeskyHelper): boolean {
   let envelope = 0;
   for (let i = 0; i < n; i++) {
     const ri = i * n;
@@ -216,5 +254,5 @@ export function choleskyAuto(a: Float64Array, n: number, first: Int32Array): boo
     first[i] = f;
     envelope += i - f + 1;
   }
-  return envelope < (n * (n + 1)) / 6 ? choleskyEnvelope(a, n, first) : choleskyBlocked(a, n);
+  return envelope < (n * (n + 1)) / 6 ? choleskyEnvelope(a, n, first) : choleskyBlocked(a, n, helper);
 }

@@ -1,0 +1,26 @@
+/**
+ * Worker-thread side of {@link createCholeskyHelper}: waits on the shared control words, runs
+ * its share of a panel solve or trailing update on the shared matrix, and says it is done.
+ */
+import { workerData } from 'node:worker_threads';
+import { panelSolve, trailingUpdate } from './dense.js';
+import { Control, Op } from './helperProtocol.js';
+
+const { matrix, panel, control } = workerData as { matrix: SharedArrayBuffer; panel: SharedArrayBuffer; control: SharedArrayBuffer };
+const a = new Float64Array(matrix);
+const p = new Float64Array(panel);
+const ctl = new Int32Array(control);
+
+Atomics.store(ctl, Control.Ready, 1);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, Control.Sequence, seen);
+  seen = Atomics.load(ctl, Control.Sequence);
+  const n = ctl[Control.N];
+  const op = ctl[Control.Op];
+  if (op === Op.Stop) break;
+  if (op === Op.Panel) panelSolve(a, n, ctl[Control.A], ctl[Control.B], p, ctl[Control.From], ctl[Control.To]);
+  else trailingUpdate(a, n, ctl[Control.A], p, ctl[Control.Rows], ctl[Control.B], ctl[Control.From], ctl[Control.To]);
+  Atomics.store(ctl, Control.Done, seen);
+  Atomics.notify(ctl, Control.Done);
+}

@@ -1,0 +1,23 @@
+/** Layout of the shared control words between the Cholesky helper thread and its owner. */
+export const Control = {
+  /** Incremented by the owner for each command. */
+  Sequence: 0,
+  /** Set by the helper to the sequence number it has finished. */
+  Done: 1,
+  /** Set to 1 by the helper once it runs. */
+  Ready: 2,
+  Op: 3,
+  N: 4,
+  /** kb (panel) or kend (trailing). */
+  A: 5,
+  /** nb. */
+  B: 6,
+  Rows: 7,
+  From: 8,
+  To: 9,
+  Length: 10,
+} as const;
+
+/** Commands. */
+export const Op = { Panel: 1, Trailing: 2, Stop: 3 } as const;
+export type Op = (typeof Op)[keyof typeof Op];
