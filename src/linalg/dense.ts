@@ -79,13 +79,15 @@ export function lowerInverse(L: Float64Array, n: number, offset = 0, stride = n)
 
 /**
  * A second thread that takes part of {@link choleskyBlocked}'s work on the same (shared)
- * matrix: `panel` and `trailing` start its share (rows [from, to) of the panel solve; row
- * blocks [from, to) of the trailing update) and return at once; `wait` blocks until it is done.
+ * matrix. `panel` (rows kend..n of the panel solve) and `trailing` (rows 0..rows of the trailing
+ * update) start the helper on the last part and return where the caller's part ends (a multiple
+ * of 4 for the trailing update, so the register tiles, and so the arithmetic, do not depend on
+ * the split); `wait` blocks until the helper is done.
  */
 export interface CholeskyHelper {
   panelBuffer: Float64Array;
-  panel(kb: number, nb: number, from: number, to: number): void;
-  trailing(kend: number, nb: number, rows: number, from: number, to: number): void;
+  panel(kb: number, nb: number, from: number, to: number): number;
+  trailing(kend: number, nb: number, rows: number): number;
   wait(): void;
 }
 
@@ -148,8 +150,7 @@ export function choleskyBlocked(a: Float64Array, n: number, helper?: CholeskyHel
     // 2. Panel: rows below solve X L_kk' = A, then pack them contiguously (stride nb).
     const rows = n - kend;
     if (helper) {
-      const split = kend + (rows >> 1);
-      helper.panel(kb, nb, split, n);
+      const split = helper.panel(kb, nb, kend, n);
       panelSolve(a, n, kb, nb, panel, kend, split);
       helper.wait();
     } else {
@@ -157,10 +158,9 @@ export function choleskyBlocked(a: Float64Array, n: number, helper?: CholeskyHel
     }
     // 3. Trailing update A[i][j] -= panel_i · panel_j for kend ≤ j ≤ i: 4×2 register tiles
     //    strictly below the diagonal, then the remaining lower-triangle entries one by one.
-    //    Row i costs about i, so with a helper thread the split that halves the work is rows/√2.
+    //    With a helper thread, this thread takes the first row blocks and the helper the rest.
     if (helper) {
-      const split = Math.min(rows, Math.ceil((rows * Math.SQRT1_2) / 4) * 4);
-      helper.trailing(kend, nb, rows, split, rows);
+      const split = helper.trailing(kend, nb, rows);
       trailingUpdate(a, n, kend, panel, rows, nb, 0, split);
       helper.wait();
     } else {
