@@ -19,6 +19,7 @@ export interface SamplerModel {
   shapes: BlockShape[];
   yShift: number;
   yShiftDirection: Float64Array;
+  xCenter: Float64Array;
 }
 
 /** The sampler's view of a built model. */
@@ -30,10 +31,11 @@ export function samplerModel(model: MixedModel): SamplerModel {
     shapes: model.terms.map((t) => ({ q: t.q, nlevels: t.nlevels })),
     yShift: model.yShift,
     yShiftDirection: model.yShiftDirection,
+    xCenter: model.xCenter,
   };
 }
 
-/** The state of a chain: β (for the shifted response), b per term (level-major), Ψ per term, σ². */
+/** The state of a chain: β' (the cross-products' parametrisation, see reparam.ts), b per term (level-major), Ψ per term, σ². */
 export interface GibbsState {
   beta: Float64Array;
   b: Float64Array[];

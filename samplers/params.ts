@@ -1,4 +1,5 @@
 import type { MixedModel } from '../src/model/model.js';
+import { toOriginalBeta } from '../src/model/reparam.js';
 import type { GibbsState, SamplerModel } from './gibbs.js';
 
 /**
@@ -28,10 +29,11 @@ export function parameterLayout(model: MixedModel): ParameterLayout {
   return { names, formulaOrder };
 }
 
-/** Write a state into `out` at `offset` in the layout's order (β on the response's own scale). */
+/** Write a state into `out` at `offset` in the layout's order (β in the model's own parametrisation). */
 export function recordState(model: SamplerModel, formulaOrder: readonly number[], state: GibbsState, out: Float64Array, offset: number): void {
   let o = offset;
-  for (let j = 0; j < model.p; j++) out[o++] = state.beta[j] + model.yShift * model.yShiftDirection[j];
+  const beta = toOriginalBeta(model, state.beta);
+  for (let j = 0; j < model.p; j++) out[o++] = beta[j];
   out[o++] = state.sigma2;
   for (const k of formulaOrder) {
     const q = model.shapes[k].q;

@@ -2,6 +2,7 @@ import { LmmError } from '../src/errors.js';
 import type { MixedModel } from '../src/model/model.js';
 import { backSolve, forwardSolve } from '../src/linalg/dense.js';
 import { cholesky } from './distributions.js';
+import { toPrimeCovariance, toPrimeMean } from '../src/model/reparam.js';
 
 /** Priors in the priors-file form of CONTRACT.md, fully specified (what `priors` echoes). */
 export interface PriorsSpec {
@@ -113,8 +114,8 @@ export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
 /**
  * Per-term priors from a spec: β's precision (flat: none), and for each term the df and the
  * block of its group's scale over the term's columns (an uncorrelated term takes its diagonal
- * entry, a 1×1 inverse-Wishart). The β prior is expressed for the shifted response of the
- * cross-products: mean − yShift·γ.
+ * entry, a 1×1 inverse-Wishart). The β prior is expressed in the cross-products'
+ * parametrisation (shifted response, centred columns; see reparam.ts).
  */
 export function termPriors(model: MixedModel, spec: PriorsSpec): TermPriors {
   const p = model.p;
@@ -122,9 +123,10 @@ export function termPriors(model: MixedModel, spec: PriorsSpec): TermPriors {
   let betaPrecisionMean: Float64Array | null = null;
   let betaMean: Float64Array | null = null;
   if (spec.beta !== 'flat') {
-    const V = Float64Array.from(spec.beta.var.flat());
+    // The prior is on β; the sampler draws β' = Tβ − cγ (reparam.ts), whose prior is N(μ', TVT').
+    const V = toPrimeCovariance(model, Float64Array.from(spec.beta.var.flat()));
     betaPrecision = inverseSpd(V, p);
-    betaMean = Float64Array.from(spec.beta.mean, (m, j) => m - model.yShift * model.yShiftDirection[j]);
+    betaMean = toPrimeMean(model, spec.beta.mean);
     betaPrecisionMean = new Float64Array(p);
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) betaPrecisionMean[a] += betaPrecision[a * p + b] * betaMean[b];
   }

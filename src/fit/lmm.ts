@@ -1,6 +1,7 @@
 import type * as aq from 'arquero';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
+import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { minimizeBounded } from '../optim/bobyqa.js';
 import { BlockedCholesky } from './blocked.js';
 import { predict, type PredictOptions } from './predict.js';
@@ -63,7 +64,7 @@ export class LmmFit {
   fitMillis: number;
 
   constructor(readonly model: MixedModel, factor: BlockedCholesky, reml: boolean, optimization: OptimizationSummary) {
-    const { n, p, yShift, yShiftDirection } = model;
+    const { n, p } = model;
     this.method = reml ? 'REML' : 'ML';
     this.optimization = optimization;
     this.theta = Float64Array.from(optimization.finalTheta);
@@ -72,8 +73,8 @@ export class LmmFit {
     const sol = solve(factor);
     const sigma2 = factor.pwrss() / (reml ? n - p : n);
     this.sigma = Math.sqrt(sigma2);
-    this.beta = sol.beta.map((bj, j) => bj + yShift * yShiftDirection[j]);
-    this.vcov = fixedEffectsCovariance(factor).map((v) => v * sigma2);
+    this.beta = toOriginalBeta(model, sol.beta);
+    this.vcov = toOriginalCovariance(model, fixedEffectsCovariance(factor).map((v) => v * sigma2));
     this.b = sol.b;
     this.condVar = conditionalVariances(factor, sigma2);
     this.Psi = model.terms.map((term, k) => {

@@ -54,6 +54,12 @@ export interface MixedModel {
   crossprod: CrossProducts;
   yShift: number;
   yShiftDirection: Float64Array;
+  /**
+   * Means subtracted from the non-constant fixed-effects columns in the cross-products (zeros
+   * where the constant is not in the span of X): a predictor far from zero (a year, a timestamp)
+   * loses no precision. `X` itself is not centred. See `reparam.ts` for the way back to β.
+   */
+  xCenter: Float64Array;
   /** Levels of every factor variable (fixed and random-effects columns), for prediction. */
   factorLevels: Map<string, string[]>;
   /** Notes for the user (rows dropped, columns dropped), printed on stderr by the CLI. */
@@ -83,16 +89,25 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
   const fixed = designMatrix(parsed.fixed, frame.variables, n);
   const terms = randomTerms(parsed, frame, n);
 
-  // Shift the response by its mean where the constant is in the span of X (exact reparametrisation).
-  const gamma = new Float64Array(fixed.names.length);
+  // Where the constant is in the span of X, shift the response by its mean and centre the other
+  // fixed-effects columns (an exact reparametrisation, reparam.ts): no precision is lost to
+  // large offsets in the cross-products.
+  const p0 = fixed.names.length;
+  const gamma = new Float64Array(p0);
   for (const j of fixed.constantColumns ?? []) gamma[j] = 1;
   const yShift = fixed.constantColumns ? mean(y) : 0;
+  const center = new Float64Array(p0);
+  if (fixed.constantColumns) {
+    for (let j = 0; j < p0; j++) if (gamma[j] === 0) center[j] = columnMean(fixed.values, p0, j, n);
+  }
+  const Xc = center.some((v) => v !== 0) ? centred(fixed.values, p0, n, center) : fixed.values;
 
-  let crossprod = crossProducts({ n, y, yShift, X: fixed.values, p: fixed.names.length, terms });
+  let crossprod = crossProducts({ n, y, yShift, X: Xc, p: p0, terms });
   let X = fixed.values;
   let names = fixed.names;
   const aliased = aliasedColumns(crossprod.XytXy, names.length);
   let direction = gamma;
+  let xCenter = center;
   if (aliased.length > 0) {
     const dropped = aliased.map((j) => names[j]);
     notes.push(`fixed-effect model matrix is rank deficient so dropping ${aliased.length} column${aliased.length > 1 ? 's' : ''}: ${dropped.join(', ')}`);
@@ -100,6 +115,7 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
     const keep = names.map((_, j) => j).filter((j) => !aliased.includes(j));
     names = keep.map((j) => names[j]);
     direction = Float64Array.from(keep, (j) => direction[j]);
+    xCenter = Float64Array.from(keep, (j) => center[j]);
   }
   return {
     formula: parsed,
@@ -116,6 +132,7 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
     crossprod,
     yShift,
     yShiftDirection: direction,
+    xCenter,
     factorLevels: new Map([...frame.variables].flatMap(([label, v]) => (v.kind === 'factor' ? [[label, v.factor.levels] as [string, string[]]] : []))),
     notes,
   };
@@ -142,6 +159,19 @@ function randomTerms(parsed: ParsedFormula, frame: ReturnType<typeof modelFrame>
   });
   // lme4 orders terms by decreasing number of levels; the sort is stable for ties.
   return terms.sort((a, b) => b.nlevels - a.nlevels || a.formulaIndex - b.formulaIndex);
+}
+
+function columnMean(X: Float64Array, p: number, j: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += X[i * p + j];
+  return s / n;
+}
+
+/** A copy of X with `center[j]` subtracted from column j. */
+function centred(X: Float64Array, p: number, n: number, center: Float64Array): Float64Array {
+  const out = new Float64Array(X.length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) out[i * p + j] = X[i * p + j] - center[j];
+  return out;
 }
 
 function mean(y: Float64Array): number {

@@ -61,6 +61,26 @@ describe('precision with a response far from zero', () => {
   });
 });
 
+describe('precision with a predictor far from zero', () => {
+  it('x around 1e6 with unit spread is kept (R keeps it) and fits as x − 1e6 does', () => {
+    const base = dataset('sleepstudy');
+    const days = base.array('Days') as Float64Array;
+    const near = aq.table({ y: base.array('Reaction'), x: days, Subject: base.array('Subject') });
+    const far = aq.table({ y: base.array('Reaction'), x: days.map((d) => d + 1e6), Subject: base.array('Subject') });
+    const a = fitLmm(near, 'y ~ x + (1 | Subject)');
+    const b = fitLmm(far, 'y ~ x + (1 | Subject)');
+    expect(b.model.aliased).toEqual([]);
+    // Same slope and fit; the intercept moves by −1e6·slope (relative agreement 1e-9).
+    expect(Math.abs(b.fixef['x'] / a.fixef['x'] - 1)).toBeLessThan(1e-9);
+    expect(Math.abs((b.fixef['(Intercept)'] + 1e6 * b.fixef['x']) / a.fixef['(Intercept)'] - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(b.objective - a.objective)).toBeLessThan(1e-7);
+    expect(Math.abs(b.stderr[1] / a.stderr[1] - 1)).toBeLessThan(1e-7);
+    const fa = a.fitted();
+    const fb = b.fitted();
+    for (let i = 0; i < fa.length; i += 17) expect(Math.abs(fb[i] - fa[i])).toBeLessThan(1e-6);
+  });
+});
+
 describe('model errors', () => {
   it('more random effects than observations is an error naming the term', () => {
     const t = aq.table({ y: [1, 2, 3, 4, 5, 6], x: [1, 2, 3, 4, 5, 6], g: ['a', 'a', 'b', 'b', 'c', 'c'] });

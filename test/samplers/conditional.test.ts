@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix, inverse } from 'ml-matrix';
 import { fitLmm } from '../../src/fit/lmm.js';
+import { toOriginalBeta } from '../../src/model/reparam.js';
 import { GibbsKernel, samplerModel, type GibbsState } from '../../samplers/gibbs.js';
 import { defaultPriors, termPriors } from '../../samplers/priors.js';
 import { createRng } from '../../samplers/rng.js';
@@ -27,8 +28,7 @@ describe('conditional of (β, a) given Ψ, σ²', () => {
   for (let t = 0; t < N; t++) {
     kernel.drawEffects(rng, state);
     draws.set(state.b[0], t * dim);
-    draws[t * dim + 36] = state.beta[0] + model.yShift;
-    draws[t * dim + 37] = state.beta[1];
+    draws.set(toOriginalBeta(model, state.beta), t * dim + 36);
   }
   const mean = (j: number) => {
     let s = 0;

@@ -23,8 +23,9 @@ export function gewekeSetup() {
     sigma2: { shape: 3, rate: 2 },
   };
   // No response shift: y is redrawn at every step, the blocks are rebuilt from it.
-  const sm: SamplerModel = { n, p: 2, crossprod: model.crossprod, shapes: [{ q: 2, nlevels: 6 }], yShift: 0, yShiftDirection: new Float64Array(2) };
-  const priors = termPriors({ ...model, yShift: 0 }, spec);
+  // Nor are the columns centred: the blocks are rebuilt from the plain X.
+  const sm: SamplerModel = { n, p: 2, crossprod: model.crossprod, shapes: [{ q: 2, nlevels: 6 }], yShift: 0, yShiftDirection: new Float64Array(2), xCenter: new Float64Array(2) };
+  const priors = termPriors({ ...model, yShift: 0, xCenter: new Float64Array(2) }, spec);
   return { model, spec, sm, priors };
 }
 

@@ -30,7 +30,7 @@ describe('thread choice', () => {
   it('small models stay in one thread, large ones go to threads (deterministic work measure)', async () => {
     const { chainWork } = await import('../../samplers/run.js');
     const shapes = (nlevels: number) => [{ q: 2, nlevels }];
-    const model = (nlevels: number) => ({ n: 0, p: 2, crossprod: {} as never, shapes: shapes(nlevels), yShift: 0, yShiftDirection: new Float64Array(2) });
+    const model = (nlevels: number) => ({ n: 0, p: 2, crossprod: {} as never, shapes: shapes(nlevels), yShift: 0, yShiftDirection: new Float64Array(2), xCenter: new Float64Array(2) });
     // hsb: 160 schools with random slopes, 2000 iterations.
     expect(chainWork(model(160), 2000)).toBeLessThan(2e7);
     // 5000 groups with random slopes, 2000 iterations.
