@@ -113,7 +113,8 @@ export class GibbsKernel {
       }
       return drawInverseWishart(rng, prior.df + nlevels, S, q);
     });
-    state.b = state.b.map((bk) => bk.slice());
+    // drawEffects gave the state new b arrays (the previous state's are untouched), so the
+    // interweaving step may update them in place.
     const accepted = this.model.shapes.map((_, k) => {
       const prior = this.priors.Psi[k];
       const result = this.interweaving.step(k, rng, state.beta, state.b, state.Psi, state.sigma2, prior.df, prior.scale, rss);

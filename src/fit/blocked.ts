@@ -82,7 +82,7 @@ export class BlockedCholesky {
     const { q: q0, nlevels: n0 } = shapes[0];
     this.L0 = new Float64Array(n0 * q0 * q0);
     this.WXy = new Float64Array(n0 * this.P * q0);
-    this.Wre = shapes.map((s, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
+    this.Wre = shapes.map((_, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
     this.shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M) : undefined;
     this.S = this.shared ? this.shared.matrix : new Float64Array(this.M * this.M);
     this.envelope = new Int32Array(this.M);

@@ -32,12 +32,3 @@ export function table(rows: readonly (readonly string[])[], leftAligned = 1, ind
     .map((row) => indent + row.map((cell, j) => (j < leftAligned ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' ').trimEnd())
     .join('\n');
 }
-
-/** R's quantile type 7 of sorted values. */
-export function quantileSorted(sorted: ArrayLike<number>, prob: number): number {
-  const n = sorted.length;
-  const h = (n - 1) * prob;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}

@@ -1,4 +1,5 @@
-import { formatColumn, quantileSorted, signif, table } from './format.js';
+import { quantileSorted } from '../diagnostics/stats.js';
+import { formatColumn, table } from './format.js';
 import type { LmmFit } from './lmm.js';
 import { uniqueGroupNames } from './varcorr.js';
 

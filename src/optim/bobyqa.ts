@@ -273,7 +273,7 @@ function minimizeFree(
   let model: QuadraticModel = zeroModel(x0);
   let sys: InterpolationSystem | undefined = buildSystem(Y, Y[kopt]!);
   if (sys === undefined) throw new Error('minimizeBounded: initial interpolation set is degenerate');
-  model = updateModel(model, sys, Y, F);
+  model = updateModel(model, sys, F);
 
   let rho = rhobeg;
   let delta = rho;
@@ -295,7 +295,7 @@ function minimizeFree(
     if (fx < F[kopt]!) kopt = k;
     sys = buildSystem(Y, Y[kopt]!);
     if (sys === undefined) return resample();
-    model = updateModel(model, sys, Y, F);
+    model = updateModel(model, sys, F);
     return true;
   };
 
@@ -331,7 +331,7 @@ function minimizeFree(
       stopMessage = 'interpolation set degenerate (rounding errors prevent further progress)';
       return false;
     }
-    model = updateModel(model, sys, Y, F);
+    model = updateModel(model, sys, F);
     return true;
   };
 

@@ -144,7 +144,6 @@ export function buildSystem(points: readonly Float64Array[], base: Float64Array)
 export function updateModel(
   model: QuadraticModel,
   sys: InterpolationSystem,
-  points: readonly Float64Array[],
   values: ArrayLike<number>,
 ): QuadraticModel {
   const { n, m, H, s, scale } = sys;
