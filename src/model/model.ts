@@ -95,7 +95,7 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
   const p0 = fixed.names.length;
   const gamma = new Float64Array(p0);
   for (const j of fixed.constantColumns ?? []) gamma[j] = 1;
-  const yShift = fixed.constantColumns ? mean(y) : 0;
+  const yShift = fixed.constantColumns ? columnMean(y, 1, 0, n) : 0;
   const center = new Float64Array(p0);
   if (fixed.constantColumns) {
     for (let j = 0; j < p0; j++) if (gamma[j] === 0) center[j] = columnMean(fixed.values, p0, j, n);
@@ -161,6 +161,7 @@ function randomTerms(parsed: ParsedFormula, frame: ReturnType<typeof modelFrame>
   return terms.sort((a, b) => b.nlevels - a.nlevels || a.formulaIndex - b.formulaIndex);
 }
 
+/** Mean of column j of a row-major n×p matrix (a vector when p = 1). */
 function columnMean(X: Float64Array, p: number, j: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += X[i * p + j];
@@ -172,12 +173,6 @@ function centred(X: Float64Array, p: number, n: number, center: Float64Array): F
   const out = new Float64Array(X.length);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) out[i * p + j] = X[i * p + j] - center[j];
   return out;
-}
-
-function mean(y: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += y[i];
-  return s / y.length;
 }
 
 function checkResponse(y: Float64Array, label: string): void {
