@@ -31,11 +31,11 @@ export function runChain(model: SamplerModel, priors: TermPriors, formulaOrder: 
   const kernel = new GibbsKernel(model, priors);
   const kept = keptDraws(iter, warmup, thin);
   const draws = new Float64Array(kept * nparams);
-  let state = kernel.init(rng);
+  const state = kernel.init(rng);
   let row = 0;
   const every = options.progressEvery ?? 50;
   for (let i = 1; i <= iter; i++) {
-    [state] = kernel.step(rng, state);
+    kernel.advance(rng, state);
     if (i > warmup && (i - warmup) % thin === 0 && row < kept) recordState(model, formulaOrder, state, draws, nparams * row++);
     if (options.onProgress && (i % every === 0 || i === iter)) options.onProgress(i);
   }

@@ -45,8 +45,18 @@ export function drawInverseGamma(rng: Rng, shape: number, rate: number): number 
 
 /** Cholesky factor of a small SPD matrix (lower, row-major, a new array); throws if not positive definite. */
 export function cholesky(S: Float64Array, q: number): Float64Array {
-  const L = S.slice(0, q * q);
-  if (!choleskyInPlace(L, q)) throw new Error('matrix is not positive definite');
-  for (let i = 0; i < q; i++) for (let j = i + 1; j < q; j++) L[i * q + j] = 0;
+  const L = new Float64Array(q * q);
+  if (!choleskyInto(S, q, L)) throw new Error('matrix is not positive definite');
   return L;
+}
+
+/**
+ * Cholesky factor of a small SPD matrix into `L` (lower, row-major, upper triangle zeroed), for
+ * loops that must not allocate; returns false if S is not positive definite.
+ */
+export function choleskyInto(S: Float64Array, q: number, L: Float64Array): boolean {
+  for (let i = 0; i < q * q; i++) L[i] = S[i];
+  if (!choleskyInPlace(L, q)) return false;
+  for (let i = 0; i < q; i++) for (let j = i + 1; j < q; j++) L[i * q + j] = 0;
+  return true;
 }

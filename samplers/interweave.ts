@@ -1,6 +1,6 @@
 import type { CrossProducts } from '../src/model/crossprod.js';
 import { backSolve, forwardSolve } from '../src/linalg/dense.js';
-import { cholesky } from './distributions.js';
+import { choleskyInto } from './distributions.js';
 import type { BlockShape } from '../src/fit/blocked.js';
 import type { Rng } from './rng.js';
 
@@ -18,43 +18,65 @@ import type { Rng } from './rng.js';
  * all from the cross-product blocks. The prior of C is the inverse-Wishart of CC' times the
  * Jacobian |∂Ψ/∂C| = 2^q Π_i |C_ii|^{q−i+1} (Muirhead 1982, Thm 2.1.9). An independence
  * Metropolis–Hastings step proposes c* ~ N(G^{-1}h, σ²G^{-1}), the normalised likelihood, and
- * accepts with the ratio of the priors. The signs of C's columns are drawn uniformly first
- * (the map (C, ξ) → (a, Ψ) is 2^q-to-1), so the step leaves the posterior of (a, Ψ) invariant.
+ * accepts with the ratio of the priors. ξ, β and σ² stay fixed during the step, so the proposal
+ * (and the work of building G and h) serves `proposals` successive Metropolis–Hastings steps, each
+ * leaving the same conditional of C invariant: their composition is a near-exact draw of C given
+ * ξ at little extra cost. The signs of C's columns are drawn uniformly first (the map
+ * (C, ξ) → (a, Ψ) is 2^q-to-1), so the step leaves the posterior of (a, Ψ) invariant.
  */
 export class Interweaving {
   private readonly m: number[];
   /** Per term: row r and column s of each free element of C, in θ order (column by column). */
   private readonly rowOf: Int32Array[];
   private readonly colOf: Int32Array[];
-  /** Per term scratch: ξ, the partial residual cross-products, G and h. */
-  private readonly work: { xi: Float64Array; rk: Float64Array; G: Float64Array; h: Float64Array }[];
+  /** Per term scratch (the step allocates nothing): ξ, partial residual cross-products, G, h, factors and vectors. */
+  private readonly work: {
+    xi: Float64Array; rk: Float64Array; G: Float64Array; LG: Float64Array; h: Float64Array; mean: Float64Array; z: Float64Array;
+    C0: Float64Array; C: Float64Array; LS: Float64Array; col: Float64Array; c0: Float64Array; c: Float64Array; cProp: Float64Array;
+  }[];
 
-  constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number) {
+  /**
+   * @param proposals Metropolis–Hastings proposals per step (see the class comment).
+   */
+  constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number, private readonly proposals = 1) {
     this.m = shapes.map((s) => (s.q * (s.q + 1)) / 2);
     this.rowOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[0]));
     this.colOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[1]));
-    this.work = shapes.map(({ q, nlevels }, k) => ({
-      xi: new Float64Array(nlevels * q),
-      rk: new Float64Array(nlevels * q),
-      G: new Float64Array(this.m[k] ** 2),
-      h: new Float64Array(this.m[k]),
-    }));
+    this.work = shapes.map(({ q, nlevels }, k) => {
+      const m = this.m[k];
+      return {
+        xi: new Float64Array(nlevels * q),
+        rk: new Float64Array(nlevels * q),
+        G: new Float64Array(m * m),
+        LG: new Float64Array(m * m),
+        h: new Float64Array(m),
+        mean: new Float64Array(m),
+        z: new Float64Array(m),
+        C0: new Float64Array(q * q),
+        C: new Float64Array(q * q),
+        LS: new Float64Array(q * q),
+        col: new Float64Array(q),
+        c0: new Float64Array(m),
+        c: new Float64Array(m),
+        cProp: new Float64Array(m),
+      };
+    });
   }
 
   /**
    * Update (a_k, Ψ_k) in place; returns the new residual sum of squares given the old one and
-   * whether the proposal was accepted.
+   * whether a proposal was accepted.
    */
   step(k: number, rng: Rng, beta: Float64Array, b: Float64Array[], Psi: Float64Array[], sigma2: number, df: number, scale: Float64Array, rss: number): { rss: number; accepted: boolean } {
     const { q, nlevels } = this.shapes[k];
     const m = this.m[k];
+    const { xi, G, LG, h, mean, z, C0, C, LS, col, c0, c, cProp } = this.work[k];
     // C0 = chol(Ψ_k) with random column signs; ξ_j = C0^{-1} a_kj.
-    const C0 = cholesky(Psi[k], q);
-    for (let c = 0; c < q; c++) {
-      if (rng.uniform() < 0.5) for (let r = c; r < q; r++) C0[r * q + c] = -C0[r * q + c];
+    if (!choleskyInto(Psi[k], q, C0)) throw new Error('internal: Ψ is not positive definite');
+    for (let s = 0; s < q; s++) {
+      if (rng.uniform() < 0.5) for (let r = s; r < q; r++) C0[r * q + s] = -C0[r * q + s];
     }
     const a = b[k];
-    const { xi, G, h } = this.work[k];
     const rowOf = this.rowOf[k];
     const colOf = this.colOf[k];
     if (q === 2 && this.shapes.length === 1) {
@@ -63,7 +85,7 @@ export class Interweaving {
       for (let j = 0; j < nlevels; j++) {
         for (let r = 0; r < q; r++) {
           let s = a[j * q + r];
-          for (let c = 0; c < r; c++) s -= C0[r * q + c] * xi[j * q + c];
+          for (let l = 0; l < r; l++) s -= C0[r * q + l] * xi[j * q + l];
           xi[j * q + r] = s / C0[r * q + r];
         }
       }
@@ -84,47 +106,50 @@ export class Interweaving {
       }
     }
     for (let u = 0; u < m; u++) for (let v = 0; v < u; v++) G[v * m + u] = G[u * m + v];
-    const c0 = Float64Array.from({ length: m }, (_, u) => C0[rowOf[u] * q + colOf[u]]);
+    for (let u = 0; u < m; u++) c0[u] = C0[rowOf[u] * q + colOf[u]];
     // Proposal c* = G^{-1}h + σ L_G^{-T} z with G = L_G L_G'.
-    let LG: Float64Array;
-    try {
-      LG = cholesky(G, m);
-    } catch {
-      return { rss, accepted: false }; // ξ carries no information on C (degenerate design)
-    }
-    const mean = h.slice();
+    if (!choleskyInto(G, m, LG)) return { rss, accepted: false }; // ξ carries no information on C (degenerate design)
+    mean.set(h);
     forwardSolve(LG, m, mean);
     backSolve(LG, m, mean);
-    const z = Float64Array.from({ length: m }, () => rng.normal());
-    backSolve(LG, m, z);
+    if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
     const sigma = Math.sqrt(sigma2);
-    const cNew = mean.map((v, u) => v + sigma * z[u]);
-    const Cnew = new Float64Array(q * q);
-    for (let u = 0; u < m; u++) Cnew[rowOf[u] * q + colOf[u]] = cNew[u];
-    const logRatio = logPriorOfFactor(Cnew, q, df, scale) - logPriorOfFactor(C0, q, df, scale);
-    if (!(Math.log(rng.uniform()) < logRatio)) return { rss, accepted: false };
+    c.set(c0);
+    let logPrior = logPriorOfFactor(C0, q, df, LS, col);
+    let accepted = false;
+    for (let t = 0; t < this.proposals; t++) {
+      for (let u = 0; u < m; u++) z[u] = rng.normal();
+      backSolve(LG, m, z);
+      for (let u = 0; u < m; u++) {
+        cProp[u] = mean[u] + sigma * z[u];
+        C[rowOf[u] * q + colOf[u]] = cProp[u];
+      }
+      const logPriorProp = logPriorOfFactor(C, q, df, LS, col);
+      if (Math.log(rng.uniform()) < logPriorProp - logPrior) {
+        c.set(cProp);
+        logPrior = logPriorProp;
+        accepted = true;
+      }
+    }
+    if (!accepted) return { rss, accepted: false };
+    for (let u = 0; u < m; u++) C[rowOf[u] * q + colOf[u]] = c[u];
 
-    // RSS changes by −2(c* − c0)'h + c*'Gc* − c0'Gc0 (same partial residual, same D).
-    const quad = (c: Float64Array) => {
-      let s = 0;
-      for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) s += c[u] * G[u * m + v] * c[v];
-      return s;
-    };
+    // RSS changes by −2(c − c0)'h + c'Gc − c0'Gc0 (same partial residual, same D).
     let dh = 0;
-    for (let u = 0; u < m; u++) dh += (cNew[u] - c0[u]) * h[u];
-    const rssNew = rss - 2 * dh + quad(cNew) - quad(c0);
+    for (let u = 0; u < m; u++) dh += (c[u] - c0[u]) * h[u];
+    const rssNew = rss - 2 * dh + quadratic(G, m, c) - quadratic(G, m, c0);
     for (let j = 0; j < nlevels; j++) {
       for (let r = 0; r < q; r++) {
         let s = 0;
-        for (let c = 0; c <= r; c++) s += Cnew[r * q + c] * xi[j * q + c];
+        for (let l = 0; l <= r; l++) s += C[r * q + l] * xi[j * q + l];
         a[j * q + r] = s;
       }
     }
     const P = Psi[k];
-    for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) {
-      let s = 0;
-      for (let l = 0; l <= Math.min(r, c); l++) s += Cnew[r * q + l] * Cnew[c * q + l];
-      P[r * q + c] = s;
+    for (let r = 0; r < q; r++) for (let s = 0; s < q; s++) {
+      let v = 0;
+      for (let l = 0; l <= Math.min(r, s); l++) v += C[r * q + l] * C[s * q + l];
+      P[r * q + s] = v;
     }
     return { rss: Math.max(rssNew, 1e-300), accepted: true };
   }
@@ -239,11 +264,19 @@ function elementOf(q: number, u: number): [number, number] {
   throw new Error('internal: element index out of range');
 }
 
+/** x'Gx for a symmetric m×m G. */
+function quadratic(G: Float64Array, m: number, x: Float64Array): number {
+  let s = 0;
+  for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) s += x[u] * G[u * m + v] * x[v];
+  return s;
+}
+
 /**
  * log of the prior density of a (lower-triangular) factor C with Ψ = CC' ~ IW(df, S), up to a
  * constant: −(df+q+1) Σ log|C_ii| − ½ tr(S (CC')^{-1}) + Σ_i (q−i+1) log|C_ii| (i from 1).
+ * `LS` is chol(S); `col` is scratch of length q.
  */
-function logPriorOfFactor(C: Float64Array, q: number, df: number, S: Float64Array): number {
+function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Float64Array, col: Float64Array): number {
   let logdet = 0;
   let jacobian = 0;
   for (let i = 0; i < q; i++) {
@@ -253,15 +286,13 @@ function logPriorOfFactor(C: Float64Array, q: number, df: number, S: Float64Arra
     jacobian += (q - i) * Math.log(d);
   }
   // tr(S C^{-T} C^{-1}) = ||C^{-1} L_S||_F² with S = L_S L_S'.
-  const LS = cholesky(S, q);
   let trace = 0;
-  const col = new Float64Array(q);
-  for (let c = 0; c < q; c++) {
-    for (let r = 0; r < q; r++) col[r] = LS[r * q + c];
+  for (let s = 0; s < q; s++) {
+    for (let r = 0; r < q; r++) col[r] = LS[r * q + s];
     for (let r = 0; r < q; r++) {
-      let s = col[r];
-      for (let l = 0; l < r; l++) s -= C[r * q + l] * col[l];
-      col[r] = s / C[r * q + r];
+      let v = col[r];
+      for (let l = 0; l < r; l++) v -= C[r * q + l] * col[l];
+      col[r] = v / C[r * q + r];
       trace += col[r] * col[r];
     }
   }

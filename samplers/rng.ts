@@ -1,10 +1,10 @@
 import mt19937 from '@stdlib/random-base-mt19937';
-import normal from '@stdlib/random-base-normal';
 import gamma from '@stdlib/random-base-gamma';
+import { ziggurat } from './normal.js';
 
 /**
  * A seeded random stream (Mersenne Twister from @stdlib/random) with the draws the sampler
- * needs. Algorithms receive their stream; there is no global generator.
+ * needs: uniforms and gamma variates from @stdlib, normals from `ziggurat` on the same stream. Algorithms receive their stream; there is no global generator.
  */
 export interface Rng {
   /** The seed that starts this stream (record it to replay a run bit for bit). */
@@ -23,7 +23,8 @@ export function createRng(seed: number): Rng {
   // The generator's `normalized` companion (uniform on [0, 1) from the same state) is missing
   // from stdlib's type declarations but documented and present at run time.
   const uniform = (base as unknown as { normalized: () => number }).normalized;
-  const drawNormal = normal.factory(0, 1, { prng: uniform });
+  // Normals by our ziggurat on the twister's 32-bit words (normal.ts says why not stdlib's).
+  const drawNormal = ziggurat(base, uniform);
   const drawGamma = gamma.factory({ prng: uniform });
   return {
     seed: seed >>> 0,

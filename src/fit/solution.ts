@@ -29,8 +29,12 @@ export interface Perturbation {
  * Without `noise` this returns the mean: β̂ (GLS) and the conditional modes (eBLUPs). With
  * `noise` it solves L'x = l_y + σz instead, which is an exact draw x = x̂ + σL^{-T}z from that
  * conditional (the Gibbs sampler's block update of β and all random effects at once).
+ *
+ * `out`, when given (see `solutionBuffers`), receives the result and is returned: the Gibbs
+ * sampler calls this every iteration, and allocating typed arrays of this size each time cost
+ * more than the solve itself.
  */
-export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
+export function solve(f: BlockedCholesky, noise?: Perturbation, out?: Solution): Solution {
   const { p, P, M, S, xOffset, shapes, restOffset } = f;
   const yRow = (M - 1) * M;
   const { q: q0, nlevels: n0 } = shapes[0];
@@ -38,7 +42,7 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
   const z = noise?.z;
   const sz = noise?.scale ?? 0;
   // β: back-substitute with the p×p fixed-effects block of S.
-  const beta = new Float64Array(p);
+  const beta = out ? out.beta : new Float64Array(p);
   for (let a = 0; a < p; a++) beta[a] = S[yRow + xOffset + a] + (z ? sz * z[m0 + xOffset + a] : 0);
   backSolve(S, p, beta, xOffset * M + xOffset, 0, M);
 
@@ -53,7 +57,7 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
   backSolve(S, mR, uR, 0, 0, M);
 
   // Term 0, level by level: L0_j' u_j = WXy_j[y] − WXy_j[X]'β − Σ_k W_kj' u_k.
-  const u0 = new Float64Array(n0 * q0);
+  const u0 = out ? out.u[0] : new Float64Array(n0 * q0);
   if (q0 === 2 && shapes.length === 1) {
     solveLevelsQ2(f.L0, f.WXy, beta, p, n0, z, sz, u0);
   } else {
@@ -86,22 +90,46 @@ export function solve(f: BlockedCholesky, noise?: Perturbation): Solution {
     }
   }
 
-  const u = shapes.map((shape, k) => (k === 0 ? u0 : uR.slice(restOffset[k], restOffset[k] + shape.q * shape.nlevels)));
-  const b = u.map((uk, k) => {
-    const { q, nlevels } = shapes[k];
-    const Lam = f.lambda(k);
-    const bk = new Float64Array(uk.length);
-    for (let j = 0; j < nlevels; j++) {
-      for (let r = 0; r < q; r++) {
-        let s = 0;
-        for (let c = 0; c <= r; c++) s += Lam[r * q + c] * uk[j * q + c];
-        bk[j * q + r] = s;
-      }
-    }
-    return bk;
-  });
+  const result: Solution = out ?? { beta, u: [u0], b: [] };
+  for (let k = 1; k < shapes.length; k++) {
+    const rest = uR.subarray(restOffset[k], restOffset[k] + shapes[k].q * shapes[k].nlevels);
+    if (out) out.u[k].set(rest);
+    else result.u.push(rest.slice());
+  }
+  for (let k = 0; k < shapes.length; k++) {
+    if (!out) result.b.push(new Float64Array(result.u[k].length));
+    scaleByLambda(f.lambda(k), shapes[k].q, shapes[k].nlevels, result.u[k], result.b[k]);
+  }
+  return result;
+}
 
-  return { beta, u, b };
+/** b_j = Λ u_j for every level j (Λ lower triangular q×q; u, b level-major). */
+function scaleByLambda(Lam: Float64Array, q: number, nlevels: number, u: Float64Array, b: Float64Array): void {
+  if (q === 2) {
+    const l00 = Lam[0];
+    const l10 = Lam[2];
+    const l11 = Lam[3];
+    for (let j = 0; j < nlevels; j++) {
+      const u0 = u[2 * j];
+      const u1 = u[2 * j + 1];
+      b[2 * j] = l00 * u0;
+      b[2 * j + 1] = l10 * u0 + l11 * u1;
+    }
+    return;
+  }
+  for (let j = 0; j < nlevels; j++) {
+    for (let r = 0; r < q; r++) {
+      let s = 0;
+      for (let c = 0; c <= r; c++) s += Lam[r * q + c] * u[j * q + c];
+      b[j * q + r] = s;
+    }
+  }
+}
+
+/** Buffers for `solve`'s result, sized for the factor's model (reused by the Gibbs sampler). */
+export function solutionBuffers(f: BlockedCholesky): Solution {
+  const sizes = f.shapes.map((s) => s.q * s.nlevels);
+  return { beta: new Float64Array(f.p), u: sizes.map((m) => new Float64Array(m)), b: sizes.map((m) => new Float64Array(m)) };
 }
 
 /**
