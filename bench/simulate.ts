@@ -3,7 +3,7 @@
  * with typed columns (the shape `loadTable` gives).
  */
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as aq from 'arquero';
 import { tableFromCsv } from '../src/data/load.js';
@@ -84,6 +84,8 @@ export function simulateTwoFactors(seed = 3): aq.ColumnTable {
 
 /** InstEval from R's lme4 (73,421 ratings; 2,972 students × 1,128 lecturers × 14 departments). */
 export function instEval(): aq.ColumnTable {
-  const file = fileURLToPath(new URL('../../bench/data/insteval.csv.gz', import.meta.url));
+  // bench/data beside this file, or beside its compiled copy in dist/bench.
+  const source = fileURLToPath(new URL('./data/insteval.csv.gz', import.meta.url));
+  const file = existsSync(source) ? source : fileURLToPath(new URL('../../bench/data/insteval.csv.gz', import.meta.url));
   return tableFromCsv(gunzipSync(readFileSync(file)).toString('utf8'), 'insteval.csv.gz');
 }

@@ -1,15 +1,34 @@
 import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
+import { BitGraph, choleskySupernodal, planSupernodal, type SupernodalPlan } from '../linalg/supernodal.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
 /** Dense rests at least this large factor on two threads (below it, thread hand-offs cost more). */
 const minThreadedSize = 400;
 
+/**
+ * Rests at least this large are analysed for the supernodal Cholesky, which is used when it
+ * needs under half the multiply–adds of the dense one.
+ */
+const minSparseSize = 400;
+
 /** The sizes the blocked factor needs from a model: per term q and number of levels. */
 export interface BlockShape {
   q: number;
   nlevels: number;
+}
+
+/** The supernodal route's fixed parts (see `BlockedCholesky.sparse`). */
+interface SparseRest {
+  plan: SupernodalPlan;
+  /** Structural lower-triangle entries of the rest: index in S and in the permuted copy. */
+  from: Int32Array;
+  to: Int32Array;
+  /** The entries' values while they are assembled. */
+  packed: Float64Array;
+  /** Per level of term 0, the entry of each pair of its gathered rows. */
+  pairs: Int32Array;
 }
 
 /**
@@ -59,14 +78,26 @@ export class BlockedCholesky {
   private readonly work: Float64Array;
   private readonly work2: Float64Array;
 
-  /** Shared storage and a helper thread for large dense rests (exact fits only), or undefined. */
+  /**
+   * Shared storage and a helper thread for large dense rests (exact fits only), or undefined
+   * (also when the supernodal route has them).
+   */
   private readonly shared: SharedCholesky | undefined;
+
+  /**
+   * For rests that crossed factors leave sparse (exact fits only): the symbolic supernodal
+   * factorisation, the lower-triangle entries that are structurally non-zero before factoring,
+   * the permuted copy of the rest it factors, and its helper thread.
+   */
+  private readonly sparse: (SparseRest & { S: Float64Array; shared: SharedCholesky | undefined }) | undefined;
 
   /**
    * @param options.threads use a helper thread for the dense rest's Cholesky when it is large
    *   (the exact fitter sets it; the Gibbs sampler runs its chains on their own threads).
+   * @param options.sparse let `evaluate` factor a large rest that crossed factors leave sparse
+   *   by the supernodal Cholesky (the exact fitter sets it).
    */
-  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean } = {}) {
+  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean; sparse?: boolean } = {}) {
     this.layout = thetaLayout(shapes.map((s) => s.q));
     this.n = crossprod.n;
     this.p = crossprod.p;
@@ -83,8 +114,6 @@ export class BlockedCholesky {
     this.L0 = new Float64Array(n0 * q0 * q0);
     this.WXy = new Float64Array(n0 * this.P * q0);
     this.Wre = shapes.map((_, k) => (k === 0 ? new Float64Array(0) : new Float64Array(crossprod.cross[k][0].values.length)));
-    this.shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M) : undefined;
-    this.S = this.shared ? this.shared.matrix : new Float64Array(this.M * this.M);
     this.envelope = new Int32Array(this.M);
     this.lambdas = shapes.map((s) => new Float64Array(s.q * s.q));
     let maxRows = 0;
@@ -97,6 +126,18 @@ export class BlockedCholesky {
     const qmax = Math.max(...shapes.map((s) => s.q), this.P);
     this.work = new Float64Array(qmax * qmax);
     this.work2 = new Float64Array(qmax * qmax);
+    const plan = options.sparse && this.M >= minSparseSize && this.xOffset > 0 ? this.planSparse() : undefined;
+    // One shared matrix for the helper thread: the permuted copy when the optimiser factors that.
+    const shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M) : undefined;
+    const own = () => new Float64Array(this.M * this.M);
+    this.sparse = plan && { ...plan, S: shared ? shared.matrix : own(), shared };
+    this.shared = plan ? undefined : shared;
+    this.S = this.shared ? this.shared.matrix : own();
+  }
+
+  /** Whether `evaluate` takes the supernodal route (a large rest that is sparse enough). */
+  get supernodal(): boolean {
+    return this.sparse !== undefined;
   }
 
   /** Λ_k for the current θ (q×q row-major, lower triangular). */
@@ -116,20 +157,42 @@ export class BlockedCholesky {
     return this.ok;
   }
 
+  /**
+   * The objective at θ alone, for the optimiser: the same value as `update(θ)` then
+   * `objective(reml)`, up to rounding. Where the rest is sparse it factors a permuted copy of the
+   * rest (the determinants and the last row do not depend on the order of the random-effects
+   * rows), and then leaves the factor itself stale: call `update` before reading it.
+   */
+  evaluate(theta: ArrayLike<number>, reml: boolean): number {
+    const sparse = this.sparse;
+    if (!sparse) {
+      this.update(theta);
+      return this.objective(reml);
+    }
+    const { shapes, S } = this;
+    shapes.forEach((_, k) => lambdaOf(theta, this.layout, k, this.lambdas[k]));
+    const L0ok = this.updateFirstTerm();
+    S.fill(0);
+    this.fillRest();
+    this.ok = false;
+    const { from, to, packed: C, pairs } = sparse;
+    for (let e = 0; e < from.length; e++) C[e] = S[from[e]];
+    this.subtractFirstTermPacked(C, pairs);
+    const Sp = sparse.S;
+    Sp.fill(0);
+    for (let e = 0; e < from.length; e++) Sp[to[e]] = C[e];
+    if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
+    return this.criterion(Sp, reml);
+  }
+
   /** log|L_θ|²: twice the sum of logs of the random-effects diagonal of L. */
   logdetL(): number {
-    const { q: q0, nlevels: n0 } = this.shapes[0];
-    let s = 0;
-    for (let j = 0; j < n0; j++) for (let c = 0; c < q0; c++) s += Math.log(this.L0[j * q0 * q0 + c * q0 + c]);
-    for (let i = 0; i < this.xOffset; i++) s += Math.log(this.S[i * this.M + i]);
-    return 2 * s;
+    return this.logdetLOf(this.S);
   }
 
   /** log|R_X|²: twice the sum of logs of the fixed-effects diagonal of L. */
   logdetRX(): number {
-    let s = 0;
-    for (let i = this.xOffset; i < this.M - 1; i++) s += Math.log(this.S[i * this.M + i]);
-    return 2 * s;
+    return this.logdetRXOf(this.S);
   }
 
   /** Penalised weighted residual sum of squares: the square of L's last diagonal element. */
@@ -143,14 +206,108 @@ export class BlockedCholesky {
    * for ML, the REML criterion for REML.
    */
   objective(reml: boolean): number {
-    if (!this.ok) return Infinity;
+    return this.ok ? this.criterion(this.S, reml) : Infinity;
+  }
+
+  /** The objective from a factored rest `R` (S, or its permuted copy: the same diagonal sums). */
+  private criterion(R: Float64Array, reml: boolean): number {
     const n = this.n;
-    const pwrss = this.pwrss();
+    const last = R[this.M * this.M - 1];
+    const pwrss = last * last;
     if (reml) {
       const nr = n - this.p;
-      return this.logdetL() + this.logdetRX() + nr * (1 + Math.log((2 * Math.PI * pwrss) / nr));
+      return this.logdetLOf(R) + this.logdetRXOf(R) + nr * (1 + Math.log((2 * Math.PI * pwrss) / nr));
     }
-    return this.logdetL() + n * (1 + Math.log((2 * Math.PI * pwrss) / n));
+    return this.logdetLOf(R) + n * (1 + Math.log((2 * Math.PI * pwrss) / n));
+  }
+
+  private logdetLOf(R: Float64Array): number {
+    const { q: q0, nlevels: n0 } = this.shapes[0];
+    let s = 0;
+    for (let j = 0; j < n0; j++) for (let c = 0; c < q0; c++) s += Math.log(this.L0[j * q0 * q0 + c * q0 + c]);
+    for (let i = 0; i < this.xOffset; i++) s += Math.log(R[i * this.M + i]);
+    return 2 * s;
+  }
+
+  private logdetRXOf(R: Float64Array): number {
+    let s = 0;
+    for (let i = this.xOffset; i < this.M - 1; i++) s += Math.log(R[i * this.M + i]);
+    return 2 * s;
+  }
+
+  /**
+   * The rest's random-effects rows as a graph (an edge wherever fillRest or subtractFirstTerm
+   * can write), planned for the supernodal Cholesky with the [X y] rows last; undefined when
+   * the plan would not save half of the dense work.
+   */
+  private planSparse(): SparseRest | undefined {
+    const { shapes, crossprod, restOffset, xOffset, M } = this;
+    const graph = new BitGraph(xOffset);
+    const level = new Int32Array(Math.max(...shapes.map((s) => s.q)));
+    for (let k = 1; k < shapes.length; k++) {
+      const q = shapes[k].q;
+      for (let i = 0; i < shapes[k].nlevels; i++) {
+        for (let r = 0; r < q; r++) level[r] = restOffset[k] + i * q + r;
+        graph.clique(level, q);
+      }
+      for (let t = 1; t < k; t++) {
+        const qt = shapes[t].q;
+        const { colPtr, rowLevel } = crossprod.cross[k][t];
+        for (let j = 0; j < shapes[t].nlevels; j++) {
+          for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+            for (let r = 0; r < q; r++) for (let c = 0; c < qt; c++) graph.connect(restOffset[k] + rowLevel[s] * q + r, restOffset[t] + j * qt + c);
+          }
+        }
+      }
+    }
+    // Term 0's levels: each joins the random-effects rows it meets (its last P rows are [X y]).
+    const rowIndex = this.gather.rowIndex;
+    for (let j = 0; j < shapes[0].nlevels; j++) graph.clique(rowIndex, this.gatherColumn(j) - this.P);
+    const plan = planSupernodal(graph, this.P);
+    if (plan.flops > (0.5 * M * M * M) / 6) return undefined;
+    // Structural lower-triangle entries of the rest: the graph's edges, the diagonal, the [X y] rows.
+    const from: number[] = [];
+    const to: number[] = [];
+    const { pos } = plan;
+    const { words, bits } = graph;
+    const add = (i: number, j: number) => {
+      from.push(i * M + j);
+      const a = pos[i], b = pos[j];
+      to.push(a >= b ? a * M + b : b * M + a);
+    };
+    for (let i = 0; i < xOffset; i++) {
+      for (let j = 0; j < i; j++) if (bits[i * words + (j >>> 5)] & (1 << (j & 31))) add(i, j);
+      add(i, i);
+    }
+    for (let i = xOffset; i < M; i++) for (let j = 0; j <= i; j++) add(i, j);
+    // Each level's pairs of gathered rows as entries (the order subtractFirstTermPacked visits):
+    // entries run row by row with increasing columns, so a binary search within the row finds one.
+    const rowStart = new Int32Array(M + 1);
+    for (const f of from) rowStart[Math.floor(f / M) + 1]++;
+    for (let i = 0; i < M; i++) rowStart[i + 1] += rowStart[i];
+    const entryOf = (i: number, j: number): number => {
+      let lo = rowStart[i];
+      let hi = rowStart[i + 1] - 1;
+      const target = i * M + j;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (from[mid] < target) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    let total = 0;
+    for (let j = 0; j < shapes[0].nlevels; j++) {
+      const count = this.gatherColumn(j);
+      total += (count * (count + 1)) / 2;
+    }
+    const pairs = new Int32Array(total);
+    let p = 0;
+    for (let j = 0; j < shapes[0].nlevels; j++) {
+      const count = this.gatherColumn(j);
+      for (let a = 0; a < count; a++) for (let b = 0; b <= a; b++) pairs[p++] = entryOf(rowIndex[a], rowIndex[b]);
+    }
+    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), packed: new Float64Array(from.length), pairs };
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
@@ -259,34 +416,16 @@ export class BlockedCholesky {
 
   /** S −= W W', summed over the levels j of term 0 (each column block touches few rows). */
   private subtractFirstTerm(): void {
-    const { shapes, S, M, P, xOffset, restOffset, WXy } = this;
+    const { shapes, S, M, P, xOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
     if (shapes.length === 1) {
       // One term: only the [X y] rows, S_XX −= Σ_j WXy_j WXy_j' (the rest is just [X y]).
-      subtractXyOuter(WXy, n0, q0, P, S, M, xOffset);
+      subtractXyOuter(WXy, n0, q0, P, S, M, xOffset, this.work);
       return;
     }
     const { rowIndex, rowValues } = this.gather;
     for (let j = 0; j < n0; j++) {
-      // Gather column block j of W: its rows' indices in the rest and their q0 values, contiguous.
-      let count = 0;
-      for (let k = 1; k < shapes.length; k++) {
-        const qk = shapes[k].q;
-        const { colPtr, rowLevel } = this.crossprod.cross[k][0];
-        const W = this.Wre[k];
-        for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
-          for (let r = 0; r < qk; r++, count++) {
-            rowIndex[count] = restOffset[k] + rowLevel[s] * qk + r;
-            const from = (s * qk + r) * q0;
-            for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = W[from + c];
-          }
-        }
-      }
-      const wo = j * P * q0;
-      for (let a = 0; a < P; a++, count++) {
-        rowIndex[count] = xOffset + a;
-        for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = WXy[wo + a * q0 + c];
-      }
+      const count = this.gatherColumn(j);
       // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
       for (let a = 0; a < count; a++) {
         const ra = rowIndex[a] * M;
@@ -304,6 +443,63 @@ export class BlockedCholesky {
         }
       }
     }
+  }
+
+  /**
+   * The same subtraction as `subtractFirstTerm`, in the same order, on the rest's structural
+   * entries packed in `C` (entry e is S[from[e]]; `pairs` lists, level by level, the entry of
+   * each pair b ≤ a of the gathered rows): a 1 MB array instead of scattered rows of S.
+   */
+  private subtractFirstTermPacked(C: Float64Array, pairs: Int32Array): void {
+    const q0 = this.shapes[0].q;
+    const { rowValues } = this.gather;
+    let p = 0;
+    for (let j = 0; j < this.shapes[0].nlevels; j++) {
+      const count = this.gatherColumn(j);
+      for (let a = 0; a < count; a++) {
+        const oa = a * q0;
+        if (q0 === 1) {
+          const wa = rowValues[a];
+          for (let b = 0; b <= a; b++) C[pairs[p++]] -= wa * rowValues[b];
+          continue;
+        }
+        for (let b = 0; b <= a; b++) {
+          const ob = b * q0;
+          let s = 0;
+          for (let c = 0; c < q0; c++) s += rowValues[oa + c] * rowValues[ob + c];
+          C[pairs[p++]] -= s;
+        }
+      }
+    }
+  }
+
+  /**
+   * Gather column block j of W (term 0's level j): its rows' indices in the rest and their q0
+   * values, contiguous in `this.gather`, in increasing row order. Returns the number of rows.
+   */
+  private gatherColumn(j: number): number {
+    const { shapes, restOffset, xOffset, P, WXy } = this;
+    const q0 = shapes[0].q;
+    const { rowIndex, rowValues } = this.gather;
+    let count = 0;
+    for (let k = 1; k < shapes.length; k++) {
+      const qk = shapes[k].q;
+      const { colPtr, rowLevel } = this.crossprod.cross[k][0];
+      const W = this.Wre[k];
+      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+        for (let r = 0; r < qk; r++, count++) {
+          rowIndex[count] = restOffset[k] + rowLevel[s] * qk + r;
+          const from = (s * qk + r) * q0;
+          for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = W[from + c];
+        }
+      }
+    }
+    const wo = j * P * q0;
+    for (let a = 0; a < P; a++, count++) {
+      rowIndex[count] = xOffset + a;
+      for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = WXy[wo + a * q0 + c];
+    }
+    return count;
   }
 }
 
@@ -370,9 +566,12 @@ function updateLevelsQ2(Lam: Float64Array, ZtZ: Float64Array, ZtXy: Float64Array
   return ok;
 }
 
-/** S[X y, X y] −= Σ_j W_j W_j' for the P×q0 blocks W_j of WXy (lower triangle). */
-function subtractXyOuter(WXy: Float64Array, n0: number, q0: number, P: number, S: Float64Array, M: number, xOffset: number): void {
-  const acc = new Float64Array(P * P);
+/**
+ * S[X y, X y] −= Σ_j W_j W_j' for the P×q0 blocks W_j of WXy (lower triangle), summed in `acc`
+ * (scratch of at least P² entries: no allocation in the Gibbs sampler's hot path).
+ */
+function subtractXyOuter(WXy: Float64Array, n0: number, q0: number, P: number, S: Float64Array, M: number, xOffset: number, acc: Float64Array): void {
+  acc.fill(0, 0, P * P);
   const block = P * q0;
   for (let j = 0; j < n0; j++) {
     const o = j * block;

@@ -227,11 +227,8 @@ export class LmmFit {
 export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const start = performance.now();
   const reml = options.reml ?? true;
-  const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true });
-  const objective = (theta: Float64Array): number => {
-    factor.update(theta);
-    return factor.objective(reml);
-  };
+  const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
+  const objective = (theta: Float64Array): number => factor.evaluate(theta, reml);
   const { layout } = factor;
   const result = minimizeBounded(objective, layout.start, { lower: layout.lower, rhobeg: 0.2, rhoend: 2e-7 });
   if (!Number.isFinite(result.fval)) {

@@ -1,14 +1,17 @@
 /**
  * Worker-thread side of {@link createCholeskyHelper}: waits on the shared control words, runs
- * its share of a panel solve or trailing update on the shared matrix, and says it is done.
+ * its share of a panel solve or trailing update (dense or supernodal) on the shared matrix,
+ * and says it is done.
  */
 import { workerData } from 'node:worker_threads';
 import { panelSolve, trailingUpdate } from './dense.js';
+import { panelRows, scatterUpdate } from './supernodal.js';
 import { Control, Op } from './helperProtocol.js';
 
-const { matrix, panel, control } = workerData as { matrix: SharedArrayBuffer; panel: SharedArrayBuffer; control: SharedArrayBuffer };
+const { matrix, panel, rows, control } = workerData as { matrix: SharedArrayBuffer; panel: SharedArrayBuffer; rows: SharedArrayBuffer; control: SharedArrayBuffer };
 const a = new Float64Array(matrix);
 const p = new Float64Array(panel);
+const r = new Int32Array(rows);
 const ctl = new Int32Array(control);
 
 Atomics.store(ctl, Control.Ready, 1);
@@ -20,7 +23,9 @@ for (;;) {
   const op = ctl[Control.Op];
   if (op === Op.Stop) break;
   if (op === Op.Panel) panelSolve(a, n, ctl[Control.A], ctl[Control.B], p, ctl[Control.From], ctl[Control.To]);
-  else trailingUpdate(a, n, ctl[Control.A], p, ctl[Control.Rows], ctl[Control.B], ctl[Control.From], ctl[Control.To]);
+  else if (op === Op.Trailing) trailingUpdate(a, n, ctl[Control.A], p, ctl[Control.Rows], ctl[Control.B], ctl[Control.From], ctl[Control.To]);
+  else if (op === Op.RowsPanel) panelRows(a, n, ctl[Control.A], ctl[Control.B], r, p, ctl[Control.From], ctl[Control.To]);
+  else scatterUpdate(a, n, r, p, ctl[Control.B], ctl[Control.From], ctl[Control.To]);
   Atomics.store(ctl, Control.Done, seen);
   Atomics.notify(ctl, Control.Done);
 }

@@ -88,6 +88,14 @@ export interface CholeskyHelper {
   panelBuffer: Float64Array;
   panel(kb: number, nb: number, from: number, to: number): number;
   trailing(kend: number, nb: number, rows: number): number;
+  /**
+   * The supernodal kernel's steps (`choleskySupernodal`): the chunk's rows below are in
+   * `rowsBuffer`; `rowsPanel` and `scatter` start the helper on the last part of `count` rows
+   * and return where the caller's part ends (a multiple of 4 for `scatter`).
+   */
+  rowsBuffer: Int32Array;
+  rowsPanel(kb: number, ke: number, count: number): number;
+  scatter(w: number, count: number): number;
   wait(): void;
 }
 

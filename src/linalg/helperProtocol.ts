@@ -19,5 +19,5 @@ export const Control = {
 } as const;
 
 /** Commands. */
-export const Op = { Panel: 1, Trailing: 2, Stop: 3 } as const;
+export const Op = { Panel: 1, Trailing: 2, Stop: 3, RowsPanel: 4, Scatter: 5 } as const;
 export type Op = (typeof Op)[keyof typeof Op];

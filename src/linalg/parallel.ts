@@ -18,8 +18,8 @@ export interface SharedCholesky {
 let current: { n: number; matrix: Float64Array; worker: Worker; ctl: Int32Array; helper: CholeskyHelper } | undefined;
 
 /**
- * Shared storage for an n×n matrix with a helper thread that takes half of each blocked Cholesky
- * (the panel solve and the trailing update, split by rows). One helper at a time: a new size
+ * Shared storage for an n×n matrix with a helper thread that takes half of each blocked Cholesky,
+ * dense or supernodal (the panel solve and the trailing update, split by rows). One helper at a time: a new size
  * replaces the previous one. Returns undefined where threads cannot help (one core, not the main
  * thread, or the compiled worker missing as under the TypeScript test runner); the caller then
  * factors on its own thread. The helper thread does not keep the process alive.
@@ -30,8 +30,9 @@ export function sharedCholesky(n: number): SharedCholesky | undefined {
     if (current) stop(current);
     const matrix = new SharedArrayBuffer(n * n * 8);
     const panel = new SharedArrayBuffer(n * panelWidth * 8);
+    const rows = new SharedArrayBuffer(n * 4);
     const control = new SharedArrayBuffer(Control.Length * 4);
-    const worker = new Worker(workerUrl, { workerData: { matrix, panel, control } });
+    const worker = new Worker(workerUrl, { workerData: { matrix, panel, rows, control } });
     worker.unref();
     const ctl = new Int32Array(control);
     const post = (op: Op, a: number, b: number, rows: number, from: number, to: number) => {
@@ -58,6 +59,18 @@ export function sharedCholesky(n: number): SharedCholesky | undefined {
       trailing: (kend, nb, rows) => {
         const split = Math.min(rows, Math.ceil((rows * Math.SQRT1_2) / 4) * 4);
         post(Op.Trailing, kend, nb, rows, split, rows);
+        return split;
+      },
+      rowsBuffer: new Int32Array(rows),
+      rowsPanel: (kb, ke, count) => {
+        const split = count >> 1;
+        post(Op.RowsPanel, kb, ke, count, split, count);
+        return split;
+      },
+      // As for the trailing update: rows [0, count/√2) are half the work.
+      scatter: (w, count) => {
+        const split = Math.min(count, Math.ceil((count * Math.SQRT1_2) / 4) * 4);
+        post(Op.Scatter, 0, w, count, split, count);
         return split;
       },
       wait: () => {

@@ -40,4 +40,37 @@ describe('threaded Cholesky', () => {
       expect(threaded.objective(true)).toBe(single.objective(true));
     }
   });
+
+  it.skipIf(!built)('gives the one-thread supernodal factor on a sparse crossed rest', async () => {
+    const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
+    const { BlockedCholesky } = await import(join(dist, 'src', 'fit', 'blocked.js'));
+    // 3,000 subjects each rating 4 or 5 of the 12 items of one of 50 courses (600 items), and
+    // one subject in three one more item of any course: sparse, with a few chunks large enough
+    // to be split between the threads.
+    let state = 777;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const s: string[] = [], d: string[] = [], y: number[] = [];
+    for (let subject = 0; subject < 3000; subject++) {
+      const course = Math.floor(next() * 50);
+      for (let r = 0; r < 5; r++) {
+        s.push(`s${subject}`);
+        d.push(r < 4 || subject % 3 !== 0 ? `d${course * 12 + Math.floor(next() * 12)}` : `d${Math.floor(next() * 600)}`);
+        y.push(next() * 5);
+      }
+    }
+    const model = buildModel(aq.table({ y, s, d }), 'y ~ 1 + (1 | s) + (1 | d)');
+    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
+    const single = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
+    expect(threaded.supernodal).toBe(true);
+    type Sparse = { sparse: { S: Float64Array; shared?: { helper(): unknown } } };
+    const sparseOf = (f: unknown) => (f as Sparse).sparse;
+    for (let i = 0; i < 50 && !sparseOf(threaded).shared?.helper(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sparseOf(threaded).shared?.helper()).toBeDefined();
+    for (const theta of [[1, 1], [0.3, 0.7]]) {
+      const a = threaded.evaluate(theta, true);
+      const b = single.evaluate(theta, true);
+      expect(a).toBe(b);
+      expect(Buffer.from(sparseOf(threaded).S.buffer).equals(Buffer.from(sparseOf(single).S.buffer))).toBe(true);
+    }
+  });
 });

@@ -1,0 +1,355 @@
+import { panelWidth, type CholeskyHelper } from './dense.js';
+
+/**
+ * Sparse Cholesky for the dense rest of the blocked factor when crossed grouping factors leave
+ * it mostly empty (InstEval: 22% of the lower triangle is structurally non-zero before fill).
+ * A symbolic step, once per model, orders the rows by minimum degree (George & Liu 1989), finds
+ * the structure of L and groups columns with the same structure into supernodes; the numeric
+ * step, once per θ, is a right-looking blocked Cholesky over those supernodes, on a dense
+ * row-major array in the permuted order, whose updates touch only the structural rows.
+ */
+
+/** Undirected graph on n vertices as one bitset row per vertex (symmetric, no self loops). */
+export class BitGraph {
+  /** 32-bit words per row. */
+  readonly words: number;
+  readonly bits: Uint32Array;
+
+  constructor(readonly n: number) {
+    this.words = (n + 31) >>> 5;
+    this.bits = new Uint32Array(n * this.words);
+  }
+
+  /** Add the edge i–j (no-op for i = j). */
+  connect(i: number, j: number): void {
+    if (i === j) return;
+    this.bits[i * this.words + (j >>> 5)] |= 1 << (j & 31);
+    this.bits[j * this.words + (i >>> 5)] |= 1 << (i & 31);
+  }
+
+  /** Connect every pair of `vertices[0 .. count)`. */
+  clique(vertices: ArrayLike<number>, count = vertices.length): void {
+    for (let a = 0; a < count; a++) for (let b = 0; b < a; b++) this.connect(vertices[a], vertices[b]);
+  }
+
+  /** Number of edges (for deciding whether the graph is sparse enough to bother). */
+  edges(): number {
+    let s = 0;
+    for (let i = 0; i < this.bits.length; i++) s += popcount(this.bits[i]);
+    return s / 2;
+  }
+}
+
+/** The symbolic factorisation of an n×n matrix: ordering and supernodal column chunks. */
+export interface SupernodalPlan {
+  n: number;
+  /** perm[k]: original index of the row and column at position k. */
+  perm: Int32Array;
+  /** pos[i]: position of original index i (the inverse of perm). */
+  pos: Int32Array;
+  /** Column chunks [start[c], end[c]) of at most `chunkWidth` columns of one supernode. */
+  start: Int32Array;
+  end: Int32Array;
+  /** Per chunk, the positions (ascending, all ≥ end) of the rows of L below the chunk. */
+  rows: Int32Array[];
+  /** Multiply–adds of one numeric factorisation, for comparison with a dense one (n³/6). */
+  flops: number;
+}
+
+/** Widest column chunk: a 48-column panel of 1000 rows stays in L2 (as in the dense kernel). */
+export const chunkWidth = panelWidth;
+
+/**
+ * Symbolic Cholesky of a symmetric matrix whose first `graph.n` rows have the sparsity of
+ * `graph` and whose last `tail` rows are dense (the fixed effects and the response, which stay
+ * last and in order). The first rows are ordered by exact minimum degree (ties to the lowest
+ * index), the elimination tree is postordered so that supernodes are contiguous, and columns
+ * whose structures nest (struct(k) = {k+1} ∪ struct(k+1)) form a supernode.
+ */
+export function planSupernodal(graph: BitGraph, tail: number): SupernodalPlan {
+  const m = graph.n;
+  const n = m + tail;
+  const { order, structure } = minimumDegree(graph);
+  // Positions after ordering: order[k] at k; structures as positions.
+  const at = new Int32Array(m);
+  for (let k = 0; k < m; k++) at[order[k]] = k;
+  const parent = new Int32Array(m).fill(-1);
+  const cols: Int32Array[] = structure.map((s, k) => {
+    const c = Int32Array.from(s, (v) => at[v]).sort();
+    if (c.length > 0) parent[k] = c[0];
+    return c;
+  });
+  // Postorder of the elimination tree (children in increasing order): the same fill, with each
+  // chain of the tree on consecutive positions.
+  const post = postorder(parent);
+  const newPos = new Int32Array(m);
+  for (let k = 0; k < m; k++) newPos[post[k]] = k;
+  const perm = new Int32Array(n);
+  const pos = new Int32Array(n);
+  for (let k = 0; k < m; k++) perm[k] = order[post[k]];
+  for (let t = 0; t < tail; t++) perm[m + t] = m + t;
+  for (let k = 0; k < n; k++) pos[perm[k]] = k;
+  // Structures in final positions, each followed by the dense tail.
+  const struct: Int32Array[] = new Array(n);
+  for (let k = 0; k < m; k++) {
+    const c = cols[post[k]];
+    const s = new Int32Array(c.length + tail);
+    for (let i = 0; i < c.length; i++) s[i] = newPos[c[i]];
+    s.subarray(0, c.length).sort();
+    for (let t = 0; t < tail; t++) s[c.length + t] = m + t;
+    struct[k] = s;
+  }
+  for (let t = 0; t < tail; t++) {
+    const s = new Int32Array(tail - 1 - t);
+    for (let i = 0; i < s.length; i++) s[i] = m + t + 1 + i;
+    struct[m + t] = s;
+  }
+  // Fundamental supernodes, cut into chunks of at most chunkWidth columns.
+  const start: number[] = [];
+  const end: number[] = [];
+  const rows: Int32Array[] = [];
+  let flops = 0;
+  let first = 0;
+  for (let k = 0; k < n; k++) {
+    flops += (struct[k].length * (struct[k].length + 1)) / 2;
+    const next = k + 1 < n && nests(struct[k], struct[k + 1], k + 1);
+    if (next) continue;
+    // Supernode [first, k]: its rows below are struct[k].
+    for (let c = first; c <= k; c += chunkWidth) {
+      const e = Math.min(c + chunkWidth, k + 1);
+      const below = new Int32Array(k + 1 - e + struct[k].length);
+      for (let i = e; i <= k; i++) below[i - e] = i;
+      below.set(struct[k], k + 1 - e);
+      start.push(c);
+      end.push(e);
+      rows.push(below);
+    }
+    first = k + 1;
+  }
+  return { n, perm, pos, start: Int32Array.from(start), end: Int32Array.from(end), rows, flops };
+}
+
+/** struct(k) = {k+1} ∪ struct(k+1)? */
+function nests(a: Int32Array, b: Int32Array, k1: number): boolean {
+  if (a.length !== b.length + 1 || a[0] !== k1) return false;
+  for (let i = 0; i < b.length; i++) if (a[i + 1] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Exact minimum-degree ordering by graph elimination on bitsets: eliminating v joins its
+ * remaining neighbours into a clique, and v's neighbours at that moment are the structure of
+ * its column of L. Deterministic: ties go to the lowest index.
+ */
+function minimumDegree(graph: BitGraph): { order: Int32Array; structure: Int32Array[] } {
+  const { n, words } = graph;
+  const adj = graph.bits.slice();
+  const degree = new Int32Array(n);
+  for (let v = 0; v < n; v++) degree[v] = countRow(adj, v * words, words);
+  const done = new Uint8Array(n);
+  const order = new Int32Array(n);
+  const structure: Int32Array[] = new Array(n);
+  const nbrs = new Int32Array(n);
+  for (let step = 0; step < n; step++) {
+    let v = -1;
+    let best = Infinity;
+    for (let u = 0; u < n; u++) if (!done[u] && degree[u] < best) { best = degree[u]; v = u; }
+    order[step] = v;
+    done[v] = 1;
+    const rv = v * words;
+    let count = 0;
+    for (let w = 0; w < words; w++) {
+      let x = adj[rv + w];
+      while (x !== 0) {
+        const t = x & -x;
+        nbrs[count++] = (w << 5) + 31 - Math.clz32(t);
+        x ^= t;
+      }
+    }
+    structure[step] = nbrs.slice(0, count);
+    for (let a = 0; a < count; a++) {
+      const u = nbrs[a];
+      const ru = u * words;
+      for (let w = 0; w < words; w++) adj[ru + w] |= adj[rv + w];
+      adj[ru + (u >>> 5)] &= ~(1 << (u & 31));
+      adj[ru + (v >>> 5)] &= ~(1 << (v & 31));
+      degree[u] = countRow(adj, ru, words);
+    }
+    adj.fill(0, rv, rv + words);
+  }
+  return { order, structure };
+}
+
+/** Postorder of a forest given by parent pointers (-1 for roots), children in index order. */
+function postorder(parent: Int32Array): Int32Array {
+  const n = parent.length;
+  const head = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  // Link children in decreasing order so that each list runs in increasing order.
+  for (let v = n - 1; v >= 0; v--) {
+    const p = parent[v];
+    if (p >= 0) {
+      next[v] = head[p];
+      head[p] = v;
+    }
+  }
+  const out = new Int32Array(n);
+  const stack = new Int32Array(n);
+  let k = 0;
+  for (let root = 0; root < n; root++) {
+    if (parent[root] !== -1) continue;
+    let top = 0;
+    stack[0] = root;
+    while (top >= 0) {
+      const v = stack[top];
+      const child = head[v];
+      if (child === -1) {
+        top--;
+        out[k++] = v;
+      } else {
+        head[v] = next[child];
+        stack[++top] = child;
+      }
+    }
+  }
+  return out;
+}
+
+function countRow(bits: Uint32Array, offset: number, words: number): number {
+  let s = 0;
+  for (let w = 0; w < words; w++) s += popcount(bits[offset + w]);
+  return s;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Reused packed-panel buffer of {@link choleskySupernodal} without a helper. */
+let panelScratch = new Float64Array(0);
+
+/**
+ * Chunks whose update needs fewer multiply–adds than this are not split with a helper thread
+ * (a hand-off costs about as much as 10⁴ of them).
+ */
+const minSplitWork = 2e5;
+
+/**
+ * In-place Cholesky of the n×n symmetric matrix `a` (row-major, lower triangle, rows and
+ * columns already in the plan's order), visiting only the structure the plan found. For each
+ * chunk of columns: factor its diagonal block, solve the rows below it against that block,
+ * pack them, and subtract their outer product from the rows and columns they meet. Entries
+ * outside the structure are neither read nor written. With `helper` (a second thread on the
+ * same shared `a`), chunks with many rows below split the solve and the update by rows; the
+ * arithmetic of each entry is the same either way. Returns false when A is not positive
+ * definite.
+ */
+export function choleskySupernodal(a: Float64Array, plan: SupernodalPlan, helper?: CholeskyHelper): boolean {
+  const { n, start, end, rows } = plan;
+  let maxRows = 0;
+  for (const r of rows) maxRows = Math.max(maxRows, r.length);
+  if (!helper && panelScratch.length < maxRows * chunkWidth) panelScratch = new Float64Array(maxRows * chunkWidth);
+  const panel = helper ? helper.panelBuffer : panelScratch;
+  for (let c = 0; c < start.length; c++) {
+    const kb = start[c];
+    const ke = end[c];
+    const w = ke - kb;
+    // 1. Diagonal block (Cholesky–Banachiewicz on rows kb..ke).
+    for (let i = kb; i < ke; i++) {
+      const ri = i * n;
+      for (let j = kb; j <= i; j++) {
+        const rj = j * n;
+        let s = a[ri + j];
+        for (let k = kb; k < j; k++) s -= a[ri + k] * a[rj + k];
+        if (i === j) {
+          if (!(s > 0)) return false;
+          a[ri + i] = Math.sqrt(s);
+        } else {
+          a[ri + j] = s / a[rj + j];
+        }
+      }
+    }
+    const count = rows[c].length;
+    if (helper && count * count * w >= 2 * minSplitWork) {
+      // 2–3 on two threads: the rows go to shared memory, then each step is split by rows.
+      const below = helper.rowsBuffer;
+      below.set(rows[c]);
+      const split = helper.rowsPanel(kb, ke, count);
+      panelRows(a, n, kb, ke, below, panel, 0, split);
+      helper.wait();
+      const splitUpdate = helper.scatter(w, count);
+      scatterUpdate(a, n, below, panel, w, 0, splitUpdate);
+      helper.wait();
+    } else {
+      panelRows(a, n, kb, ke, rows[c], panel, 0, count);
+      scatterUpdate(a, n, rows[c], panel, w, 0, count);
+    }
+  }
+  return true;
+}
+
+/**
+ * Step 2 for the rows below[from..to) of a chunk [kb, ke): solve X L_kk' = A for each row and
+ * pack it into `panel` (row stride ke − kb).
+ */
+export function panelRows(a: Float64Array, n: number, kb: number, ke: number, below: Int32Array, panel: Float64Array, from: number, to: number): void {
+  const w = ke - kb;
+  for (let r = from; r < to; r++) {
+    const ri = below[r] * n;
+    const pr = r * w;
+    for (let j = kb; j < ke; j++) {
+      const rj = j * n;
+      let s = a[ri + j];
+      for (let k = kb; k < j; k++) s -= a[ri + k] * a[rj + k];
+      const v = s / a[rj + j];
+      a[ri + j] = v;
+      panel[pr + j - kb] = v;
+    }
+  }
+}
+
+/**
+ * Step 3: A[rows[i]][rows[j]] −= Σ_k P[i][k] P[j][k] for j ≤ i, for the rows i in
+ * [ibStart, ibEnd) (ibStart a multiple of 4; P packed, row stride w): 4×2 register tiles below
+ * the diagonal, as in the dense trailing update, with the targets scattered through the row list.
+ */
+export function scatterUpdate(a: Float64Array, n: number, rows: Int32Array, P: Float64Array, w: number, ibStart: number, ibEnd: number): void {
+  for (let ib = ibStart; ib < ibEnd; ib += 4) {
+    // Only the last block of the chunk's rows can be partial (ibEnd is the row count there).
+    const full = ib + 4 <= ibEnd;
+    if (full) {
+      const p0 = ib * w, p1 = p0 + w, p2 = p1 + w, p3 = p2 + w;
+      const r0 = rows[ib] * n, r1 = rows[ib + 1] * n, r2 = rows[ib + 2] * n, r3 = rows[ib + 3] * n;
+      for (let jb = 0; jb < ib; jb += 2) {
+        const q0 = jb * w, q1 = q0 + w;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (let k = 0; k < w; k++) {
+          const y0 = P[q0 + k], y1 = P[q1 + k];
+          const x0 = P[p0 + k], x1 = P[p1 + k], x2 = P[p2 + k], x3 = P[p3 + k];
+          s00 += x0 * y0; s01 += x0 * y1;
+          s10 += x1 * y0; s11 += x1 * y1;
+          s20 += x2 * y0; s21 += x2 * y1;
+          s30 += x3 * y0; s31 += x3 * y1;
+        }
+        const c0 = rows[jb], c1 = rows[jb + 1];
+        a[r0 + c0] -= s00; a[r0 + c1] -= s01;
+        a[r1 + c0] -= s10; a[r1 + c1] -= s11;
+        a[r2 + c0] -= s20; a[r2 + c1] -= s21;
+        a[r3 + c0] -= s30; a[r3 + c1] -= s31;
+      }
+    }
+    const iEnd = Math.min(ib + 4, ibEnd);
+    for (let i = ib; i < iEnd; i++) {
+      const pi = i * w;
+      const ri = rows[i] * n;
+      for (let j = full ? ib : 0; j <= i; j++) {
+        const pj = j * w;
+        let s = 0;
+        for (let k = 0; k < w; k++) s += P[pi + k] * P[pj + k];
+        a[ri + rows[j]] -= s;
+      }
+    }
+  }
+}
