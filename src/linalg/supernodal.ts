@@ -4,7 +4,7 @@ import { panelWidth, type CholeskyHelper } from './dense.js';
  * Sparse Cholesky for the dense rest of the blocked factor when crossed grouping factors leave
  * it mostly empty (InstEval: 22% of the lower triangle is structurally non-zero before fill).
  * A symbolic step, once per model, orders the rows by minimum degree (George & Liu 1989), finds
- * the structure of L and groups columns with the same structure into supernodes; the numeric
+ * the structure of L and groups columns with the same structure into (relaxed) supernodes; the numeric
  * step, once per θ, is a right-looking blocked Cholesky over those supernodes, on a dense
  * row-major array in the permuted order, whose updates touch only the structural rows.
  */
@@ -104,29 +104,70 @@ export function planSupernodal(graph: BitGraph, tail: number): SupernodalPlan {
     for (let i = 0; i < s.length; i++) s[i] = m + t + 1 + i;
     struct[m + t] = s;
   }
-  // Fundamental supernodes, cut into chunks of at most chunkWidth columns.
+  // Fundamental supernodes [first, last] (their rows below are struct[last]), then relaxed.
+  const firsts: number[] = [];
+  for (let k = 0; k < n; k++) if (k === 0 || !nests(struct[k - 1], struct[k], k)) firsts.push(k);
+  const supernodes = amalgamate(firsts, struct, n);
+  // Chunks of at most chunkWidth columns; the multiply–adds include the explicit zeros.
   const start: number[] = [];
   const end: number[] = [];
   const rows: Int32Array[] = [];
   let flops = 0;
-  let first = 0;
-  for (let k = 0; k < n; k++) {
-    flops += (struct[k].length * (struct[k].length + 1)) / 2;
-    const next = k + 1 < n && nests(struct[k], struct[k + 1], k + 1);
-    if (next) continue;
-    // Supernode [first, k]: its rows below are struct[k].
-    for (let c = first; c <= k; c += chunkWidth) {
-      const e = Math.min(c + chunkWidth, k + 1);
-      const below = new Int32Array(k + 1 - e + struct[k].length);
-      for (let i = e; i <= k; i++) below[i - e] = i;
-      below.set(struct[k], k + 1 - e);
+  for (const { first, last, below } of supernodes) {
+    for (let k = first; k <= last; k++) {
+      const m = last - k + below.length;
+      flops += (m * (m + 1)) / 2;
+    }
+    for (let c = first; c <= last; c += chunkWidth) {
+      const e = Math.min(c + chunkWidth, last + 1);
+      const r = new Int32Array(last + 1 - e + below.length);
+      for (let i = e; i <= last; i++) r[i - e] = i;
+      r.set(below, last + 1 - e);
       start.push(c);
       end.push(e);
-      rows.push(below);
+      rows.push(r);
     }
-    first = k + 1;
   }
   return { n, perm, pos, start: Int32Array.from(start), end: Int32Array.from(end), rows, flops };
+}
+
+/**
+ * Relaxed supernodes (Ashcraft & Grimes 1989): a supernode joins the one after it when that one
+ * holds its parent in the elimination tree and the joint supernode stays mostly non-zero. Its
+ * columns then carry explicit zeros, but small supernodes, whose updates are scattered and
+ * short, become fewer and wider. Any join up to 4 columns, and up to 16 with under half zeros
+ * (on InstEval's rest: 282 chunks become 78 for 9% more multiply–adds, about 5% faster; CHOLMOD's
+ * looser defaults, which also join wide supernodes, add 20% and were slower).
+ */
+function amalgamate(firsts: number[], struct: Int32Array[], n: number): { first: number; last: number; below: Int32Array }[] {
+  const out: { first: number; last: number; below: Int32Array; zeros: number; entries: number }[] = [];
+  // Right to left, so that a child joins its parent after the parent's own joins.
+  for (let s = firsts.length - 1; s >= 0; s--) {
+    const first = firsts[s];
+    const last = s + 1 < firsts.length ? firsts[s + 1] - 1 : n - 1;
+    let entries = 0;
+    for (let k = first; k <= last; k++) entries += struct[k].length + 1;
+    const own = { first, last, below: struct[last], zeros: 0, entries };
+    const next = out[out.length - 1];
+    const parent = struct[last].length > 0 ? struct[last][0] : -1;
+    if (next && parent >= next.first && parent <= next.last) {
+      // Joined: column k of this supernode then has (next.last − k) + |next.below| entries below.
+      let added = 0;
+      for (let k = first; k <= last; k++) added += next.last - k + next.below.length - struct[k].length;
+      const width = next.last - first + 1;
+      const zeros = next.zeros + added;
+      const total = next.entries + entries + added;
+      const fraction = zeros / total;
+      if (width <= 4 || (width <= 16 && fraction < 0.5)) {
+        next.first = first;
+        next.zeros = zeros;
+        next.entries = total;
+        continue;
+      }
+    }
+    out.push(own);
+  }
+  return out.reverse();
 }
 
 /** struct(k) = {k+1} ∪ struct(k+1)? */

@@ -99,8 +99,15 @@ describe('supernodal Cholesky', () => {
     for (let i = 1; i < 10; i++) graph.connect(0, i);
     const plan = planSupernodal(graph, 0);
     expect(plan.pos[0]).toBe(8);
-    // Nine columns with one entry below the diagonal, the last with none: 9·(1·2/2).
-    expect(plan.flops).toBe(9);
+    // No fill: the factor of A = 10 I + star, in the plan's order, has the 9 edges only.
+    const A = new Float64Array(100);
+    for (let i = 0; i < 10; i++) A[i * 10 + i] = 10;
+    for (let i = 1; i < 10; i++) A[i] = A[i * 10] = 1;
+    const L = permuted(A, 10, plan.perm);
+    expect(choleskySupernodal(L, plan)).toBe(true);
+    let below = 0;
+    for (let i = 0; i < 10; i++) for (let j = 0; j < i; j++) if (L[i * 10 + j] !== 0) below++;
+    expect(below).toBe(9);
   });
 
   it('groups a dense graph into one supernode cut into chunks', () => {
