@@ -25,9 +25,7 @@ interface SparseRest {
   /** Structural lower-triangle entries of the rest: index in S and in the permuted copy. */
   from: Int32Array;
   to: Int32Array;
-  /** The entries' values while they are assembled. */
-  packed: Float64Array;
-  /** Per level of term 0, the entry of each pair of its gathered rows. */
+  /** Per level of term 0, where each pair of its gathered rows lands in the permuted copy. */
   pairs: Int32Array;
 }
 
@@ -175,12 +173,11 @@ export class BlockedCholesky {
     S.fill(0);
     this.fillRest();
     this.ok = false;
-    const { from, to, packed: C, pairs } = sparse;
-    for (let e = 0; e < from.length; e++) C[e] = S[from[e]];
-    this.subtractFirstTermPacked(C, pairs);
+    const { from, to, pairs } = sparse;
     const Sp = sparse.S;
     Sp.fill(0);
-    for (let e = 0; e < from.length; e++) Sp[to[e]] = C[e];
+    for (let e = 0; e < from.length; e++) Sp[to[e]] = S[from[e]];
+    this.subtractFirstTermPermuted(Sp, pairs);
     if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
     return this.criterion(Sp, reml);
   }
@@ -280,22 +277,8 @@ export class BlockedCholesky {
       add(i, i);
     }
     for (let i = xOffset; i < M; i++) for (let j = 0; j <= i; j++) add(i, j);
-    // Each level's pairs of gathered rows as entries (the order subtractFirstTermPacked visits):
-    // entries run row by row with increasing columns, so a binary search within the row finds one.
-    const rowStart = new Int32Array(M + 1);
-    for (const f of from) rowStart[Math.floor(f / M) + 1]++;
-    for (let i = 0; i < M; i++) rowStart[i + 1] += rowStart[i];
-    const entryOf = (i: number, j: number): number => {
-      let lo = rowStart[i];
-      let hi = rowStart[i + 1] - 1;
-      const target = i * M + j;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (from[mid] < target) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
+    // Where each level's pairs of gathered rows land in the permuted copy (the order
+    // subtractFirstTermPermuted visits them).
     let total = 0;
     for (let j = 0; j < shapes[0].nlevels; j++) {
       const count = this.gatherColumn(j);
@@ -305,9 +288,15 @@ export class BlockedCholesky {
     let p = 0;
     for (let j = 0; j < shapes[0].nlevels; j++) {
       const count = this.gatherColumn(j);
-      for (let a = 0; a < count; a++) for (let b = 0; b <= a; b++) pairs[p++] = entryOf(rowIndex[a], rowIndex[b]);
+      for (let a = 0; a < count; a++) {
+        const pa = pos[rowIndex[a]];
+        for (let b = 0; b <= a; b++) {
+          const pb = pos[rowIndex[b]];
+          pairs[p++] = pa >= pb ? pa * M + pb : pb * M + pa;
+        }
+      }
     }
-    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), packed: new Float64Array(from.length), pairs };
+    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), pairs };
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
@@ -446,11 +435,11 @@ export class BlockedCholesky {
   }
 
   /**
-   * The same subtraction as `subtractFirstTerm`, in the same order, on the rest's structural
-   * entries packed in `C` (entry e is S[from[e]]; `pairs` lists, level by level, the entry of
-   * each pair b ≤ a of the gathered rows): a 1 MB array instead of scattered rows of S.
+   * The same subtraction as `subtractFirstTerm`, in the same order, on the permuted copy `C` of
+   * the rest: `pairs` lists, level by level, where each pair b ≤ a of the gathered rows lands in
+   * C's lower triangle.
    */
-  private subtractFirstTermPacked(C: Float64Array, pairs: Int32Array): void {
+  private subtractFirstTermPermuted(C: Float64Array, pairs: Int32Array): void {
     const q0 = this.shapes[0].q;
     const { rowValues } = this.gather;
     let p = 0;
