@@ -60,6 +60,19 @@ describe('blocked factor of a sparse crossed rest', () => {
     }
   });
 
+  it('gives the dense criterion with correlated slopes in the rest (q = 2 blocks)', () => {
+    const slopes = buildModel(crossedRatings(), 'y ~ x + (1 | s) + (x | item) + (1 | dept)');
+    const sparse = new BlockedCholesky(slopes.crossprod, slopes.terms, { sparse: true });
+    const dense = new BlockedCholesky(slopes.crossprod, slopes.terms);
+    expect(sparse.supernodal).toBe(true);
+    for (const theta of [[1, 1, 0, 1, 1], [0.4, 0.6, -0.2, 0.3, 0.2], [0.8, 0.5, 0.3, 0, 0.4]]) {
+      const a = sparse.evaluate(theta, true);
+      dense.update(theta);
+      const b = dense.objective(true);
+      expect(Math.abs(a - b)).toBeLessThan(1e-11 * Math.abs(b));
+    }
+  });
+
   it('fits as the dense route does', () => {
     const fit = fitModel(model);
     // The fit's own criterion is recomputed with the dense factor at the final θ.
