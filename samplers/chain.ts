@@ -36,6 +36,7 @@ export function runChain(model: SamplerModel, priors: TermPriors, formulaOrder: 
   const every = options.progressEvery ?? 50;
   for (let i = 1; i <= iter; i++) {
     kernel.advance(rng, state);
+    if (i <= warmup) kernel.tune(state, i, warmup);
     if (i > warmup && (i - warmup) % thin === 0 && row < kept) recordState(model, formulaOrder, state, draws, nparams * row++);
     if (options.onProgress && (i % every === 0 || i === iter)) options.onProgress(i);
   }

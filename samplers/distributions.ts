@@ -60,3 +60,31 @@ export function choleskyInto(S: Float64Array, q: number, L: Float64Array): boole
   for (let i = 0; i < q; i++) for (let j = i + 1; j < q; j++) L[i * q + j] = 0;
   return true;
 }
+
+/**
+ * log of the prior density of a (lower-triangular) factor C with Ψ = CC' ~ IW(df, S), up to a
+ * constant: −(df+q+1) Σ log|C_ii| − ½ tr(S (CC')^{-1}) + Σ_i (q−i+1) log|C_ii| (i from 1).
+ * `LS` is chol(S); `col` is scratch of length q.
+ */
+export function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Float64Array, col: Float64Array): number {
+  let logdet = 0;
+  let jacobian = 0;
+  for (let i = 0; i < q; i++) {
+    const d = Math.abs(C[i * q + i]);
+    if (!(d > 0)) return -Infinity;
+    logdet += Math.log(d);
+    jacobian += (q - i) * Math.log(d);
+  }
+  // tr(S C^{-T} C^{-1}) = ||C^{-1} L_S||_F² with S = L_S L_S'.
+  let trace = 0;
+  for (let s = 0; s < q; s++) {
+    for (let r = 0; r < q; r++) col[r] = LS[r * q + s];
+    for (let r = 0; r < q; r++) {
+      let v = col[r];
+      for (let l = 0; l < r; l++) v -= C[r * q + l] * col[l];
+      col[r] = v / C[r * q + r];
+      trace += col[r] * col[r];
+    }
+  }
+  return -(df + q + 1) * logdet - 0.5 * trace + jacobian;
+}

@@ -1,7 +1,8 @@
 import type { CrossProducts } from '../src/model/crossprod.js';
 import { backSolve, forwardSolve } from '../src/linalg/dense.js';
-import { choleskyInto } from './distributions.js';
+import { choleskyInto, logPriorOfFactor } from './distributions.js';
 import type { BlockShape } from '../src/fit/blocked.js';
+import { partialResiduals } from './residuals.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -89,7 +90,7 @@ export class Interweaving {
           xi[j * q + r] = s / C0[r * q + r];
         }
       }
-      const rk = this.partialResiduals(k, beta, b);
+      const rk = partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, this.work[k].rk);
       // G and h over the free elements (r, s), r ≥ s, in θ order (column by column).
       G.fill(0);
       h.fill(0);
@@ -153,56 +154,6 @@ export class Interweaving {
     }
     return { rss: Math.max(rssNew, 1e-300), accepted: true };
   }
-
-  /** Z_kj'(y − Xβ − Σ_{t≠k} Z_t a_t) for every level j of term k (q per level), from blocks. */
-  private partialResiduals(k: number, beta: Float64Array, b: Float64Array[]): Float64Array {
-    const { q, nlevels } = this.shapes[k];
-    const p = this.p;
-    const P = p + 1;
-    const ZtXy = this.crossprod.terms[k].ZtXy;
-    const out = this.work[k].rk;
-    for (let j = 0; j < nlevels; j++) {
-      for (let r = 0; r < q; r++) {
-        const o = j * q * P + r * P;
-        let s = ZtXy[o + p];
-        for (let a = 0; a < p; a++) s -= ZtXy[o + a] * beta[a];
-        out[j * q + r] = s;
-      }
-    }
-    for (let t = 0; t < this.shapes.length; t++) {
-      if (t === k) continue;
-      const qt = this.shapes[t].q;
-      const at = b[t];
-      if (t > k) {
-        // cross[t][k]: by level j of term k, blocks (level l of t) of q_t × q_k = Z_tl'Z_kj.
-        const { colPtr, rowLevel, values } = this.crossprod.cross[t][k];
-        for (let j = 0; j < nlevels; j++) {
-          for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
-            const l = rowLevel[s];
-            for (let r = 0; r < q; r++) {
-              let v = 0;
-              for (let mm = 0; mm < qt; mm++) v += values[s * qt * q + mm * q + r] * at[l * qt + mm];
-              out[j * q + r] -= v;
-            }
-          }
-        }
-      } else {
-        // cross[k][t]: by level l of term t, blocks (level j of k) of q_k × q_t = Z_kj'Z_tl.
-        const { colPtr, rowLevel, values } = this.crossprod.cross[k][t];
-        for (let l = 0; l < this.shapes[t].nlevels; l++) {
-          for (let s = colPtr[l]; s < colPtr[l + 1]; s++) {
-            const j = rowLevel[s];
-            for (let r = 0; r < q; r++) {
-              let v = 0;
-              for (let mm = 0; mm < qt; mm++) v += values[s * q * qt + r * qt + mm] * at[l * qt + mm];
-              out[j * q + r] -= v;
-            }
-          }
-        }
-      }
-    }
-    return out;
-  }
 }
 
 /**
@@ -256,7 +207,7 @@ function accumulateQ2(blocks: { ZtZ: Float64Array; ZtXy: Float64Array }, a: Floa
 }
 
 /** Row and column of the u-th free element of a q×q lower-triangular factor, column by column. */
-function elementOf(q: number, u: number): [number, number] {
+export function elementOf(q: number, u: number): [number, number] {
   for (let s = 0; s < q; s++) {
     if (u < q - s) return [s + u, s];
     u -= q - s;
@@ -269,32 +220,4 @@ function quadratic(G: Float64Array, m: number, x: Float64Array): number {
   let s = 0;
   for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) s += x[u] * G[u * m + v] * x[v];
   return s;
-}
-
-/**
- * log of the prior density of a (lower-triangular) factor C with Ψ = CC' ~ IW(df, S), up to a
- * constant: −(df+q+1) Σ log|C_ii| − ½ tr(S (CC')^{-1}) + Σ_i (q−i+1) log|C_ii| (i from 1).
- * `LS` is chol(S); `col` is scratch of length q.
- */
-function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Float64Array, col: Float64Array): number {
-  let logdet = 0;
-  let jacobian = 0;
-  for (let i = 0; i < q; i++) {
-    const d = Math.abs(C[i * q + i]);
-    if (!(d > 0)) return -Infinity;
-    logdet += Math.log(d);
-    jacobian += (q - i) * Math.log(d);
-  }
-  // tr(S C^{-T} C^{-1}) = ||C^{-1} L_S||_F² with S = L_S L_S'.
-  let trace = 0;
-  for (let s = 0; s < q; s++) {
-    for (let r = 0; r < q; r++) col[r] = LS[r * q + s];
-    for (let r = 0; r < q; r++) {
-      let v = col[r];
-      for (let l = 0; l < r; l++) v -= C[r * q + l] * col[l];
-      col[r] = v / C[r * q + r];
-      trace += col[r] * col[r];
-    }
-  }
-  return -(df + q + 1) * logdet - 0.5 * trace + jacobian;
 }

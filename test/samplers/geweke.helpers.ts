@@ -76,10 +76,19 @@ export function marginalConditional(setup: ReturnType<typeof gewekeSetup>, M: nu
   return Array.from({ length: M }, () => record(drawPrior(rng, setup.spec)));
 }
 
-/** Successive-conditional simulator: alternate a Gibbs sweep given y and a new y given θ. */
-export function successiveConditional(setup: ReturnType<typeof gewekeSetup>, M: number, seed: number): number[][] {
+/**
+ * Successive-conditional simulator: alternate a Gibbs sweep given y and a new y given θ. With
+ * `tuned`, the kernel's warmup tuning is first fed 1000 draws (the second half of 2000) from the prior, so that the
+ * collapsed Ψ step runs with its tuned independence proposal (any fixed proposal must leave the
+ * joint distribution invariant).
+ */
+export function successiveConditional(setup: ReturnType<typeof gewekeSetup>, M: number, seed: number, tuned = false): number[][] {
   const rng = createRng(seed);
   const kernel = new GibbsKernel(setup.sm, setup.priors);
+  if (tuned) {
+    const warmup = 2000;
+    for (let i = 1; i <= warmup; i++) kernel.tune(drawPrior(rng, setup.spec), i, warmup);
+  }
   let state = drawPrior(rng, setup.spec);
   const out: number[][] = [];
   for (let m = 0; m < M; m++) {
@@ -91,10 +100,10 @@ export function successiveConditional(setup: ReturnType<typeof gewekeSetup>, M: 
 }
 
 /** Per test function, z = (difference of the simulators' means)/(its standard error). */
-export function gewekeZ(M: number, seed: number): number[] {
+export function gewekeZ(M: number, seed: number, tuned = false): number[] {
   const setup = gewekeSetup();
   const mc = marginalConditional(setup, M, seed);
-  const sc = successiveConditional(setup, M, seed + 1);
+  const sc = successiveConditional(setup, M, seed + 1, tuned);
   return gewekeNames.map((_, j) => {
     const a = Float64Array.from(mc, (row) => row[j]);
     const b = Float64Array.from(sc, (row) => row[j]);

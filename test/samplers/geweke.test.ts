@@ -14,4 +14,9 @@ describe('Geweke joint-distribution test', () => {
     const z = gewekeZ(20_000, 2026);
     z.forEach((zj, j) => expect(Math.abs(zj), `${gewekeNames[j]}: z = ${zj.toFixed(2)}`).toBeLessThan(4));
   });
+
+  it('also with the tuned independence proposal of the collapsed Ψ step', () => {
+    const z = gewekeZ(20_000, 4052, true);
+    z.forEach((zj, j) => expect(Math.abs(zj), `${gewekeNames[j]}: z = ${zj.toFixed(2)}`).toBeLessThan(4));
+  });
 });

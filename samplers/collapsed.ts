@@ -1,0 +1,270 @@
+import type { BlockShape } from '../src/fit/blocked.js';
+import type { CrossProducts } from '../src/model/crossprod.js';
+import { choleskyInto, logPriorOfFactor } from './distributions.js';
+import { elementOf } from './interweave.js';
+import { PhiProposal } from './proposal.js';
+import { partialResiduals } from './residuals.js';
+import type { Rng } from './rng.js';
+
+/**
+ * Partially collapsed update of one term's Ψ (van Dyk & Park 2008): Metropolis–Hastings steps
+ * targeting p(Ψ_k | β, a_{−k}, σ², y), the conditional with term k's random effects a_k
+ * integrated out.
+ *
+ * Given everything but a_k, the levels j of term k are independent: with r_j = y_j − X_jβ −
+ * Σ_{t≠k} Z_t a_t on level j's rows, r_j ~ N(0, σ²I + Z_jΨZ_j'). With Ψ = CC' (C lower
+ * triangular), N_j = σ²I_q + C'Z_j'Z_jC and w_j = C'Z_j'r_j, the matrix determinant lemma and
+ * Woodbury's identity give (Henderson & Searle 1981)
+ *
+ *   log p(r_j | Ψ) = const − ½ log|N_j| − (r_j'r_j − w_j'N_j^{-1}w_j)/(2σ²),
+ *
+ * so only the q×q blocks Z_j'Z_j and the q-vectors Z_j'r_j enter, as in the exact fitter's
+ * profiled criterion per level. The chain moves on φ = (log C_ii, C_rs for r > s), in θ order
+ * (column by column), where the target is p(Ψ = CC') |∂Ψ/∂C| Π_i C_ii (the last factor from
+ * the logarithm of the diagonal; |∂Ψ/∂C| as in `logPriorOfFactor`).
+ *
+ * Validity (van Dyk & Park 2008, §3): the step leaves p(Ψ_k | β, a_{−k}, σ², y) invariant but
+ * not a_k's value consistent with the new Ψ_k, so a_k must be drawn afresh from its conditional
+ * before any step uses it; the Gibbs kernel runs this step for its single term right before the
+ * joint draw of (β, a), which conditions on neither.
+ */
+export class CollapsedPsi {
+  private readonly m: number[];
+  private readonly rowOf: Int32Array[];
+  private readonly colOf: Int32Array[];
+  /** Per term: the proposal (tuned in warmup). */
+  readonly proposals: PhiProposal[];
+  private readonly work: { rk: Float64Array; C: Float64Array; phi: Float64Array; phiProp: Float64Array; LS: Float64Array; col: Float64Array; T: Float64Array; N: Float64Array; w: Float64Array }[];
+
+  /**
+   * @param walks random-walk proposals per step
+   * @param independents independence proposals per step (used once tuned; see `PhiProposal`)
+   * @param untunedSd per term, standard deviations of the untuned walk on φ
+   */
+  constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number, untunedSd: ArrayLike<number>[], private readonly walks: number, private readonly independents: number) {
+    this.m = shapes.map((s) => (s.q * (s.q + 1)) / 2);
+    this.rowOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[0]));
+    this.colOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[1]));
+    this.proposals = untunedSd.map((sd) => new PhiProposal(sd));
+    this.work = shapes.map(({ q, nlevels }, k) => ({
+      rk: new Float64Array(nlevels * q),
+      C: new Float64Array(q * q),
+      phi: new Float64Array(this.m[k]),
+      phiProp: new Float64Array(this.m[k]),
+      LS: new Float64Array(q * q),
+      col: new Float64Array(q),
+      T: new Float64Array(q * q),
+      N: new Float64Array(q * q),
+      w: new Float64Array(q),
+    }));
+  }
+
+  /** φ of Ψ_k's Cholesky factor C into `out`. */
+  phiOf(k: number, C: Float64Array, out: Float64Array): Float64Array {
+    const q = this.shapes[k].q;
+    const rowOf = this.rowOf[k];
+    const colOf = this.colOf[k];
+    for (let u = 0; u < this.m[k]; u++) {
+      const r = rowOf[u];
+      const s = colOf[u];
+      out[u] = r === s ? Math.log(C[r * q + r]) : C[r * q + s];
+    }
+    return out;
+  }
+
+  /** The factor C of φ into `out` (upper triangle zero). */
+  factorOf(k: number, phi: Float64Array, out: Float64Array): Float64Array {
+    const q = this.shapes[k].q;
+    const rowOf = this.rowOf[k];
+    const colOf = this.colOf[k];
+    out.fill(0);
+    for (let u = 0; u < this.m[k]; u++) {
+      const r = rowOf[u];
+      const s = colOf[u];
+      out[r * q + s] = r === s ? Math.exp(phi[u]) : phi[u];
+    }
+    return out;
+  }
+
+  /**
+   * Σ_j [−½ log|N_j| + w_j'N_j^{-1}w_j/(2σ²)] for Ψ_k = CC' given the partial residual
+   * cross-products `rk` (Z_kj'r_j per level, see `partialResiduals`): log p(y | Ψ_k, β, a_{−k},
+   * σ²) up to terms free of Ψ_k (class comment).
+   */
+  logLikelihood(k: number, C: Float64Array, sigma2: number, rk: Float64Array): number {
+    const { q, nlevels } = this.shapes[k];
+    const ZtZ = this.crossprod.terms[k].ZtZ;
+    if (q === 1) return logLikelihoodQ1(ZtZ, rk, nlevels, C[0], sigma2);
+    if (q === 2) return logLikelihoodQ2(ZtZ, rk, nlevels, C[0], C[2], C[3], sigma2);
+    const { T, N, w } = this.work[k];
+    let logdet = 0;
+    let quad = 0;
+    for (let j = 0; j < nlevels; j++) {
+      const o = j * q * q;
+      // T = Z_j'Z_j C, N = σ²I + C'T (lower triangle), w = C'Z_j'r_j.
+      for (let r = 0; r < q; r++) {
+        for (let s = 0; s < q; s++) {
+          let v = 0;
+          for (let l = s; l < q; l++) v += ZtZ[o + r * q + l] * C[l * q + s];
+          T[r * q + s] = v;
+        }
+      }
+      for (let r = 0; r < q; r++) {
+        for (let s = 0; s <= r; s++) {
+          let v = r === s ? sigma2 : 0;
+          for (let l = r; l < q; l++) v += C[l * q + r] * T[l * q + s];
+          N[r * q + s] = v;
+        }
+        let v = 0;
+        for (let l = r; l < q; l++) v += C[l * q + r] * rk[j * q + l];
+        w[r] = v;
+      }
+      // N = LL' in place; log|N| = 2 Σ log L_ii; w'N^{-1}w = ||L^{-1}w||².
+      for (let r = 0; r < q; r++) {
+        for (let s = 0; s <= r; s++) {
+          let v = N[r * q + s];
+          for (let l = 0; l < s; l++) v -= N[r * q + l] * N[s * q + l];
+          if (r === s) {
+            N[r * q + r] = Math.sqrt(v);
+            logdet += Math.log(v);
+          } else N[r * q + s] = v / N[s * q + s];
+        }
+        let v = w[r];
+        for (let l = 0; l < r; l++) v -= N[r * q + l] * w[l];
+        w[r] = v / N[r * q + r];
+        quad += w[r] * w[r];
+      }
+    }
+    // |N_j| = σ^{2q}|I + Λ'Z_j'Z_jΛ| with Λ = C/σ: drop the factors free of Ψ, as for q ≤ 2.
+    logdet -= nlevels * q * Math.log(sigma2);
+    return -0.5 * logdet + (0.5 * quad) / sigma2;
+  }
+
+  /** log of the target density of φ (class comment), up to a constant; −∞ outside its support. */
+  private logTarget(k: number, phi: Float64Array, sigma2: number, df: number): number {
+    const q = this.shapes[k].q;
+    const { C, LS, col, rk } = this.work[k];
+    this.factorOf(k, phi, C);
+    let logDiagonal = 0;
+    for (let i = 0; i < q; i++) logDiagonal += phi[this.diagonalIndex(q, i)];
+    const prior = logPriorOfFactor(C, q, df, LS, col);
+    if (!Number.isFinite(prior)) return -Infinity;
+    const value = prior + logDiagonal + this.logLikelihood(k, C, sigma2, rk);
+    return Number.isNaN(value) ? -Infinity : value;
+  }
+
+  /** Index in φ of C_ii (column i starts after columns 0..i−1 of lengths q, q−1, ...). */
+  private diagonalIndex(q: number, i: number): number {
+    return i * q - (i * (i - 1)) / 2;
+  }
+
+  /**
+   * Update Ψ_k in place by the step's Metropolis–Hastings proposals; a_k is left stale (class
+   * comment). Returns the number of accepted proposals.
+   */
+  step(k: number, rng: Rng, beta: Float64Array, b: readonly Float64Array[], Psi: Float64Array[], sigma2: number, df: number, scale: Float64Array): number {
+    const q = this.shapes[k].q;
+    const { rk, C, phi, phiProp, LS } = this.work[k];
+    const proposal = this.proposals[k];
+    partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, rk);
+    if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
+    if (!choleskyInto(Psi[k], q, C)) throw new Error('internal: Ψ is not positive definite');
+    this.phiOf(k, C, phi);
+    let logTarget = this.logTarget(k, phi, sigma2, df);
+    let logProposal = proposal.independent ? proposal.logDensity(phi) : 0;
+    let accepted = 0;
+    // Untuned: every proposal is a walk; tuned: `independents` independence proposals, then `walks` walks.
+    const independents = proposal.independent ? this.independents : 0;
+    const total = this.independents + this.walks;
+    for (let t = 0; t < total; t++) {
+      const independent = t < independents;
+      if (independent) proposal.draw(rng, phiProp);
+      else proposal.walk(rng, phi, phiProp);
+      const logTargetProp = this.logTarget(k, phiProp, sigma2, df);
+      const logProposalProp = independent ? proposal.logDensity(phiProp) : 0;
+      // Independence: ratio π(φ*)q(φ)/(π(φ)q(φ*)); random walk: π(φ*)/π(φ).
+      const logRatio = independent ? logTargetProp - logTarget + logProposal - logProposalProp : logTargetProp - logTarget;
+      if (Math.log(rng.uniform()) < logRatio) {
+        phi.set(phiProp);
+        logTarget = logTargetProp;
+        if (proposal.independent) logProposal = independent ? logProposalProp : proposal.logDensity(phi);
+        accepted++;
+      }
+    }
+    if (accepted > 0) {
+      this.factorOf(k, phi, C);
+      const P = Psi[k];
+      for (let r = 0; r < q; r++) {
+        for (let s = 0; s <= r; s++) {
+          let v = 0;
+          for (let l = 0; l <= s; l++) v += C[r * q + l] * C[s * q + l];
+          P[r * q + s] = v;
+          P[s * q + r] = v;
+        }
+      }
+    }
+    return accepted;
+  }
+
+  /** Feed Ψ_k to the proposal's warmup statistics. */
+  observe(k: number, Psi: Float64Array): void {
+    const { C, phiProp } = this.work[k];
+    if (!choleskyInto(Psi, this.shapes[k].q, C)) return;
+    this.proposals[k].observe(this.phiOf(k, C, phiProp));
+  }
+}
+
+/** `logLikelihood` for q = 1: N_j = σ² + c²z_j, w_j = c r_j. */
+function logLikelihoodQ1(ZtZ: Float64Array, rk: Float64Array, nlevels: number, c: number, sigma2: number): number {
+  let logdet = 0;
+  let quad = 0;
+  let product = 1;
+  const c2 = c * c;
+  for (let j = 0; j < nlevels; j++) {
+    const n = sigma2 + c2 * ZtZ[j];
+    const w = c * rk[j];
+    quad += (w * w) / n;
+    product *= n / sigma2;
+    if ((j & 15) === 15) {
+      logdet += Math.log(product);
+      product = 1;
+    }
+  }
+  logdet += Math.log(product);
+  return -0.5 * logdet + (0.5 * quad) / sigma2;
+}
+
+/**
+ * `logLikelihood` for q = 2 in closed form: with T = Z_j'Z_j C, N = σ²I + C'T and w = C'Z_j'r_j,
+ * |N| = n00 n11 − n01² and w'N^{-1}w = (n11 w0² − 2 n01 w0 w1 + n00 w1²)/|N|. The logarithm of
+ * Π_j |N_j|/σ⁴ (each factor ≥ 1) is taken every 16 levels.
+ */
+function logLikelihoodQ2(ZtZ: Float64Array, rk: Float64Array, nlevels: number, c00: number, c10: number, c11: number, sigma2: number): number {
+  let logdet = 0;
+  let quad = 0;
+  let product = 1;
+  const s4 = sigma2 * sigma2;
+  for (let j = 0; j < nlevels; j++) {
+    const z00 = ZtZ[4 * j];
+    const z01 = ZtZ[4 * j + 1];
+    const z11 = ZtZ[4 * j + 3];
+    const t0 = z00 * c00 + z01 * c10;
+    const t1 = z01 * c00 + z11 * c10;
+    const n00 = sigma2 + c00 * t0 + c10 * t1;
+    const n01 = c11 * t1;
+    const n11 = sigma2 + c11 * c11 * z11;
+    const r1 = rk[2 * j + 1];
+    const w0 = c00 * rk[2 * j] + c10 * r1;
+    const w1 = c11 * r1;
+    const det = n00 * n11 - n01 * n01;
+    quad += (n11 * w0 * w0 - 2 * n01 * w0 * w1 + n00 * w1 * w1) / det;
+    product *= det / s4;
+    if ((j & 15) === 15) {
+      logdet += Math.log(product);
+      product = 1;
+    }
+  }
+  logdet += Math.log(product);
+  // Π|N_j| = σ^{4J} Π(|N_j|/σ⁴): the σ⁴ factors are free of Ψ and dropped.
+  return -0.5 * logdet + (0.5 * quad) / sigma2;
+}
