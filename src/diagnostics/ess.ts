@@ -85,49 +85,82 @@ function varianceOf(x: ArrayLike<number>, from: number, to: number): number {
   return (ss - (c * c) / n) / (n - 1);
 }
 
+/** Range max − min of the first `length` values of x (NaN if one is NaN). */
+export function drawRange(x: ArrayLike<number>, length = x.length): number {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < length; i++) {
+    const v = x[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v !== v) return NaN;
+  }
+  return max - min;
+}
+
 /**
  * Means and variances (denominator n − 1) of m chains of n draws stored flat in x, as R's
- * `mean` and `var` compute them (with a correcting second pass), written to `means` and
- * `vars`; the draws centred on their chain means go to `centred` when given. Returns the
- * range max − min of the draws, or NaN if any draw is non-finite.
+ * `mean` and `var` compute them (a correcting second pass), written to `means` and `vars`;
+ * the draws centred on their chain means go to `centred` when given (which may be x itself).
+ * Sums run in four (then two) interleaved partial sums, which breaks the dependency chain of
+ * a single running sum; the rounding differs from one running sum only in the last bits.
  */
 export function chainMoments(
   x: Float64Array, m: number, n: number, means: Float64Array, vars: Float64Array, centred?: Float64Array,
-): number {
-  let min = Infinity;
-  let max = -Infinity;
+): void {
   for (let c = 0; c < m; c++) {
     const off = c * n;
     const end = off + n;
-    let s = 0;
-    for (let i = off; i < end; i++) {
-      const v = x[i];
-      s += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
+    const end4 = off + (n & ~3);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = off;
+    for (; i < end4; i += 4) {
+      s0 += x[i];
+      s1 += x[i + 1];
+      s2 += x[i + 2];
+      s3 += x[i + 3];
     }
-    const mu = s / n;
-    let ss = 0;
-    let dev = 0;
+    for (; i < end; i++) s0 += x[i];
+    const mu = (s0 + s1 + (s2 + s3)) / n;
+    let q0 = 0, q1 = 0, d0 = 0, d1 = 0;
+    const end2 = off + (n & ~1);
     if (centred !== undefined) {
-      for (let i = off; i < end; i++) {
-        const d = x[i] - mu;
-        centred[i] = d;
-        ss += d * d;
-        dev += d;
+      for (i = off; i < end2; i += 2) {
+        const a = x[i] - mu;
+        const b = x[i + 1] - mu;
+        centred[i] = a;
+        centred[i + 1] = b;
+        q0 += a * a;
+        q1 += b * b;
+        d0 += a;
+        d1 += b;
+      }
+      if (i < end) {
+        const a = x[i] - mu;
+        centred[i] = a;
+        q0 += a * a;
+        d0 += a;
       }
     } else {
-      for (let i = off; i < end; i++) {
-        const d = x[i] - mu;
-        ss += d * d;
-        dev += d;
+      for (i = off; i < end2; i += 2) {
+        const a = x[i] - mu;
+        const b = x[i + 1] - mu;
+        q0 += a * a;
+        q1 += b * b;
+        d0 += a;
+        d1 += b;
+      }
+      if (i < end) {
+        const a = x[i] - mu;
+        q0 += a * a;
+        d0 += a;
       }
     }
+    const ss = q0 + q1;
+    const dev = d0 + d1;
     means[c] = mu + dev / n;
     vars[c] = (ss - (dev * dev) / n) / (n - 1);
-    if (s - s !== 0) return NaN; // a non-finite draw
   }
-  return max - min;
 }
 
 /**
@@ -153,16 +186,17 @@ export function essFlat(x: Float64Array, m: number, n: number, ws: EssWorkspace 
   if (!checked && shouldReturnNA(x, m * n)) return NaN;
   ws.ensure(m, n);
   chainMoments(x, m, n, ws.chainMeans, ws.chainVars, ws.centred);
-  return essOfCentred(m, n, ws);
+  return essOfCentred(m, n, ws, ws.centred);
 }
 
 /**
- * ESS of the draws {@link chainMoments} has just centred into `ws.centred` (with their
- * means and variances in `ws.chainMeans`, `ws.chainVars`); autocovariances by direct sums.
+ * ESS of m chains of n draws that {@link chainMoments} has just centred into `centred`
+ * (default `ws.centred`), with their means and variances in `ws.chainMeans`, `ws.chainVars`;
+ * autocovariances by direct sums.
  */
-export function essOfCentred(m: number, n: number, ws: EssWorkspace): number {
+export function essOfCentred(m: number, n: number, ws: EssWorkspace, centred: Float64Array = ws.centred): number {
   if (n < 3 || m < 1) return NaN;
-  const { centred, meanAcov, lags } = ws;
+  const { meanAcov, lags } = ws;
   return geyerEss(m, n, ws, (known) => fillLagsDirect(centred, m, n, known, meanAcov, lags));
 }
 
@@ -261,8 +295,9 @@ export function rhatFlat(x: Float64Array, m: number, n: number, means?: Float64A
   if (m < 2 || n < 2) return NaN;
   const chainMeans = means !== undefined && means.length >= m ? means : new Float64Array(m);
   const chainVars = vars !== undefined && vars.length >= m ? vars : new Float64Array(m);
-  const range = chainMoments(x, m, n, chainMeans, chainVars);
+  const range = drawRange(x, m * n);
   if (!(range >= CONSTANT_TOLERANCE) || range === Infinity) return NaN;
+  chainMoments(x, m, n, chainMeans, chainVars);
   return rhatFromMoments(chainMeans, chainVars, m, n);
 }
 

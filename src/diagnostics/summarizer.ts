@@ -12,7 +12,7 @@
  */
 import { LmmError } from '../errors.js';
 import {
-  EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essFlat, essIndicatorFlat, essOfCentred, rhatFromMoments,
+  EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essIndicatorFlat, essOfCentred, rhatFromMoments,
 } from './ess.js';
 import { SortWorkspace, sortOrder } from './ranks.js';
 import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
@@ -55,7 +55,8 @@ export class DrawsSummarizer {
   private runs = new Uint32Array(0);
   private kept = 0;
   private z = new Float64Array(0);
-  private zFold = new Float64Array(0);
+  /** Whether the last {@link foldedScores} found every kept folded draw tied. */
+  private foldedConstant = false;
   private means = new Float64Array(0);
   private vars = new Float64Array(0);
   private table: RankNormalTable | undefined;
@@ -75,7 +76,6 @@ export class DrawsSummarizer {
     const kept = 2 * chains * half;
     this.kept = kept;
     this.z = new Float64Array(kept);
-    this.zFold = new Float64Array(kept);
     this.means = new Float64Array(2 * chains);
     this.vars = new Float64Array(2 * chains);
     this.essWs.ensure(2 * chains, half);
@@ -151,17 +151,19 @@ export class DrawsSummarizer {
 
     // R-hat (Vehtari et al. 2021, §4.2): the larger of the rank-normalized split R-hat of the
     // draws (bulk) and of the draws folded about the median (tails). Bulk ESS comes from the
-    // same rank-normalized draws, whose chain moments and centred values are shared.
+    // same rank-normalized draws, whose chain moments are shared. One buffer z holds in turn
+    // the rank-normalized draws (centred in place for the ESS), the rank-normalized folded
+    // draws, and the centred raw draws: fewer buffers stay in cache.
     const ws = this.essWs;
-    this.normalScores(sorted, order, this.z);
-    const zRange = chainMoments(this.z, m, half, ws.chainMeans, ws.chainVars, ws.centred);
+    const z = this.z;
     // The z-scores are constant only if all kept draws tie (R-hat and ESS are NA then).
-    const zConstant = !(zRange >= CONSTANT_TOLERANCE);
+    const zConstant = this.normalScores(sorted, order, z);
+    chainMoments(z, m, half, ws.chainMeans, ws.chainVars, z);
     const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
-    row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws));
-    row.mad = MAD_CONSTANT * this.foldedScores(med, this.zFold);
-    const foldRange = chainMoments(this.zFold, m, half, this.means, this.vars);
-    const tail = foldRange >= CONSTANT_TOLERANCE ? rhatFromMoments(this.means, this.vars, m, half) : NaN;
+    row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws, z));
+    row.mad = MAD_CONSTANT * this.foldedScores(med, z);
+    chainMoments(z, m, half, this.means, this.vars);
+    const tail = this.foldedConstant ? NaN : rhatFromMoments(this.means, this.vars, m, half);
     row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
 
     // Tail ESS (Vehtari et al. 2021, §4.3): the smaller ESS of the indicators I(x ≤ q) over the
@@ -176,9 +178,22 @@ export class DrawsSummarizer {
     const ess95 = fin(essIndicatorFlat(x, q95, m, half, ws, sortedBy));
     row.ess_tail = ess05 === null || ess95 === null ? null : Math.min(ess05, ess95);
 
-    // MCSE of the mean from the ESS of the raw split draws.
-    row.mcse_mean = fin(sd / Math.sqrt(essFlat(x, m, half, ws, true)));
+    // MCSE of the mean from the ESS of the raw split draws (NA if those are constant, as
+    // posterior's should_return_NA decides: range below epsilon).
+    if (!(this.keptRange() >= CONSTANT_TOLERANCE)) return row;
+    chainMoments(x, m, half, ws.chainMeans, ws.chainVars, z);
+    row.mcse_mean = fin(sd / Math.sqrt(essOfCentred(m, half, ws, z)));
     return row;
+  }
+
+  /** Range max − min of the kept (split) draws, read off the sorted draws. */
+  private keptRange(): number {
+    const { sorted, order, kept } = this;
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (order[lo] >= kept) lo++;
+    while (order[hi] >= kept) hi--;
+    return sorted[hi] - sorted[lo];
   }
 
   /**
@@ -211,6 +226,7 @@ export class DrawsSummarizer {
     let madHi = NaN;
     let k = 0; // folded draws visited
     let rank = 0; // kept draws ranked
+    this.foldedConstant = false;
     while (k < total) {
       // Take the next folded draw (value v, position p) from the nearer side. The choice is a
       // coin flip, so it is made without branching: t = 1 takes the left cursor, 0 the right.
@@ -248,6 +264,7 @@ export class DrawsSummarizer {
       if (out === undefined) continue;
       let keptInRun = 0;
       for (let i = 0; i < run; i++) if (runs[i] < kept) keptInRun++;
+      if (keptInRun === kept) this.foldedConstant = true;
       if (keptInRun > 0) {
         // average of ranks rank+1 .. rank+keptInRun, doubled
         const z = (this.table as RankNormalTable).at(2 * rank + keptInRun + 1);
@@ -261,13 +278,15 @@ export class DrawsSummarizer {
   /**
    * Rank-normalized scores of the kept (split) draws, written in split layout: walk the draws
    * in ascending order, skip the dropped middle draws, give tied values their average rank.
+   * Returns whether all kept draws tie (the scores are then constant).
    */
-  private normalScores(values: Float64Array, order: Uint32Array, out: Float64Array): void {
+  private normalScores(values: Float64Array, order: Uint32Array, out: Float64Array): boolean {
     const table = this.table as RankNormalTable;
     const scores = table.values;
     const kept = this.kept;
     const total = values.length;
     let rank = 0; // kept draws ranked so far
+    let constant = false;
     let i = 0;
     while (i < total) {
       const v = values[i];
@@ -282,6 +301,7 @@ export class DrawsSummarizer {
       while (j < total && values[j] === v) j++;
       let keptInRun = 0;
       for (let r = i; r < j; r++) if (order[r] < kept) keptInRun++;
+      if (keptInRun === kept) constant = true;
       if (keptInRun > 0) {
         // average of ranks rank+1 .. rank+keptInRun, doubled
         const z = table.at(2 * rank + keptInRun + 1);
@@ -293,6 +313,7 @@ export class DrawsSummarizer {
       }
       i = j;
     }
+    return constant;
   }
 
   /** Draws with NaN or ±Infinity: R-hat and ESS are NA; basic statistics where defined. */

@@ -90,6 +90,9 @@ describe('fast summary path equals the per-statistic functions (1e-12 relative)'
     ['all chains constant', [new Array<number>(100).fill(3), new Array<number>(100).fill(3)]],
     ['short chains (n = 7)', ar1(4, 7, 0.3, 15)],
     ['one chain stuck far in the tail', [...ar1(3, 400, 0.5, 16), ar1(1, 400, 0.5, 17, (v) => 6 + 0.01 * v)[0]]],
+    // Constant z-scores detected from the ranks: every kept draw tied, or every kept folded draw.
+    ['kept draws all tie, the dropped middle ones differ', [0, 1, 2].map((c) => Array.from({ length: 201 }, (_, t) => (t === 100 ? c + 3 : 2)))],
+    ['folded draws all tie (±1 in equal numbers)', [0, 1, 2, 3].map((c) => Array.from({ length: 200 }, (_, t) => ((Math.floor(t / 5) + c) % 2 ? 1 : -1)))],
   ];
   const summarizer = new DrawsSummarizer(); // reused across shapes on purpose
 
