@@ -120,7 +120,7 @@ const cases: Record<string, () => Promise<Line[]>> = {
     const parallel = await benchSummariesParallel();
     return [
       { benchmark: 'posterior summaries 4 chains x 10,000 draws x 300 parameters', seconds: +(r.millis / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: r.millis <= 500 },
-      { benchmark: 'posterior summaries, same, worker threads (start-up included)', workers: parallel.workers, seconds: +(parallel.millis / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: parallel.millis <= 500 },
+      { benchmark: 'posterior summaries, same, worker threads (start-up included)', threads: parallel.threads, seconds: +(parallel.millis / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: parallel.millis <= 500 },
     ];
   },
 };

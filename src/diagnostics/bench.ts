@@ -74,15 +74,15 @@ export function benchSummaries(repeats = 3): BenchResult {
   return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best };
 }
 
-/** Result of {@link benchSummariesParallel}: also the number of worker threads used (0: none). */
+/** Result of {@link benchSummariesParallel}: also the number of threads used, the calling one included (0: no workers). */
 export interface ParallelBenchResult extends BenchResult {
-  workers: number;
+  threads: number;
 }
 
 /**
  * Time {@link summarizeParametersAsync} on the draws of {@link benchSummaries}, forced onto
  * worker threads where the compiled worker exists (the best of `repeats` runs, each starting
- * its threads afresh: start-up, packing and transfer included).
+ * its threads afresh: start-up and packing into shared memory included).
  */
 export async function benchSummariesParallel(repeats = 3): Promise<ParallelBenchResult> {
   const draws = benchDraws();
@@ -95,5 +95,5 @@ export async function benchSummariesParallel(repeats = 3): Promise<ParallelBench
     if (table.numRows() !== draws.length) throw new Error('benchmark: wrong number of rows');
     best = Math.min(best, millis);
   }
-  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best, workers: parallelWorkers(draws, options) };
+  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best, threads: parallelWorkers(draws, options) };
 }

@@ -1,22 +1,19 @@
 /**
- * Worker-thread entry of {@link summarizeParametersAsync}: receives its share of the parameters
- * packed into one Float64Array (parameter-major, then chain-major) with their shapes, and posts
- * back one {@link SummaryRow} per parameter, computed by the same {@link DrawsSummarizer} as the
- * single-threaded path.
+ * Worker-thread entry of {@link summarizeParametersAsync}: given the shared job (see
+ * sharedJob.ts) as its workerData, claims parameters until none is left, waiting for each to
+ * be packed, summarises them with the same {@link DrawsSummarizer} as the single-threaded
+ * path, stores their rows in the job, and posts one message when done.
  */
-import { parentPort } from 'node:worker_threads';
-import type { SummaryJob } from './parallel.js';
-import { DrawsSummarizer, type SummaryRow } from './summarizer.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type SharedSummaryJob, awaitPacked, claimParameter, packedChains, storeRow } from './sharedJob.js';
+import { DrawsSummarizer } from './summarizer.js';
 
-parentPort?.once('message', ({ draws, shapes }: SummaryJob) => {
+const job = workerData as SharedSummaryJob | undefined;
+if (job !== undefined && parentPort !== null) {
   const summarizer = new DrawsSummarizer();
-  const rows: SummaryRow[] = [];
-  let offset = 0;
-  for (let p = 0; p < shapes.length; p += 2) {
-    const [nChains, n] = [shapes[p], shapes[p + 1]];
-    const chains = Array.from({ length: nChains }, (_, c) => draws.subarray(offset + c * n, offset + (c + 1) * n));
-    offset += nChains * n;
-    rows.push(summarizer.summarize(chains));
+  for (let p = claimParameter(job); p !== undefined; p = claimParameter(job)) {
+    awaitPacked(job, p);
+    storeRow(job, p, summarizer.summarize(packedChains(job, p)));
   }
-  parentPort?.postMessage(rows);
-});
+  parentPort.postMessage('done');
+}
