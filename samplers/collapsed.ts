@@ -34,6 +34,8 @@ export class CollapsedPsi {
   private readonly colOf: Int32Array[];
   /** Per term: the proposal (tuned in warmup). */
   readonly proposals: PhiProposal[];
+  /** Per term: the prior scale whose Cholesky factor `work[k].LS` holds. */
+  private readonly scaleOf: (Float64Array | null)[];
   private readonly work: { rk: Float64Array; C: Float64Array; phi: Float64Array; phiProp: Float64Array; LS: Float64Array; col: Float64Array; T: Float64Array; N: Float64Array; w: Float64Array }[];
 
   /**
@@ -46,6 +48,7 @@ export class CollapsedPsi {
     this.rowOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[0]));
     this.colOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[1]));
     this.proposals = untunedSd.map((sd) => new PhiProposal(sd));
+    this.scaleOf = shapes.map(() => null);
     this.work = shapes.map(({ q, nlevels }, k) => ({
       rk: new Float64Array(nlevels * q),
       C: new Float64Array(q * q),
@@ -167,7 +170,11 @@ export class CollapsedPsi {
     const { rk, C, phi, phiProp, LS } = this.work[k];
     const proposal = this.proposals[k];
     partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, rk);
-    if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
+    if (this.scaleOf[k] !== scale) {
+      // chol(S) once per prior (the prior is fixed for a kernel).
+      if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
+      this.scaleOf[k] = scale;
+    }
     if (!choleskyInto(Psi[k], q, C)) throw new Error('internal: Ψ is not positive definite');
     this.phiOf(k, C, phi);
     let logTarget = this.logTarget(k, phi, sigma2, df);

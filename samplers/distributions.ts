@@ -7,18 +7,21 @@ import type { Rng } from './rng.js';
  *
  * Ψ^{-1} ~ Wishart(df, S^{-1}). With S = CC' (Cholesky) and Bartlett's decomposition
  * W = AA' ~ Wishart(df, I) (A lower triangular, A_ii² ~ χ²_{df−i}, A_ij ~ N(0,1) below the
- * diagonal), Ψ = C W^{-1} C' = (C A^{-T})(C A^{-T})'.
+ * diagonal), Ψ = C W^{-1} C' = (C A^{-T})(C A^{-T})'. `work` (3q² entries) is scratch, for loops that
+ * must not allocate.
  */
-export function drawInverseWishart(rng: Rng, df: number, S: Float64Array, q: number, out: Float64Array = new Float64Array(q * q)): Float64Array {
-  const C = cholesky(S, q);
-  // A: Bartlett factor.
-  const A = new Float64Array(q * q);
+export function drawInverseWishart(rng: Rng, df: number, S: Float64Array, q: number, out: Float64Array = new Float64Array(q * q), work: Float64Array = new Float64Array(3 * q * q)): Float64Array {
+  // Scratch: C = chol(S), the Bartlett factor A and B = C A^{-T}, q×q each.
+  const C = work.subarray(0, q * q);
+  const A = work.subarray(q * q, 2 * q * q);
+  const B = work.subarray(2 * q * q, 3 * q * q);
+  if (!choleskyInto(S, q, C)) throw new Error('matrix is not positive definite');
+  A.fill(0);
   for (let i = 0; i < q; i++) {
     A[i * q + i] = Math.sqrt(2 * rng.gamma((df - i) / 2));
     for (let j = 0; j < i; j++) A[i * q + j] = rng.normal();
   }
   // B = C A^{-T}: solve B A' = C row by row (A' upper triangular).
-  const B = new Float64Array(q * q);
   for (let r = 0; r < q; r++) {
     for (let c = 0; c < q; c++) {
       // (B A')[r][c] = Σ_k B[r][k] A[c][k], k ≤ c.

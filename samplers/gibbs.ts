@@ -2,7 +2,7 @@ import { BlockedCholesky, type BlockShape } from '../src/fit/blocked.js';
 import { solutionBuffers, solve, type Solution } from '../src/fit/solution.js';
 import type { CrossProducts } from '../src/model/crossprod.js';
 import type { MixedModel } from '../src/model/model.js';
-import { cholesky, drawInverseGamma, drawInverseWishart } from './distributions.js';
+import { choleskyInto, drawInverseGamma, drawInverseWishart } from './distributions.js';
 import type { TermPriors } from './priors.js';
 import type { Rng } from './rng.js';
 import { Interweaving } from './interweave.js';
@@ -99,6 +99,9 @@ export class GibbsKernel {
   /** Scratch: Ψ_k/σ², and the inverse-Wishart scale S_k + Σ_j a_j a_j' (q×q per term). */
   private readonly scaled: Float64Array[];
   private readonly posteriorScale: Float64Array[];
+  /** Scratch of the inverse-Wishart draw (3q² per term) and of chol(Ψ_k/σ²) (q² per term). */
+  private readonly wishartWork: Float64Array[];
+  private readonly lambda: Float64Array[];
   private readonly interweaving: Interweaving;
   private readonly collapsed: CollapsedPsi | null;
 
@@ -111,6 +114,8 @@ export class GibbsKernel {
     this.u = solutionBuffers(this.factor).u;
     this.scaled = model.shapes.map((s) => new Float64Array(s.q * s.q));
     this.posteriorScale = model.shapes.map((s) => new Float64Array(s.q * s.q));
+    this.wishartWork = model.shapes.map((s) => new Float64Array(3 * s.q * s.q));
+    this.lambda = model.shapes.map((s) => new Float64Array(s.q * s.q));
     this.interweaving = new Interweaving(model.crossprod, model.shapes, model.p, interweavingProposals);
     const single = model.shapes.length === 1 && model.shapes[0].q <= collapsedMaxQ;
     this.collapsed = single ? new CollapsedPsi(model.crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, priors.Psi[k].df, priors.Psi[k].scale)), 0, collapsedProposals) : null;
@@ -181,7 +186,7 @@ export class GibbsKernel {
       for (let j = 0; j < nlevels; j++) {
         for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) S[r * q + c] += b[j * q + r] * b[j * q + c];
       }
-      drawInverseWishart(rng, prior.df + nlevels, S, q, state.Psi[k]);
+      drawInverseWishart(rng, prior.df + nlevels, S, q, state.Psi[k], this.wishartWork[k]);
     }
     if (!this.collapsed) {
       for (let k = 0; k < shapes.length; k++) {
@@ -210,7 +215,8 @@ export class GibbsKernel {
       const scaled = this.scaled[k];
       const Psi = state.Psi[k];
       for (let i = 0; i < q * q; i++) scaled[i] = Psi[i] / sigma2;
-      const L = cholesky(scaled, q);
+      const L = this.lambda[k];
+      if (!choleskyInto(scaled, q, L)) throw new Error('matrix is not positive definite');
       let t = factor.layout.offset[k];
       for (let c = 0; c < q; c++) for (let r = c; r < q; r++) theta[t++] = L[r * q + c];
     }
