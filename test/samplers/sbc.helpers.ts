@@ -45,6 +45,8 @@ export function sbcRanks(datasets: number, L: number, thin: number, warmup: numb
     const counts = new Array<number>(truth.length).fill(0);
     for (let t = 1; t <= warmup + L * thin; t++) {
       [state] = kernel.step(rng, state);
+      // Warmup tuning as in a run (`runChain`): the collapsed Ψ step's proposal is fixed at the end of warmup.
+      if (t <= warmup) kernel.tune(state, t, warmup);
       if (t > warmup && (t - warmup) % thin === 0) {
         const draw = [state.beta[0], state.beta[1], state.sigma2, state.Psi[0][0], state.Psi[0][2], state.Psi[0][3]];
         draw.forEach((v, k) => (counts[k] += v < truth[k] ? 1 : 0));
