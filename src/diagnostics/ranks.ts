@@ -26,6 +26,8 @@ const COUNTS = 3 * DIGIT;
  */
 export class SortWorkspace {
   arena = new Int32Array(COUNTS);
+  /** The sorted values, when the caller does not ask for them. */
+  sorted = new Float64Array(0);
 
   /** Make the buffers hold at least n elements. */
   ensure(n: number): void {
@@ -74,27 +76,25 @@ export function sortOrder(
   // Top digit: 10 bits, sign bit flipped so that negative keys come first.
   radixPass(n, arena, pairs, pairs2, 2 * DIGIT, 2 * RADIX_BITS, DIGIT_MASK >> 1, DIGIT >> 2);
   if (sorted === undefined) {
-    for (let i = 0; i < n; i++) order[i] = arena[pairs2 + 2 * i + 1];
-  } else {
-    for (let i = 0; i < n; i++) {
-      const o = arena[pairs2 + 2 * i + 1];
-      order[i] = o;
-      sorted[i] = values[o];
+    if (ws.sorted.length < n) ws.sorted = new Float64Array(n);
+    sorted = ws.sorted;
+  }
+  // Read out the permutation and the sorted values; a run of keys that are equal (values equal
+  // in their upper 32 bits) is finished by full value, then index, as soon as it ends.
+  let runStart = 0;
+  let runKey = arena[pairs2];
+  for (let i = 0; i < n; i++) {
+    const k = arena[pairs2 + 2 * i];
+    const o = arena[pairs2 + 2 * i + 1];
+    order[i] = o;
+    sorted[i] = values[o];
+    if (k !== runKey) {
+      if (i - runStart > 1) finishRun(values, order, sorted, runStart, i);
+      runStart = i;
+      runKey = k;
     }
   }
-  // Finish runs that share the 32-bit key by full value (then index, for stability).
-  for (let start = 0; start < n - 1; ) {
-    const k = arena[pairs2 + 2 * start];
-    if (arena[pairs2 + 2 * start + 2] !== k) {
-      start++;
-      continue;
-    }
-    let end = start + 2;
-    while (end < n && arena[pairs2 + 2 * end] === k) end++;
-    finishRun(values, order, start, end);
-    if (sorted !== undefined) for (let i = start; i < end; i++) sorted[i] = values[order[i]];
-    start = end;
-  }
+  if (n - runStart > 1) finishRun(values, order, sorted, runStart, n);
   return order;
 }
 
@@ -136,16 +136,19 @@ function radixPass(
   }
 }
 
-function finishRun(values: ArrayLike<number>, order: Uint32Array, start: number, end: number): void {
-  // Already sorted (the common case for exact ties)?
-  let sorted = true;
+/**
+ * Order order[start .. end) by value, then index, unless it already is (the usual case for a
+ * run of exact ties), and rewrite the sorted values there.
+ */
+function finishRun(values: Float64Array, order: Uint32Array, sorted: Float64Array, start: number, end: number): void {
+  let ordered = true;
   for (let i = start + 1; i < end; i++) {
-    if (values[order[i - 1]] > values[order[i]]) {
-      sorted = false;
+    if (sorted[i - 1] > sorted[i]) {
+      ordered = false;
       break;
     }
   }
-  if (sorted) return;
+  if (ordered) return;
   if (end - start <= 32) {
     for (let i = start + 1; i < end; i++) {
       const o = order[i];
@@ -160,6 +163,7 @@ function finishRun(values: ArrayLike<number>, order: Uint32Array, start: number,
   } else {
     order.subarray(start, end).sort((a, b) => values[a] - values[b] || a - b);
   }
+  for (let i = start; i < end; i++) sorted[i] = values[order[i]];
 }
 
 /**
