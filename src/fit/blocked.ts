@@ -409,7 +409,7 @@ export class BlockedCholesky {
     const { q: q0, nlevels: n0 } = shapes[0];
     if (shapes.length === 1) {
       // One term: only the [X y] rows, S_XX −= Σ_j WXy_j WXy_j' (the rest is just [X y]).
-      subtractXyOuter(WXy, n0, q0, P, S, M, xOffset, this.work);
+      subtractXyOuter(WXy, n0, q0, P, S, M, xOffset);
       return;
     }
     const { rowIndex, rowValues } = this.gather;
@@ -556,34 +556,28 @@ function updateLevelsQ2(Lam: Float64Array, ZtZ: Float64Array, ZtXy: Float64Array
 }
 
 /**
- * S[X y, X y] −= Σ_j W_j W_j' for the P×q0 blocks W_j of WXy (lower triangle), summed in `acc`
- * (scratch of at least P² entries: no allocation in the Gibbs sampler's hot path).
+ * S[X y, X y] −= Σ_j W_j W_j' for the P×q0 blocks W_j of WXy (lower triangle): each entry is a
+ * sum over the levels kept in a register (the Gibbs sampler's hot path for one-term models).
  */
-function subtractXyOuter(WXy: Float64Array, n0: number, q0: number, P: number, S: Float64Array, M: number, xOffset: number, acc: Float64Array): void {
-  acc.fill(0, 0, P * P);
+function subtractXyOuter(WXy: Float64Array, n0: number, q0: number, P: number, S: Float64Array, M: number, xOffset: number): void {
   const block = P * q0;
-  for (let j = 0; j < n0; j++) {
-    const o = j * block;
-    for (let a = 0; a < P; a++) {
-      const oa = o + a * q0;
+  for (let a = 0; a < P; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
       if (q0 === 1) {
-        const wa = WXy[oa];
-        for (let b = 0; b <= a; b++) acc[a * P + b] += wa * WXy[o + b];
+        for (let o = 0; o < n0 * block; o += block) s += WXy[o + a] * WXy[o + b];
       } else if (q0 === 2) {
-        const wa0 = WXy[oa];
-        const wa1 = WXy[oa + 1];
-        for (let b = 0; b <= a; b++) acc[a * P + b] += wa0 * WXy[o + 2 * b] + wa1 * WXy[o + 2 * b + 1];
+        for (let o = 0; o < n0 * block; o += block) s += WXy[o + 2 * a] * WXy[o + 2 * b] + WXy[o + 2 * a + 1] * WXy[o + 2 * b + 1];
       } else {
-        for (let b = 0; b <= a; b++) {
-          const ob = o + b * q0;
-          let s = 0;
-          for (let c = 0; c < q0; c++) s += WXy[oa + c] * WXy[ob + c];
-          acc[a * P + b] += s;
+        for (let o = 0; o < n0 * block; o += block) {
+          let t = 0;
+          for (let c = 0; c < q0; c++) t += WXy[o + a * q0 + c] * WXy[o + b * q0 + c];
+          s += t;
         }
       }
+      S[(xOffset + a) * M + xOffset + b] -= s;
     }
   }
-  for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[(xOffset + a) * M + xOffset + b] -= acc[a * P + b];
 }
 
 /**
