@@ -25,8 +25,13 @@ interface SparseRest {
   /** Structural lower-triangle entries of the rest: index in S and in the permuted copy. */
   from: Int32Array;
   to: Int32Array;
-  /** Per level of term 0, where each pair of its gathered rows lands in the permuted copy. */
-  pairs: Int32Array;
+  /**
+   * Per level j of term 0, from levelStart[j]: its gathered rows (`order`, indices into the
+   * gather) sorted by their positions in the permuted copy (`rowPos`).
+   */
+  levelStart: Int32Array;
+  order: Int32Array;
+  rowPos: Int32Array;
 }
 
 /**
@@ -173,11 +178,11 @@ export class BlockedCholesky {
     S.fill(0);
     this.fillRest();
     this.ok = false;
-    const { from, to, pairs } = sparse;
+    const { from, to } = sparse;
     const Sp = sparse.S;
     Sp.fill(0);
     for (let e = 0; e < from.length; e++) Sp[to[e]] = S[from[e]];
-    this.subtractFirstTermPermuted(Sp, pairs);
+    this.subtractFirstTermPermuted(Sp, sparse);
     if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
     return this.criterion(Sp, reml);
   }
@@ -277,26 +282,21 @@ export class BlockedCholesky {
       add(i, i);
     }
     for (let i = xOffset; i < M; i++) for (let j = 0; j <= i; j++) add(i, j);
-    // Where each level's pairs of gathered rows land in the permuted copy (the order
-    // subtractFirstTermPermuted visits them).
-    let total = 0;
+    // Each level's gathered rows in the order of their positions in the permuted copy.
+    const levelStart = new Int32Array(shapes[0].nlevels + 1);
+    for (let j = 0; j < shapes[0].nlevels; j++) levelStart[j + 1] = levelStart[j] + this.gatherColumn(j);
+    const order = new Int32Array(levelStart[shapes[0].nlevels]);
+    const rowPos = new Int32Array(order.length);
     for (let j = 0; j < shapes[0].nlevels; j++) {
       const count = this.gatherColumn(j);
-      total += (count * (count + 1)) / 2;
+      const base = levelStart[j];
+      const byPosition = Array.from({ length: count }, (_, a) => a).sort((a, b) => pos[rowIndex[a]] - pos[rowIndex[b]]);
+      byPosition.forEach((a, i) => {
+        order[base + i] = a;
+        rowPos[base + i] = pos[rowIndex[a]];
+      });
     }
-    const pairs = new Int32Array(total);
-    let p = 0;
-    for (let j = 0; j < shapes[0].nlevels; j++) {
-      const count = this.gatherColumn(j);
-      for (let a = 0; a < count; a++) {
-        const pa = pos[rowIndex[a]];
-        for (let b = 0; b <= a; b++) {
-          const pb = pos[rowIndex[b]];
-          pairs[p++] = pa >= pb ? pa * M + pb : pb * M + pa;
-        }
-      }
-    }
-    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), pairs };
+    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), levelStart, order, rowPos };
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
@@ -435,28 +435,30 @@ export class BlockedCholesky {
   }
 
   /**
-   * The same subtraction as `subtractFirstTerm`, in the same order, on the permuted copy `C` of
-   * the rest: `pairs` lists, level by level, where each pair b ≤ a of the gathered rows lands in
-   * C's lower triangle.
+   * The same subtraction as `subtractFirstTerm`, in the same order for each entry, on the
+   * permuted copy `C` of the rest: each level's rows are visited by position, so that pairs
+   * b ≤ a land in C's lower triangle.
    */
-  private subtractFirstTermPermuted(C: Float64Array, pairs: Int32Array): void {
+  private subtractFirstTermPermuted(C: Float64Array, { levelStart, order, rowPos }: SparseRest): void {
     const q0 = this.shapes[0].q;
+    const M = this.M;
     const { rowValues } = this.gather;
-    let p = 0;
     for (let j = 0; j < this.shapes[0].nlevels; j++) {
       const count = this.gatherColumn(j);
+      const base = levelStart[j];
       for (let a = 0; a < count; a++) {
-        const oa = a * q0;
+        const ra = rowPos[base + a] * M;
+        const oa = order[base + a] * q0;
         if (q0 === 1) {
-          const wa = rowValues[a];
-          for (let b = 0; b <= a; b++) C[pairs[p++]] -= wa * rowValues[b];
+          const wa = rowValues[oa];
+          for (let b = 0; b <= a; b++) C[ra + rowPos[base + b]] -= wa * rowValues[order[base + b]];
           continue;
         }
         for (let b = 0; b <= a; b++) {
-          const ob = b * q0;
+          const ob = order[base + b] * q0;
           let s = 0;
           for (let c = 0; c < q0; c++) s += rowValues[oa + c] * rowValues[ob + c];
-          C[pairs[p++]] -= s;
+          C[ra + rowPos[base + b]] -= s;
         }
       }
     }
