@@ -141,26 +141,30 @@ export function allLagsByFft(y: Float64Array, m: number, n: number, acov: Float6
  * those among the last n − k. C_k is found by visiting only the ones; a chain with more ones
  * than zeros is complemented first (b → 1 − b negates b − μ, leaving every product as it is),
  * so each lag costs at most n/2 lookups per chain, and about n/20 for the 5% and 95%
- * quantiles.
+ * quantiles. A_k and B_k follow from A_{k−1} and B_{k−1} by looking at the one draw that
+ * leaves each window, so the minority draws may be listed in any order.
  */
 export class IndicatorLags {
   private m = 0;
   private n = 0;
   private x: Float64Array = new Float64Array(0);
   private q = 0;
-  /** Indices (into x) of each chain's minority draws, ascending, chain after chain. */
+  /** Indices (into x) of each chain's minority draws, chain after chain (in any order within a chain). */
   private positions = new Uint32Array(0);
   /** Chain c's minority draws are positions[starts[c] .. starts[c+1]). */
   private starts = new Uint32Array(0);
   /** Per chain: 1 if its minority value is 0 (the chain is complemented), else 0. */
   private flip = new Uint8Array(0);
   /**
-   * Per chain, at the current lag k: head[c] points past the minority draws among the
-   * chain's first k draws, tail[c] at the first of those among its last k draws.
+   * Per chain, at the current lag k: the minority draws among the chain's first n − k draws
+   * (A_k), and among its last n − k (B_k).
    */
-  private head = new Uint32Array(0);
-  private tail = new Uint32Array(0);
-  /** Lag the head/tail pointers were advanced to. */
+  private firstWindow = new Uint32Array(0);
+  private lastWindow = new Uint32Array(0);
+  /** Per chain, scratch of {@link setSorted}: visited draws, and where the next one goes. */
+  private counts = new Uint32Array(0);
+  private cursor = new Uint32Array(0);
+  /** Lag the windows were advanced to. */
   private lag = 0;
   /** Per chain: the number of ones of the original indicator. */
   ones = new Float64Array(0);
@@ -178,10 +182,9 @@ export class IndicatorLags {
       starts[c] = count;
       count = this.scanChain(c, count);
       all += ones[c];
-      this.head[c] = starts[c];
-      this.tail[c] = count;
     }
     starts[m] = count;
+    this.openWindows();
     return all;
   }
 
@@ -196,7 +199,7 @@ export class IndicatorLags {
     const total = order.length;
     const kept = m * n;
     this.prepare(x, q, m, n);
-    const { positions, starts, ones, flip, head, tail } = this;
+    const { positions, starts, ones, flip, counts, cursor } = this;
     // r = number of stored draws ≤ q (upper bound by binary search).
     let lo = 0;
     let hi = total;
@@ -208,23 +211,23 @@ export class IndicatorLags {
     const onesSide = lo <= total - lo; // visit the ones (x ≤ q) rather than the zeros
     const from = onesSide ? 0 : lo;
     const to = onesSide ? lo : total;
-    // Count that side's draws per chain (tail is scratch space for the counts here).
-    tail.fill(0, 0, m);
+    // Count that side's draws per chain.
+    counts.fill(0, 0, m);
     for (let i = from; i < to; i++) {
       const p = order[i];
-      if (p < kept) tail[(p / n) | 0]++;
+      if (p < kept) counts[(p / n) | 0]++;
     }
     // Lay out each chain's slice of positions: the visited side where it is the minority,
     // else a scan of the chain.
     let count = 0;
     let all = 0;
     for (let c = 0; c < m; c++) {
-      const side = tail[c];
+      const side = counts[c];
       starts[c] = count;
       if (2 * side < n) {
         ones[c] = onesSide ? side : n - side;
         flip[c] = onesSide ? 0 : 1;
-        head[c] = count; // fill cursor
+        cursor[c] = count;
         count += side;
       } else {
         count = this.scanChain(c, count);
@@ -236,15 +239,9 @@ export class IndicatorLags {
       const p = order[i];
       if (p >= kept) continue;
       const c = (p / n) | 0;
-      if (2 * tail[c] < n) positions[head[c]++] = p;
+      if (2 * counts[c] < n) positions[cursor[c]++] = p;
     }
-    for (let c = 0; c < m; c++) {
-      if (2 * tail[c] < n) positions.subarray(starts[c], starts[c + 1]).sort();
-    }
-    for (let c = 0; c < m; c++) {
-      head[c] = starts[c];
-      tail[c] = starts[c + 1];
-    }
+    this.openWindows();
     return all;
   }
 
@@ -254,8 +251,10 @@ export class IndicatorLags {
     if (this.starts.length < m + 1) {
       this.starts = new Uint32Array(m + 1);
       this.flip = new Uint8Array(m);
-      this.head = new Uint32Array(m);
-      this.tail = new Uint32Array(m);
+      this.firstWindow = new Uint32Array(m);
+      this.lastWindow = new Uint32Array(m);
+      this.counts = new Uint32Array(m);
+      this.cursor = new Uint32Array(m);
       this.ones = new Float64Array(m);
     }
     this.m = m;
@@ -263,6 +262,15 @@ export class IndicatorLags {
     this.x = x;
     this.q = q;
     this.lag = 0;
+  }
+
+  /** At lag 0 both windows hold every minority draw. */
+  private openWindows(): void {
+    for (let c = 0; c < this.m; c++) {
+      const minority = this.starts[c + 1] - this.starts[c];
+      this.firstWindow[c] = minority;
+      this.lastWindow[c] = minority;
+    }
   }
 
   /** Scan chain c of x for its minority draws, writing them at positions[count ..]; returns the new count. */
@@ -293,7 +301,7 @@ export class IndicatorLags {
     }
     const k = known;
     this.lag = k;
-    const { x, q, positions, starts, flip, head, tail } = this;
+    const { x, q, positions, starts, flip, firstWindow, lastWindow } = this;
     let sum = 0;
     for (let c = 0; c < m; c++) {
       const first = starts[c];
@@ -301,20 +309,18 @@ export class IndicatorLags {
       const minority = stop - first;
       if (minority === 0) continue;
       const off = c * n;
-      // Minority draws among the first k (t < k) and the last k (t ≥ n − k) of the chain.
-      let h = head[c];
-      while (h < stop && positions[h] < off + k) h++;
-      head[c] = h;
-      let t = tail[c];
-      while (t > first && positions[t - 1] >= off + n - k) t--;
-      tail[c] = t;
-      // Pairs of minority draws k apart: visit the minority draws that have a partner.
+      const end = off + n;
       const f = flip[c];
+      // Draw end − k leaves the first n − k draws, draw off + k − 1 the last n − k.
+      const a = (firstWindow[c] -= +(+(x[end - k] <= q) !== f));
+      const b = (lastWindow[c] -= +(+(x[off + k - 1] <= q) !== f));
+      // Pairs of minority draws k apart: visit the minority draws that have a partner.
       let pairs = 0;
-      for (let p = first; p < t; p++) pairs += +(+(x[positions[p] + k] <= q) !== f);
+      for (let p = first; p < stop; p++) {
+        const j = positions[p] + k;
+        if (j < end) pairs += +(+(x[j] <= q) !== f);
+      }
       const mu = minority / n;
-      const a = minority - (stop - t); // among the first n − k
-      const b = minority - (h - first); // among the last n − k
       sum += (pairs - mu * (a + b) + (n - k) * mu * mu) / n;
     }
     acov[k] = sum / m;
