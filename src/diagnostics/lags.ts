@@ -155,6 +155,8 @@ export class IndicatorLags {
   private starts = new Uint32Array(0);
   /** Per chain: 1 if its minority value is 0 (the chain is complemented), else 0. */
   private flip = new Uint8Array(0);
+  /** Per draw: 1 if it is a minority draw of its chain (a compact copy of the indicator, complemented where the chain is). */
+  private minority = new Uint8Array(0);
   /**
    * Per chain, at the current lag k: the minority draws among the chain's first n − k draws
    * (A_k), and among its last n − k (B_k).
@@ -247,7 +249,10 @@ export class IndicatorLags {
 
   /** Size the buffers for m chains of n draws and record the draws and the threshold. */
   private prepare(x: Float64Array, q: number, m: number, n: number): void {
-    if (this.positions.length < m * n) this.positions = new Uint32Array(m * n);
+    if (this.positions.length < m * n) {
+      this.positions = new Uint32Array(m * n);
+      this.minority = new Uint8Array(m * n);
+    }
     if (this.starts.length < m + 1) {
       this.starts = new Uint32Array(m + 1);
       this.flip = new Uint8Array(m);
@@ -264,12 +269,15 @@ export class IndicatorLags {
     this.lag = 0;
   }
 
-  /** At lag 0 both windows hold every minority draw. */
+  /** Mark the minority draws; at lag 0 both windows hold every one of them. */
   private openWindows(): void {
-    for (let c = 0; c < this.m; c++) {
-      const minority = this.starts[c + 1] - this.starts[c];
-      this.firstWindow[c] = minority;
-      this.lastWindow[c] = minority;
+    const { m, positions, starts, minority } = this;
+    minority.fill(0, 0, m * this.n);
+    for (let i = 0; i < starts[m]; i++) minority[positions[i]] = 1;
+    for (let c = 0; c < m; c++) {
+      const count = starts[c + 1] - starts[c];
+      this.firstWindow[c] = count;
+      this.lastWindow[c] = count;
     }
   }
 
@@ -301,7 +309,7 @@ export class IndicatorLags {
     }
     const k = known;
     this.lag = k;
-    const { x, q, positions, starts, flip, firstWindow, lastWindow } = this;
+    const { positions, starts, minority: isMinority, firstWindow, lastWindow } = this;
     let sum = 0;
     for (let c = 0; c < m; c++) {
       const first = starts[c];
@@ -310,15 +318,14 @@ export class IndicatorLags {
       if (minority === 0) continue;
       const off = c * n;
       const end = off + n;
-      const f = flip[c];
       // Draw end − k leaves the first n − k draws, draw off + k − 1 the last n − k.
-      const a = (firstWindow[c] -= +(+(x[end - k] <= q) !== f));
-      const b = (lastWindow[c] -= +(+(x[off + k - 1] <= q) !== f));
+      const a = (firstWindow[c] -= isMinority[end - k]);
+      const b = (lastWindow[c] -= isMinority[off + k - 1]);
       // Pairs of minority draws k apart: visit the minority draws that have a partner.
       let pairs = 0;
       for (let p = first; p < stop; p++) {
         const j = positions[p] + k;
-        if (j < end) pairs += +(+(x[j] <= q) !== f);
+        if (j < end) pairs += isMinority[j];
       }
       const mu = minority / n;
       sum += (pairs - mu * (a + b) + (n - k) * mu * mu) / n;
