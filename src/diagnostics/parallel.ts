@@ -1,10 +1,10 @@
 /**
  * Posterior summaries of many parameters on several threads: the calling thread and
- * `threads − 1` workers claim parameters one at a time from a shared counter (see
- * sharedJob.ts), so that workers still starting up, or slowed by other load, simply take
- * fewer. The calling thread first packs every parameter's draws into shared memory (workers
- * start summarising as soon as their first parameter is packed), then summarises from the
- * original arrays. Every parameter is summarised by the same code as in
+ * `threads − 1` workers claim parameters one at a time (see sharedJob.ts), so that workers
+ * still starting up, or slowed by other load, simply take fewer. The calling thread takes
+ * parameters from the first one up and summarises them from the caller's arrays; between
+ * parameters it packs the draws of a few more parameters from the last one down into shared
+ * memory, where the workers take theirs. Every parameter is summarised by the same code as in
  * {@link summarizeParameters}, so the rows are identical bit for bit. Workers run compiled
  * code only (dist/, built by `npm install`); without it, or when the work is too small to pay
  * for thread start-up, the single-threaded path runs instead.
@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type * as aq from 'arquero';
-import { allocateJob, claimParameter, loadRow, packParameter, storeRow } from './sharedJob.js';
+import { FrontClaims, allocateJob, loadRow, storeRow } from './sharedJob.js';
 import { summarizeParameters, summaryTable } from './summarize.js';
 import { DrawsSummarizer } from './summarizer.js';
 
@@ -85,12 +85,17 @@ export async function summarizeParametersAsync(params: ParamDraws, options: Para
           worker.once('exit', (code) => reject(new Error(`summary worker ${w + 1} exited with code ${code}`)));
         }),
     );
-    // Pack while the workers start; they begin as soon as the first parameters are packed.
-    params.forEach(({ chains }, p) => packParameter(job, p, chains));
+    // Each worker finds a few parameters packed when it starts, and a few more ahead of it
+    // after each parameter this thread summarises (about as long as one of the worker's).
+    const front = new FrontClaims(job, params);
+    const ahead = 3 * (threads - 1);
+    front.pack(ahead);
     const summarizer = new DrawsSummarizer();
-    for (let p = claimParameter(job); p !== undefined; p = claimParameter(job)) {
+    for (let p = front.claim(); p !== undefined; p = front.claim()) {
       storeRow(job, p, summarizer.summarize(params[p].chains));
+      front.pack(ahead);
     }
+    front.pack(Infinity); // whatever the workers took and still wait for
     await Promise.all(done);
   } finally {
     for (const worker of workers) void worker.terminate();

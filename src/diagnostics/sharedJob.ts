@@ -1,27 +1,32 @@
 /**
  * The shared-memory layout by which threads summarise parameters together (see parallel.ts):
- * all draws packed into one SharedArrayBuffer, the parameters' shapes, the summary rows as
- * numbers, and two counters. Parameters are claimed one at a time from a shared counter, so
- * a thread that starts late (a worker's start-up) or runs slowly simply claims fewer.
+ * the draws packed into one SharedArrayBuffer, the parameters' shapes, the summary rows as
+ * numbers, and three counters. The calling thread claims parameters from the first one up and
+ * summarises them from the caller's own arrays; workers claim from the last one down, and the
+ * calling thread packs into shared memory only what they take, a few parameters ahead of them.
+ * Claims are made one at a time, so a thread that starts late (a worker's start-up) or runs
+ * slowly simply claims fewer.
  */
 import type { SummaryRow } from './summarizer.js';
 
 /** Everything the threads share; every array views a SharedArrayBuffer. */
 export interface SharedSummaryJob {
-  /** All draws, parameter after parameter, chain after chain. */
+  /** All draws, parameter after parameter, chain after chain (only the packed ones are filled). */
   draws: Float64Array;
   /** Per parameter: its offset into `draws`, chains, draws per chain. */
   shapes: Float64Array;
   /** Per parameter: its {@link ROW_KEYS} statistics, NaN for null. */
   rows: Float64Array;
-  /** The counters at {@link NEXT} and {@link PACKED}. */
+  /** The counters at {@link CLAIMED}, {@link TAKEN_FROM_BACK} and {@link PACKED_FROM}. */
   control: Int32Array;
 }
 
-/** control[NEXT]: the next parameter to claim (Atomics.add). */
-export const NEXT = 0;
-/** control[PACKED]: parameters 0 .. PACKED − 1 are packed and may be summarised. */
-export const PACKED = 1;
+/** control[CLAIMED]: claims made so far by all threads (at most the number of parameters succeed). */
+export const CLAIMED = 0;
+/** control[TAKEN_FROM_BACK]: claims made by workers, which take parameters from the last one down. */
+export const TAKEN_FROM_BACK = 1;
+/** control[PACKED_FROM]: parameters PACKED_FROM .. count − 1 are packed (packing goes from the last one down). */
+export const PACKED_FROM = 2;
 
 /** Statistics of a {@link SummaryRow} in the order they are stored. */
 export const ROW_KEYS = [
@@ -30,9 +35,14 @@ export const ROW_KEYS = [
 
 const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
 
+/** Number of parameters in the job. */
+export function jobSize(job: SharedSummaryJob): number {
+  return job.shapes.length / 3;
+}
+
 /**
  * An empty job for parameters with the given shapes ([chains, draws per chain] each): the
- * buffers are allocated, no draws are packed yet (see {@link packParameter}).
+ * buffers are allocated (their pages are touched only when packed), no draws are packed yet.
  */
 export function allocateJob(shapes: readonly (readonly [number, number])[]): SharedSummaryJob {
   const count = shapes.length;
@@ -44,23 +54,61 @@ export function allocateJob(shapes: readonly (readonly [number, number])[]): Sha
     layout[3 * p + 2] = n;
     total += chains * n;
   });
-  return {
-    draws: new Float64Array(shared(total * 8)),
-    shapes: layout,
-    rows: new Float64Array(shared(ROW_KEYS.length * count * 8)),
-    control: new Int32Array(shared(2 * 4)),
-  };
+  const control = new Int32Array(shared(3 * 4));
+  control[PACKED_FROM] = count;
+  return { draws: new Float64Array(shared(total * 8)), shapes: layout, rows: new Float64Array(shared(ROW_KEYS.length * count * 8)), control };
 }
 
-/** Copy parameter p's chains into the job and publish it (PACKED = p + 1; packing goes in order). */
-export function packParameter(job: SharedSummaryJob, p: number, chains: readonly ArrayLike<number>[]): void {
-  let offset = job.shapes[3 * p];
-  for (const chain of chains) {
-    job.draws.set(chain, offset);
-    offset += chain.length;
+/**
+ * The calling thread's side of a job: claims from the first parameter up, and packs
+ * parameters for the workers from the last one down.
+ */
+export class FrontClaims {
+  private next = 0;
+
+  constructor(
+    private readonly job: SharedSummaryJob,
+    private readonly params: readonly { chains: readonly ArrayLike<number>[] }[],
+  ) {}
+
+  /** Claim the next parameter from the front; undefined when every parameter is claimed. */
+  claim(): number | undefined {
+    if (Atomics.add(this.job.control, CLAIMED, 1) >= jobSize(this.job)) return undefined;
+    return this.next++;
   }
-  Atomics.store(job.control, PACKED, p + 1);
-  Atomics.notify(job.control, PACKED);
+
+  /**
+   * Pack parameters until `ahead` more than the workers have claimed are packed (never those
+   * this thread has claimed), or, with `ahead` = Infinity, all that this thread has not.
+   */
+  pack(ahead: number): void {
+    const { job, params } = this;
+    const count = jobSize(job);
+    const wanted = Math.max(this.next, count - Atomics.load(job.control, TAKEN_FROM_BACK) - ahead);
+    for (let p = Atomics.load(job.control, PACKED_FROM) - 1; p >= wanted; p--) {
+      let offset = job.shapes[3 * p];
+      for (const chain of params[p].chains) {
+        job.draws.set(chain, offset);
+        offset += chain.length;
+      }
+      Atomics.store(job.control, PACKED_FROM, p);
+      Atomics.notify(job.control, PACKED_FROM);
+    }
+  }
+}
+
+/**
+ * A worker's claim: the next parameter from the back, once it is packed (blocking until then;
+ * workers only); undefined when every parameter is claimed.
+ */
+export function claimFromBack(job: SharedSummaryJob): number | undefined {
+  const count = jobSize(job);
+  if (Atomics.add(job.control, CLAIMED, 1) >= count) return undefined;
+  const p = count - 1 - Atomics.add(job.control, TAKEN_FROM_BACK, 1);
+  for (let from = Atomics.load(job.control, PACKED_FROM); from > p; from = Atomics.load(job.control, PACKED_FROM)) {
+    Atomics.wait(job.control, PACKED_FROM, from);
+  }
+  return p;
 }
 
 /** Views of parameter p's packed chains. */
@@ -69,19 +117,6 @@ export function packedChains(job: SharedSummaryJob, p: number): Float64Array[] {
   const chains = job.shapes[3 * p + 1];
   const n = job.shapes[3 * p + 2];
   return Array.from({ length: chains }, (_, c) => job.draws.subarray(offset + c * n, offset + (c + 1) * n));
-}
-
-/** Claim the next parameter to summarise; undefined when none is left. */
-export function claimParameter(job: SharedSummaryJob): number | undefined {
-  const p = Atomics.add(job.control, NEXT, 1);
-  return p < job.shapes.length / 3 ? p : undefined;
-}
-
-/** Block (workers only) until parameter p is packed. */
-export function awaitPacked(job: SharedSummaryJob, p: number): void {
-  for (let packed = Atomics.load(job.control, PACKED); packed <= p; packed = Atomics.load(job.control, PACKED)) {
-    Atomics.wait(job.control, PACKED, packed);
-  }
 }
 
 /** Store the summary row of parameter p (null as NaN: non-null statistics are finite). */
