@@ -26,6 +26,11 @@ const COUNTS = 3 * DIGIT;
  */
 export class SortWorkspace {
   arena = new Int32Array(COUNTS);
+  /**
+   * Whether the last {@link sortOrder} with this workspace met equal values (always true after
+   * the comparison sort of fewer than 2048 values, which does not check).
+   */
+  ties = true;
   /** The sorted values, when the caller does not ask for them. */
   sorted = new Float64Array(0);
 
@@ -53,6 +58,7 @@ export function sortOrder(
 ): Uint32Array {
   const n = values.length;
   if (n < SMALL) {
+    ws.ties = true; // not checked
     for (let i = 0; i < n; i++) order[i] = i;
     order.subarray(0, n).sort((a, b) => values[a] - values[b] || a - b);
     if (sorted !== undefined) for (let i = 0; i < n; i++) sorted[i] = values[order[i]];
@@ -83,18 +89,20 @@ export function sortOrder(
   // in their upper 32 bits) is finished by full value, then index, as soon as it ends.
   let runStart = 0;
   let runKey = arena[pairs2];
+  let ties = false;
   for (let i = 0; i < n; i++) {
     const k = arena[pairs2 + 2 * i];
     const o = arena[pairs2 + 2 * i + 1];
     order[i] = o;
     sorted[i] = values[o];
     if (k !== runKey) {
-      if (i - runStart > 1) finishRun(values, order, sorted, runStart, i);
+      if (i - runStart > 1 && finishRun(values, order, sorted, runStart, i)) ties = true;
       runStart = i;
       runKey = k;
     }
   }
-  if (n - runStart > 1) finishRun(values, order, sorted, runStart, n);
+  if (n - runStart > 1 && finishRun(values, order, sorted, runStart, n)) ties = true;
+  ws.ties = ties;
   return order;
 }
 
@@ -138,9 +146,10 @@ function radixPass(
 
 /**
  * Order order[start .. end) by value, then index, unless it already is (the usual case for a
- * run of exact ties), and rewrite the sorted values there.
+ * run of exact ties), and rewrite the sorted values there. Returns whether the run holds
+ * equal values.
  */
-function finishRun(values: Float64Array, order: Uint32Array, sorted: Float64Array, start: number, end: number): void {
+function finishRun(values: Float64Array, order: Uint32Array, sorted: Float64Array, start: number, end: number): boolean {
   let ordered = true;
   for (let i = start + 1; i < end; i++) {
     if (sorted[i - 1] > sorted[i]) {
@@ -148,22 +157,25 @@ function finishRun(values: Float64Array, order: Uint32Array, sorted: Float64Arra
       break;
     }
   }
-  if (ordered) return;
-  if (end - start <= 32) {
-    for (let i = start + 1; i < end; i++) {
-      const o = order[i];
-      const v = values[o];
-      let j = i - 1;
-      while (j >= start && (values[order[j]] > v || (values[order[j]] === v && order[j] > o))) {
-        order[j + 1] = order[j];
-        j--;
+  if (!ordered) {
+    if (end - start <= 32) {
+      for (let i = start + 1; i < end; i++) {
+        const o = order[i];
+        const v = values[o];
+        let j = i - 1;
+        while (j >= start && (values[order[j]] > v || (values[order[j]] === v && order[j] > o))) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = o;
       }
-      order[j + 1] = o;
+    } else {
+      order.subarray(start, end).sort((a, b) => values[a] - values[b] || a - b);
     }
-  } else {
-    order.subarray(start, end).sort((a, b) => values[a] - values[b] || a - b);
+    for (let i = start; i < end; i++) sorted[i] = values[order[i]];
   }
-  for (let i = start; i < end; i++) sorted[i] = values[order[i]];
+  for (let i = start + 1; i < end; i++) if (sorted[i - 1] === sorted[i]) return true;
+  return false;
 }
 
 /**

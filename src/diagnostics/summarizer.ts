@@ -285,6 +285,15 @@ export class DrawsSummarizer {
     const scores = table.values;
     const kept = this.kept;
     const total = values.length;
+    if (!this.sortWs.ties) {
+      // No tied values (known from the sort): ranks are positions in the sorted order.
+      let rank = 0;
+      for (let i = 0; i < total; i++) {
+        const p = order[i];
+        if (p < kept) out[p] = scores[2 * ++rank];
+      }
+      return false;
+    }
     let rank = 0; // kept draws ranked so far
     let constant = false;
     let i = 0;

@@ -4,7 +4,7 @@
 // separately) and an all-lags ESS reference: equal to 1e-12 relative on varied draw sets.
 import { describe, expect, it } from 'vitest';
 import { essBulk, essFlat, essIndicatorFlat, essOfChains, essTail, mcseMean, rhat } from '../../src/diagnostics/ess.js';
-import { sortOrder } from '../../src/diagnostics/ranks.js';
+import { SortWorkspace, sortOrder } from '../../src/diagnostics/ranks.js';
 import { mad, mean, median, quantile, sd } from '../../src/diagnostics/stats.js';
 import { DrawsSummarizer, type SummaryRow } from '../../src/diagnostics/summarize.js';
 import { ar1, normals } from './draws.helpers.js';
@@ -106,6 +106,23 @@ describe('fast summary path equals the per-statistic functions (1e-12 relative)'
 });
 
 describe('sorting', () => {
+  it('sortOrder reports whether values tie', () => {
+    const z = normals(6);
+    const ws = new SortWorkspace();
+    const distinct = Float64Array.from({ length: 5000 }, () => z());
+    sortOrder(distinct, undefined, ws);
+    expect(ws.ties).toBe(false);
+    const tied = Float64Array.from(distinct, (v, i) => (i === 4999 ? distinct[17] : v));
+    sortOrder(tied, undefined, ws);
+    expect(ws.ties).toBe(true);
+    // Distinct but equal in their leading 32 bits (finished by full value): no tie.
+    const nearTies = Float64Array.from(distinct, (v, i) => (i === 4999 ? distinct[17] * (1 + 1e-12) : v));
+    sortOrder(nearTies, undefined, ws);
+    expect(ws.ties).toBe(false);
+    sortOrder(distinct.subarray(0, 100), undefined, ws); // comparison sort: not checked
+    expect(ws.ties).toBe(true);
+  });
+
   it('sortOrder also writes the sorted values, ties and near-ties included', () => {
     const z = normals(5);
     const x = Float64Array.from({ length: 6000 }, (_, i) =>
