@@ -51,8 +51,16 @@ export class LmmFit {
   readonly Psi: Float64Array[];
   /** Per term: conditional modes b, level-major (level j, column r at j*q + r). */
   readonly b: Float64Array[];
-  /** Per term: conditional covariance blocks of b, level-major q×q. */
-  readonly condVar: Float64Array[];
+  /**
+   * Per term: conditional covariance blocks of b, level-major q×q. Computed on first use, as
+   * lme4's `ranef(condVar = TRUE)` after `lmer` (for a large crossed rest it costs as much as a
+   * dense factorisation).
+   */
+  get condVar(): Float64Array[] {
+    this.condVarCache ??= conditionalVariances(this.factor, this.sigma * this.sigma);
+    return this.condVarCache;
+  }
+  private condVarCache: Float64Array[] | undefined;
   /** The criterion minimised: REML criterion or deviance (−2 log L). */
   readonly objective: number;
   readonly logLik: number;
@@ -63,7 +71,11 @@ export class LmmFit {
   /** Wall-clock milliseconds of the fit (model building, optimisation, results). */
   fitMillis: number;
 
-  constructor(readonly model: MixedModel, factor: BlockedCholesky, reml: boolean, optimization: OptimizationSummary) {
+  /**
+   * @param factor the blocked factor the fit keeps for its results: updated here at the final θ
+   *   and not shared with anything else afterwards.
+   */
+  constructor(readonly model: MixedModel, private readonly factor: BlockedCholesky, reml: boolean, optimization: OptimizationSummary) {
     const { n, p } = model;
     this.method = reml ? 'REML' : 'ML';
     this.optimization = optimization;
@@ -76,7 +88,6 @@ export class LmmFit {
     this.beta = toOriginalBeta(model, sol.beta);
     this.vcov = toOriginalCovariance(model, fixedEffectsCovariance(factor).map((v) => v * sigma2));
     this.b = sol.b;
-    this.condVar = conditionalVariances(factor, sigma2);
     this.Psi = model.terms.map((term, k) => {
       const { q } = term;
       const Lam = factor.lambda(k);
@@ -245,7 +256,9 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
     converged: result.converged,
     message: result.message + (snapped.evaluations > 0 ? `; ${snapped.evaluations} θ element(s) tried on the bound` : ''),
   };
-  const fit = new LmmFit(model, factor, reml, optimization);
+  // The results keep a factor of their own (the optimiser's may sit on the helper thread's
+  // shared memory, which the next fit of the same size reuses).
+  const fit = new LmmFit(model, new BlockedCholesky(model.crossprod, model.terms), reml, optimization);
   fit.fitMillis = performance.now() - start;
   return fit;
 }

@@ -21,3 +21,6 @@ export const Control = {
 /** Commands. */
 export const Op = { Panel: 1, Trailing: 2, Stop: 3, RowsPanel: 4, Scatter: 5 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
+
+/** Checks of a control word before a thread sleeps on it (about 0.1 ms of spinning). */
+export const spinChecks = 20_000;

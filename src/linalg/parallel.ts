@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { panelWidth, type CholeskyHelper } from './dense.js';
-import { Control, Op } from './helperProtocol.js';
+import { Control, Op, spinChecks } from './helperProtocol.js';
 
 const workerUrl = new URL('./choleskyWorker.js', import.meta.url);
 
@@ -75,6 +75,7 @@ export function sharedCholesky(n: number): SharedCholesky | undefined {
       },
       wait: () => {
         const target = Atomics.load(ctl, Control.Sequence);
+        for (let i = 0; i < spinChecks && Atomics.load(ctl, Control.Done) !== target; i++);
         for (let done = Atomics.load(ctl, Control.Done); done !== target; done = Atomics.load(ctl, Control.Done)) {
           Atomics.wait(ctl, Control.Done, done);
         }
