@@ -72,7 +72,7 @@ const cases: Record<string, () => Promise<Line[]>> = {
     ];
   },
   async insteval() {
-    return [fitCase('InstEval', instEval(), 'y ~ service + (1 | s) + (1 | d) + (1 | dept)', 36.1, 1)];
+    return [fitCase('InstEval', instEval(), 'y ~ service + (1 | s) + (1 | d) + (1 | dept)', 36.1, 3)];
   },
   async fit1e6() {
     return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
@@ -80,7 +80,10 @@ const cases: Record<string, () => Promise<Line[]>> = {
   async sampler() {
     const model = buildModel(loadTable(hsbPath), 'mathach ~ cses + (cses | school)');
     await sampleModel(model, { seed: 1, iter: 200 }); // warm-up
-    const result = await sampleModel(model, { seed: 2026, chains: 4, iter: 2000, warmup: 1000 });
+    // The same seed five times (the same draws): the median sampling time.
+    const runs = [];
+    for (let r = 0; r < 5; r++) runs.push(await sampleModel(model, { seed: 2026, chains: 4, iter: 2000, warmup: 1000 }));
+    const result = runs.sort((a, b) => a.sampleMillis - b.sampleMillis)[2];
     const rows = result.summary().filter((r) => !r.param.startsWith('a['));
     const minEss = Math.min(...rows.map((r) => r.ess_bulk ?? 0));
     const maxRhat = Math.max(...rows.map((r) => r.rhat ?? Infinity));
