@@ -25,9 +25,13 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Fit time (model building from the loaded table + optimisation + results), median of runs. */
+/**
+ * Fit time (model building from the loaded table + optimisation + results), median of runs
+ * after warm-up fits (V8 compiles the hot paths over the first few small fits).
+ */
 function fitCase(name: string, table: Parameters<typeof fitLmm>[0], formula: string, lme4Seconds: number, repeats: number, reml = true): Line {
-  fitLmm(table, formula, { reml }); // warm-up (JIT)
+  // Warm-up (JIT): three fits for the small models, one for the large ones (repeats < 5).
+  for (let w = 0; w < (repeats >= 5 ? 3 : 1); w++) fitLmm(table, formula, { reml });
   const times: number[] = [];
   let fit = fitLmm(table, formula, { reml });
   times.push(fit.fitMillis);

@@ -1,10 +1,8 @@
 /**
- * Worker-thread side of {@link createCholeskyHelper}: waits on the shared control words, runs
- * its share of a panel solve or trailing update (dense or supernodal) on the shared matrix,
- * and says it is done.
+ * Worker-thread side of {@link sharedCholesky}'s helper: waits on the shared control words,
+ * runs its share of a chunk's panel solve or update on the shared matrix, and says it is done.
  */
 import { workerData } from 'node:worker_threads';
-import { panelSolve, trailingUpdate } from './dense.js';
 import { panelRows, scatterUpdate } from './supernodal.js';
 import { Control, Op, spinChecks } from './helperProtocol.js';
 
@@ -25,9 +23,7 @@ for (;;) {
   const n = ctl[Control.N];
   const op = ctl[Control.Op];
   if (op === Op.Stop) break;
-  if (op === Op.Panel) panelSolve(a, n, ctl[Control.A], ctl[Control.B], p, ctl[Control.From], ctl[Control.To]);
-  else if (op === Op.Trailing) trailingUpdate(a, n, ctl[Control.A], p, ctl[Control.Rows], ctl[Control.B], ctl[Control.From], ctl[Control.To]);
-  else if (op === Op.RowsPanel) panelRows(a, n, ctl[Control.A], ctl[Control.B], r, p, ctl[Control.From], ctl[Control.To]);
+  if (op === Op.RowsPanel) panelRows(a, n, ctl[Control.A], ctl[Control.B], r, p, ctl[Control.From], ctl[Control.To]);
   else scatterUpdate(a, n, r, p, ctl[Control.B], ctl[Control.From], ctl[Control.To]);
   Atomics.store(ctl, Control.Done, seen);
   Atomics.notify(ctl, Control.Done);

@@ -8,9 +8,9 @@ export const Control = {
   Ready: 2,
   Op: 3,
   N: 4,
-  /** kb (panel) or kend (trailing). */
+  /** kb (panel). */
   A: 5,
-  /** nb. */
+  /** ke (panel) or the chunk's width (update). */
   B: 6,
   Rows: 7,
   From: 8,
@@ -19,7 +19,7 @@ export const Control = {
 } as const;
 
 /** Commands. */
-export const Op = { Panel: 1, Trailing: 2, Stop: 3, RowsPanel: 4, Scatter: 5 } as const;
+export const Op = { RowsPanel: 1, Scatter: 2, Stop: 3 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
 /** Checks of a control word before a thread sleeps on it (about 0.1 ms of spinning). */

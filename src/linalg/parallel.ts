@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { panelWidth, type CholeskyHelper } from './dense.js';
+import { chunkWidth, type CholeskyHelper } from './supernodal.js';
 import { Control, Op, spinChecks } from './helperProtocol.js';
 
 const workerUrl = new URL('./choleskyWorker.js', import.meta.url);
@@ -19,7 +19,7 @@ let current: { n: number; matrix: Float64Array; worker: Worker; ctl: Int32Array;
 
 /**
  * Shared storage for an n×n matrix with a helper thread that takes half of each blocked Cholesky,
- * dense or supernodal (the panel solve and the trailing update, split by rows). One helper at a time: a new size
+ * dense or supernodal (each chunk's panel solve and update, split by rows). One helper at a time: a new size
  * replaces the previous one. Returns undefined where threads cannot help (one core, not the main
  * thread, or the compiled worker missing as under the TypeScript test runner); the caller then
  * factors on its own thread. The helper thread does not keep the process alive.
@@ -29,7 +29,7 @@ export function sharedCholesky(n: number): SharedCholesky | undefined {
   if (!current || current.n !== n) {
     if (current) stop(current);
     const matrix = new SharedArrayBuffer(n * n * 8);
-    const panel = new SharedArrayBuffer(n * panelWidth * 8);
+    const panel = new SharedArrayBuffer(n * chunkWidth * 8);
     const rows = new SharedArrayBuffer(n * 4);
     const control = new SharedArrayBuffer(Control.Length * 4);
     const worker = new Worker(workerUrl, { workerData: { matrix, panel, rows, control } });
@@ -48,26 +48,14 @@ export function sharedCholesky(n: number): SharedCholesky | undefined {
     };
     const helper: CholeskyHelper = {
       panelBuffer: new Float64Array(panel),
-      // Panel rows cost the same: half each.
-      panel: (kb, nb, from, to) => {
-        const split = from + ((to - from) >> 1);
-        post(Op.Panel, kb, nb, 0, split, to);
-        return split;
-      },
-      // Row i of the trailing update costs about i: rows [0, rows/√2) are half the work.
-      // (Measured: adapting the split to the threads' timings did worse than this fixed one.)
-      trailing: (kend, nb, rows) => {
-        const split = Math.min(rows, Math.ceil((rows * Math.SQRT1_2) / 4) * 4);
-        post(Op.Trailing, kend, nb, rows, split, rows);
-        return split;
-      },
       rowsBuffer: new Int32Array(rows),
       rowsPanel: (kb, ke, count) => {
         const split = count >> 1;
         post(Op.RowsPanel, kb, ke, count, split, count);
         return split;
       },
-      // As for the trailing update: rows [0, count/√2) are half the work.
+      // Row i of the update costs about i: rows [0, count/√2) are half the work.
+      // (Measured: adapting the split to the threads' timings did worse than this fixed one.)
       scatter: (w, count) => {
         const split = Math.min(count, Math.ceil((count * Math.SQRT1_2) / 4) * 4);
         post(Op.Scatter, 0, w, count, split, count);

@@ -1,12 +1,10 @@
-import { panelWidth, type CholeskyHelper } from './dense.js';
-
 /**
- * Sparse Cholesky for the dense rest of the blocked factor when crossed grouping factors leave
- * it mostly empty (InstEval: 22% of the lower triangle is structurally non-zero before fill).
- * A symbolic step, once per model, orders the rows by minimum degree (George & Liu 1989), finds
- * the structure of L and groups columns with the same structure into (relaxed) supernodes; the numeric
- * step, once per θ, is a right-looking blocked Cholesky over those supernodes, on a dense
- * row-major array in the permuted order, whose updates touch only the structural rows.
+ * Supernodal Cholesky on a dense row-major array, for the rest of the blocked factor: with a
+ * plan of one supernode (`densePlan`) it is the blocked dense kernel; when crossed grouping
+ * factors leave the rest mostly empty (InstEval: 22% of the lower triangle is structurally
+ * non-zero before fill), a symbolic step, once per model, orders the rows by minimum degree
+ * (George & Liu 1989), finds the structure of L and groups columns with the same structure
+ * into (relaxed) supernodes, and the numeric step, once per θ, touches only the structural rows.
  */
 
 /** Undirected graph on n vertices as one bitset row per vertex (symmetric, no self loops). */
@@ -56,8 +54,40 @@ export interface SupernodalPlan {
   flops: number;
 }
 
-/** Widest column chunk: a 48-column panel of 1000 rows stays in L2 (as in the dense kernel). */
-export const chunkWidth = panelWidth;
+/** Widest column chunk: a 48-column panel of 1000 rows stays in L2. */
+export const chunkWidth = 48;
+
+/**
+ * A second thread that takes part of {@link choleskySupernodal}'s work on the same (shared)
+ * matrix: a chunk's rows below go to `rowsBuffer` and its packed panel to `panelBuffer`;
+ * `rowsPanel` and `scatter` start the helper on the last part of `count` rows and return where
+ * the caller's part ends (a multiple of 4 for `scatter`, so the register tiles, and so the
+ * arithmetic, do not depend on the split); `wait` blocks until the helper is done.
+ */
+export interface CholeskyHelper {
+  panelBuffer: Float64Array;
+  rowsBuffer: Int32Array;
+  rowsPanel(kb: number, ke: number, count: number): number;
+  scatter(w: number, count: number): number;
+  wait(): void;
+}
+
+/**
+ * The plan of a dense n×n matrix: no reordering, one supernode of every column, cut into
+ * chunks whose rows below are all the following rows.
+ */
+export function densePlan(n: number): SupernodalPlan {
+  const start: number[] = [];
+  const end: number[] = [];
+  const rows: Int32Array[] = [];
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  for (let c = 0; c < n; c += chunkWidth) {
+    start.push(c);
+    end.push(Math.min(c + chunkWidth, n));
+    rows.push(identity.subarray(Math.min(c + chunkWidth, n)));
+  }
+  return { n, perm: identity, pos: identity, start: Int32Array.from(start), end: Int32Array.from(end), rows, flops: (n * n * n) / 6 };
+}
 
 /**
  * Symbolic Cholesky of a symmetric matrix whose first `graph.n` rows have the sparsity of
@@ -354,7 +384,8 @@ export function panelRows(a: Float64Array, n: number, kb: number, ke: number, be
 /**
  * Step 3: A[rows[i]][rows[j]] −= Σ_k P[i][k] P[j][k] for j ≤ i, for the rows i in
  * [ibStart, ibEnd) (ibStart a multiple of 4; P packed, row stride w): 4×2 register tiles below
- * the diagonal, as in the dense trailing update, with the targets scattered through the row list.
+ * the diagonal (8 sums kept in registers for 6 loads per step), the targets found through the
+ * row list.
  */
 export function scatterUpdate(a: Float64Array, n: number, rows: Int32Array, P: Float64Array, w: number, ibStart: number, ibEnd: number): void {
   for (let ib = ibStart; ib < ibEnd; ib += 4) {
