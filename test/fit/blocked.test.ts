@@ -73,6 +73,20 @@ describe('blocked factor of a sparse crossed rest', () => {
     }
   });
 
+  it('gives the dense criterion with a first term of intercepts and slopes (q0 = 2)', () => {
+    const slopes = buildModel(crossedRatings(), 'y ~ x + (x | s) + (1 | item) + (1 | dept)');
+    const sparse = new BlockedCholesky(slopes.crossprod, slopes.terms, { sparse: true });
+    const dense = new BlockedCholesky(slopes.crossprod, slopes.terms);
+    expect(slopes.terms[0].q).toBe(2);
+    expect(sparse.supernodal).toBe(true);
+    for (const theta of [[1, 0, 1, 1, 1], [0.7, 0.2, 0.3, 0.5, 0.1], [0.5, -0.3, 0, 0.8, 0]]) {
+      const a = sparse.evaluate(theta, false);
+      dense.update(theta);
+      const b = dense.objective(false);
+      expect(Math.abs(a - b)).toBeLessThan(1e-11 * Math.abs(b));
+    }
+  });
+
   it('fits as the dense route does', () => {
     const fit = fitModel(model);
     // The fit's own criterion is recomputed with the dense factor at the final θ.
