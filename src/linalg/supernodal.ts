@@ -29,13 +29,6 @@ export class BitGraph {
   clique(vertices: ArrayLike<number>, count = vertices.length): void {
     for (let a = 0; a < count; a++) for (let b = 0; b < a; b++) this.connect(vertices[a], vertices[b]);
   }
-
-  /** Number of edges (for deciding whether the graph is sparse enough to bother). */
-  edges(): number {
-    let s = 0;
-    for (let i = 0; i < this.bits.length; i++) s += popcount(this.bits[i]);
-    return s / 2;
-  }
 }
 
 /** The symbolic factorisation of an n×n matrix: ordering and supernodal column chunks. */
