@@ -76,8 +76,8 @@ export class BlockedCholesky {
   private readonly lambdas: Float64Array[];
   /** First non-zero column of each row of the rest (for the envelope Cholesky). */
   private readonly envelope: Int32Array;
-  /** Scratch for one column block of W: row indices in the rest and their values. */
-  private readonly gather: { rowIndex: Int32Array; rowValues: Float64Array };
+  /** Scratch for one column block of W: row indices in the rest, their values, and 0, 1, 2, …. */
+  private readonly gather: { rowIndex: Int32Array; rowValues: Float64Array; identity: Int32Array };
   private readonly work: Float64Array;
   private readonly work2: Float64Array;
 
@@ -125,7 +125,7 @@ export class BlockedCholesky {
       for (let k = 1; k < shapes.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
       maxRows = Math.max(maxRows, rows);
     }
-    this.gather = { rowIndex: new Int32Array(maxRows), rowValues: new Float64Array(maxRows * q0) };
+    this.gather = { rowIndex: new Int32Array(maxRows), rowValues: new Float64Array(maxRows * q0), identity: Int32Array.from({ length: maxRows }, (_, i) => i) };
     const qmax = Math.max(...shapes.map((s) => s.q), this.P);
     this.work = new Float64Array(qmax * qmax);
     this.work2 = new Float64Array(qmax * qmax);
@@ -150,14 +150,22 @@ export class BlockedCholesky {
 
   /** Refactor for θ. Returns false (and `ok` false) when the rest is not positive definite. */
   update(theta: ArrayLike<number>): boolean {
-    const { shapes, M, S } = this;
-    shapes.forEach((_, k) => lambdaOf(theta, this.layout, k, this.lambdas[k]));
-    const L0ok = this.updateFirstTerm();
-    S.fill(0);
-    this.fillRest();
-    this.subtractFirstTerm();
-    this.ok = L0ok && choleskyAuto(S, M, this.envelope, this.shared?.helper());
+    const L0ok = this.assemble(theta);
+    this.subtractFirstTerm(this.S);
+    this.ok = L0ok && choleskyAuto(this.S, this.M, this.envelope, this.shared?.helper());
     return this.ok;
+  }
+
+  /**
+   * Λ for θ, term 0's blocks (returns whether they are positive definite) and the rest before
+   * the update from term 0, in S.
+   */
+  private assemble(theta: ArrayLike<number>): boolean {
+    for (let k = 0; k < this.shapes.length; k++) lambdaOf(theta, this.layout, k, this.lambdas[k]);
+    const L0ok = this.updateFirstTerm();
+    this.S.fill(0);
+    this.fillRest();
+    return L0ok;
   }
 
   /**
@@ -172,17 +180,14 @@ export class BlockedCholesky {
       this.update(theta);
       return this.objective(reml);
     }
-    const { shapes, S } = this;
-    shapes.forEach((_, k) => lambdaOf(theta, this.layout, k, this.lambdas[k]));
-    const L0ok = this.updateFirstTerm();
-    S.fill(0);
-    this.fillRest();
+    const L0ok = this.assemble(theta);
     this.ok = false;
     const { from, to } = sparse;
+    const { S } = this;
     const Sp = sparse.S;
     Sp.fill(0);
     for (let e = 0; e < from.length; e++) Sp[to[e]] = S[from[e]];
-    this.subtractFirstTermPermuted(Sp, sparse);
+    this.subtractFirstTerm(Sp, sparse);
     if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
     return this.criterion(Sp, reml);
   }
@@ -403,63 +408,29 @@ export class BlockedCholesky {
     for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[(xOffset + a) * M + xOffset + b] = X[a * P + b] + (adjust ? adjust[a * P + b] : 0);
   }
 
-  /** S −= W W', summed over the levels j of term 0 (each column block touches few rows). */
-  private subtractFirstTerm(): void {
-    const { shapes, S, M, P, xOffset, WXy } = this;
+  /**
+   * S −= W W', summed over the levels j of term 0 (each column block touches few rows); with
+   * `sparse`, on its permuted copy `C` instead, each level's rows visited by position so that
+   * pairs b ≤ a land in the lower triangle. Every entry gets the same subtractions in the same
+   * order either way.
+   */
+  private subtractFirstTerm(C: Float64Array, sparse?: SparseRest): void {
+    const { shapes, M, P, xOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
     if (shapes.length === 1) {
       // One term: only the [X y] rows, S_XX −= Σ_j WXy_j WXy_j' (the rest is just [X y]).
-      subtractXyOuter(WXy, n0, q0, P, S, M, xOffset);
+      subtractXyOuter(WXy, n0, q0, P, C, M, xOffset);
       return;
     }
-    const { rowIndex, rowValues } = this.gather;
+    const { rowIndex, rowValues, identity } = this.gather;
     for (let j = 0; j < n0; j++) {
       const count = this.gatherColumn(j);
-      // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
-      for (let a = 0; a < count; a++) {
-        const ra = rowIndex[a] * M;
-        const oa = a * q0;
-        if (q0 === 1) {
-          const wa = rowValues[a];
-          for (let b = 0; b <= a; b++) S[ra + rowIndex[b]] -= wa * rowValues[b];
-          continue;
-        }
-        for (let b = 0; b <= a; b++) {
-          const ob = b * q0;
-          let s = 0;
-          for (let c = 0; c < q0; c++) s += rowValues[oa + c] * rowValues[ob + c];
-          S[ra + rowIndex[b]] -= s;
-        }
-      }
-    }
-  }
-
-  /**
-   * The same subtraction as `subtractFirstTerm`, in the same order for each entry, on the
-   * permuted copy `C` of the rest: each level's rows are visited by position, so that pairs
-   * b ≤ a land in C's lower triangle.
-   */
-  private subtractFirstTermPermuted(C: Float64Array, { levelStart, order, rowPos }: SparseRest): void {
-    const q0 = this.shapes[0].q;
-    const M = this.M;
-    const { rowValues } = this.gather;
-    for (let j = 0; j < this.shapes[0].nlevels; j++) {
-      const count = this.gatherColumn(j);
-      const base = levelStart[j];
-      for (let a = 0; a < count; a++) {
-        const ra = rowPos[base + a] * M;
-        const oa = order[base + a] * q0;
-        if (q0 === 1) {
-          const wa = rowValues[oa];
-          for (let b = 0; b <= a; b++) C[ra + rowPos[base + b]] -= wa * rowValues[order[base + b]];
-          continue;
-        }
-        for (let b = 0; b <= a; b++) {
-          const ob = order[base + b] * q0;
-          let s = 0;
-          for (let c = 0; c < q0; c++) s += rowValues[oa + c] * rowValues[ob + c];
-          C[ra + rowPos[base + b]] -= s;
-        }
+      if (sparse) {
+        const base = sparse.levelStart[j];
+        subtractLevel(C, M, q0, count, rowValues, sparse.rowPos, sparse.order, base);
+      } else {
+        // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
+        subtractLevel(C, M, q0, count, rowValues, rowIndex, identity, 0);
       }
     }
   }
@@ -491,6 +462,29 @@ export class BlockedCholesky {
       for (let c = 0; c < q0; c++) rowValues[count * q0 + c] = WXy[wo + a * q0 + c];
     }
     return count;
+  }
+}
+
+/**
+ * C[rows[a]][rows[b]] −= w_a · w_b for the pairs b ≤ a of one level's `count` gathered rows,
+ * where w_a is the q0-vector of `values` at gather index order[a] (rows and order read from
+ * `base`; rows[a] ≥ rows[b] for b ≤ a, so the pairs land in the lower triangle).
+ */
+function subtractLevel(C: Float64Array, M: number, q0: number, count: number, values: Float64Array, rows: Int32Array, order: Int32Array, base: number): void {
+  for (let a = 0; a < count; a++) {
+    const ra = rows[base + a] * M;
+    const oa = order[base + a] * q0;
+    if (q0 === 1) {
+      const wa = values[oa];
+      for (let b = 0; b <= a; b++) C[ra + rows[base + b]] -= wa * values[order[base + b]];
+      continue;
+    }
+    for (let b = 0; b <= a; b++) {
+      const ob = order[base + b] * q0;
+      let s = 0;
+      for (let c = 0; c < q0; c++) s += values[oa + c] * values[ob + c];
+      C[ra + rows[base + b]] -= s;
+    }
   }
 }
 
