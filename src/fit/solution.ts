@@ -20,6 +20,9 @@ export interface Perturbation {
   scale: number;
 }
 
+/** The rest's random effects while `solve` works (copied into the result at the end). */
+let restScratch = new Float64Array(0);
+
 /**
  * The conditional-normal routine shared by both fitters. With L the blocked Cholesky factor of
  * Λ'[Z X]'[Z X]Λ + diag(I, 0) and l_y its response row, the joint conditional of (u, β) given θ
@@ -48,7 +51,8 @@ export function solve(f: BlockedCholesky, noise?: Perturbation, out?: Solution):
 
   // Right-hand side for the dense random-effects part of the rest: r_y − L_X'β.
   const mR = xOffset;
-  const uR = new Float64Array(mR);
+  if (restScratch.length < mR) restScratch = new Float64Array(mR);
+  const uR = restScratch; // its first mR entries
   for (let i = 0; i < mR; i++) {
     let s = S[yRow + i] + (z ? sz * z[m0 + i] : 0);
     for (let a = 0; a < p; a++) s -= S[(xOffset + a) * M + i] * beta[a];
