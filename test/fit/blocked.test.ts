@@ -44,47 +44,37 @@ function crossedRatings(seed = 5): aq.ColumnTable {
 describe('blocked factor of a sparse crossed rest', () => {
   const model = buildModel(crossedRatings(), 'y ~ x + (1 | s) + (1 | item) + (1 | dept)');
 
-  it('takes the supernodal route and gives the dense criterion', () => {
-    const sparse = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
-    const dense = new BlockedCholesky(model.crossprod, model.terms);
-    expect(sparse.M).toBeGreaterThanOrEqual(400);
+  /** Both routes' criteria at each θ (and criterion), to 1e-11 relative; returns the sparse factor. */
+  function expectDenseCriterion(m: typeof model, thetas: number[][], remls: boolean[]): BlockedCholesky {
+    const sparse = new BlockedCholesky(m.crossprod, m.terms, { sparse: true });
+    const dense = new BlockedCholesky(m.crossprod, m.terms);
     expect(sparse.supernodal).toBe(true);
     expect(dense.supernodal).toBe(false);
-    for (const theta of [[1, 1, 1], [0.3, 0.7, 0.2], [2, 0.05, 0], [0, 0.5, 1.5]]) {
-      for (const reml of [true, false]) {
+    for (const theta of thetas) {
+      for (const reml of remls) {
         const a = sparse.evaluate(theta, reml);
         dense.update(theta);
         const b = dense.objective(reml);
         expect(Math.abs(a - b)).toBeLessThan(1e-11 * Math.abs(b));
       }
     }
+    return sparse;
+  }
+
+  it('takes the supernodal route and gives the dense criterion', () => {
+    const sparse = expectDenseCriterion(model, [[1, 1, 1], [0.3, 0.7, 0.2], [2, 0.05, 0], [0, 0.5, 1.5]], [true, false]);
+    expect(sparse.M).toBeGreaterThanOrEqual(400);
   });
 
   it('gives the dense criterion with correlated slopes in the rest (q = 2 blocks)', () => {
     const slopes = buildModel(crossedRatings(), 'y ~ x + (1 | s) + (x | item) + (1 | dept)');
-    const sparse = new BlockedCholesky(slopes.crossprod, slopes.terms, { sparse: true });
-    const dense = new BlockedCholesky(slopes.crossprod, slopes.terms);
-    expect(sparse.supernodal).toBe(true);
-    for (const theta of [[1, 1, 0, 1, 1], [0.4, 0.6, -0.2, 0.3, 0.2], [0.8, 0.5, 0.3, 0, 0.4]]) {
-      const a = sparse.evaluate(theta, true);
-      dense.update(theta);
-      const b = dense.objective(true);
-      expect(Math.abs(a - b)).toBeLessThan(1e-11 * Math.abs(b));
-    }
+    expectDenseCriterion(slopes, [[1, 1, 0, 1, 1], [0.4, 0.6, -0.2, 0.3, 0.2], [0.8, 0.5, 0.3, 0, 0.4]], [true]);
   });
 
   it('gives the dense criterion with a first term of intercepts and slopes (q0 = 2)', () => {
     const slopes = buildModel(crossedRatings(), 'y ~ x + (x | s) + (1 | item) + (1 | dept)');
-    const sparse = new BlockedCholesky(slopes.crossprod, slopes.terms, { sparse: true });
-    const dense = new BlockedCholesky(slopes.crossprod, slopes.terms);
     expect(slopes.terms[0].q).toBe(2);
-    expect(sparse.supernodal).toBe(true);
-    for (const theta of [[1, 0, 1, 1, 1], [0.7, 0.2, 0.3, 0.5, 0.1], [0.5, -0.3, 0, 0.8, 0]]) {
-      const a = sparse.evaluate(theta, false);
-      dense.update(theta);
-      const b = dense.objective(false);
-      expect(Math.abs(a - b)).toBeLessThan(1e-11 * Math.abs(b));
-    }
+    expectDenseCriterion(slopes, [[1, 0, 1, 1, 1], [0.7, 0.2, 0.3, 0.5, 0.1], [0.5, -0.3, 0, 0.8, 0]], [false]);
   });
 
   it('fits as the dense route does', () => {
