@@ -19,7 +19,7 @@ export const CONSTANT_TOLERANCE = 2.220446049250313e-16;
 
 /** Reusable buffers for {@link essFlat} and its relatives. */
 export class EssWorkspace {
-  /** The draws centred on their chain means. */
+  /** The draws centred on their chain means: the lag kernel's series buffer (see lagKernel.ts). */
   centred = new Float64Array(0);
   rho = new Float64Array(0);
   /** Chain-averaged autocovariances by lag. */
@@ -32,7 +32,7 @@ export class EssWorkspace {
 
   /** Make the buffers fit m chains of n draws. */
   ensure(m: number, n: number): void {
-    if (this.centred.length < m * n) this.centred = new Float64Array(m * n);
+    if (this.centred.length < m * n) this.centred = this.lags.kernel.series(m * n);
     if (this.rho.length < n + 2) {
       this.rho = new Float64Array(n + 2);
       this.meanAcov = new Float64Array(n + 2);
@@ -197,7 +197,13 @@ export function essFlat(x: Float64Array, m: number, n: number, ws: EssWorkspace 
 export function essOfCentred(m: number, n: number, ws: EssWorkspace, centred: Float64Array = ws.centred): number {
   if (n < 3 || m < 1) return NaN;
   const { meanAcov, lags } = ws;
-  return geyerEss(m, n, ws, (known) => fillLagsDirect(centred, m, n, known, meanAcov, lags));
+  let y = centred;
+  if (!lags.kernel.holds(y)) {
+    ws.ensure(m, n);
+    y = ws.centred;
+    y.set(centred.subarray(0, m * n));
+  }
+  return geyerEss(m, n, ws, (known) => fillLagsDirect(y, m, n, known, meanAcov, lags));
 }
 
 /**

@@ -9,6 +9,7 @@
  * Beyond {@link DIRECT_LAGS} lags (very slowly mixing chains) all lags come from the FFT.
  */
 import { FftWorkspace, autocovariancePair } from './fft.js';
+import { KERNEL_LAGS, LagKernel } from './lagKernel.js';
 
 /**
  * Lags up to which autocovariances are summed directly (O(n) each) before switching to the
@@ -17,11 +18,9 @@ import { FftWorkspace, autocovariancePair } from './fft.js';
  */
 export const DIRECT_LAGS = 256;
 
-/** Number of lags summed together in one pass over the draws (see {@link lagBlock}). */
-const LAG_BLOCK = 4;
-
-/** Buffers for the FFT fallback. */
+/** The direct sums' kernel, and buffers for the FFT fallback. */
 export class LagWorkspace {
+  readonly kernel = new LagKernel();
   acovA = new Float64Array(0);
   acovB = new Float64Array(0);
   readonly fft = new FftWorkspace();
@@ -37,17 +36,19 @@ export class LagWorkspace {
 
 /**
  * Fill more lags of the chain-averaged autocovariance of the centred draws y (m chains of n,
- * chain after chain), from lag `known` on: the next {@link LAG_BLOCK} lags by direct sums,
- * or every lag by FFT once {@link DIRECT_LAGS} lags are known. Returns the new count.
+ * chain after chain), from lag `known` on: the next {@link KERNEL_LAGS} lags by direct sums,
+ * or every lag by FFT once {@link DIRECT_LAGS} lags are known. Returns the new count. y must
+ * be the series buffer of `ws.kernel` (see {@link LagKernel.series}).
  */
 export function fillLagsDirect(y: Float64Array, m: number, n: number, known: number, acov: Float64Array, ws: LagWorkspace): number {
   if (known >= DIRECT_LAGS) {
     allLagsByFft(y, m, n, acov, ws);
     return n;
   }
-  if (known + LAG_BLOCK <= n) {
-    lagBlock(y, m, n, known, acov);
-    return known + LAG_BLOCK;
+  if (known + KERNEL_LAGS <= n) {
+    if (!ws.kernel.holds(y)) throw new Error('fillLagsDirect: the draws must be in the lag kernel\'s buffer');
+    ws.kernel.lags(m, n, known, acov);
+    return known + KERNEL_LAGS;
   }
   for (let k = known; k < n; k++) acov[k] = singleLag(y, m, n, k);
   return n;
@@ -64,52 +65,6 @@ function singleLag(y: Float64Array, m: number, n: number, k: number): number {
     s += cs / n;
   }
   return s / m;
-}
-
-/**
- * Chain-averaged autocovariances at lags k0..k0+3 (k0 + 3 < n) in one pass: four draws at a
- * time, keeping the partners y[j..j+2] (j = i + k0) in registers from the previous step, so
- * that 8 loads serve 16 multiply–adds.
- */
-function lagBlock(y: Float64Array, m: number, n: number, k0: number, acov: Float64Array): void {
-  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (let c = 0; c < m; c++) {
-    const off = c * n;
-    const end = off + n;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let i = off;
-    let j = off + k0;
-    let a0 = y[j], a1 = y[j + 1], a2 = y[j + 2];
-    // While draw i + 3 has a partner at every lag: i + 3 + k0 + 3 < end.
-    const full = end - k0 - 6;
-    for (; i < full; i += 4, j += 4) {
-      const u0 = y[i], u1 = y[i + 1], u2 = y[i + 2], u3 = y[i + 3];
-      const a3 = y[j + 3], a4 = y[j + 4], a5 = y[j + 5], a6 = y[j + 6];
-      s0 += u0 * a0 + u1 * a1 + u2 * a2 + u3 * a3;
-      s1 += u0 * a1 + u1 * a2 + u2 * a3 + u3 * a4;
-      s2 += u0 * a2 + u1 * a3 + u2 * a4 + u3 * a5;
-      s3 += u0 * a3 + u1 * a4 + u2 * a5 + u3 * a6;
-      a0 = a4;
-      a1 = a5;
-      a2 = a6;
-    }
-    // The last few draws pair only with the shorter lags.
-    for (; i < end - k0; i++, j++) {
-      const v = y[i];
-      s0 += v * y[j];
-      if (j + 1 < end) s1 += v * y[j + 1];
-      if (j + 2 < end) s2 += v * y[j + 2];
-      if (j + 3 < end) s3 += v * y[j + 3];
-    }
-    t0 += s0 / n;
-    t1 += s1 / n;
-    t2 += s2 / n;
-    t3 += s3 / n;
-  }
-  acov[k0] = t0 / m;
-  acov[k0 + 1] = t1 / m;
-  acov[k0 + 2] = t2 / m;
-  acov[k0 + 3] = t3 / m;
 }
 
 /** Every lag of the chain-averaged autocovariance of centred y by FFT, two chains per transform. */

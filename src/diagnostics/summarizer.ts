@@ -75,10 +75,11 @@ export class DrawsSummarizer {
     const half = Math.floor(length / 2);
     const kept = 2 * chains * half;
     this.kept = kept;
-    this.z = new Float64Array(kept);
     this.means = new Float64Array(2 * chains);
     this.vars = new Float64Array(2 * chains);
     this.essWs.ensure(2 * chains, half);
+    // The lag kernel's series buffer: the ESS sums read the scores where they are written.
+    this.z = this.essWs.centred;
     this.table = kept > 0 ? rankNormalTable(kept) : undefined;
   }
 
