@@ -5,12 +5,10 @@
  *
  * Each kernel owns a WebAssembly memory holding one series buffer; the series whose lags are
  * summed must be in that buffer (see {@link LagKernel.series}), so callers centre their draws
- * straight into it. A larger buffer means a new memory and instance, never `memory.grow`:
- * growing detaches the old ArrayBuffer, and the first detached buffer in a process makes V8
- * drop a fast path of every typed-array access (its detaching protector), costing the rest of
- * the summaries about a fifth of their speed.
+ * straight into it; a longer series means a new memory (see wasm.ts).
  */
 import { LAG_KERNEL_WASM } from './lagKernelWasm.js';
+import { instantiateKernel } from './wasm.js';
 
 /** Lags summed per kernel call. */
 export const KERNEL_LAGS = 8;
@@ -18,30 +16,9 @@ export const KERNEL_LAGS = 8;
 /** Byte address of the 16-double result area in the kernel's memory; the series follows it. */
 const OUT = 0;
 const SERIES = 128;
-const PAGE = 65536;
-
-/** The parts of the WebAssembly JavaScript API used here (the project compiles without the DOM library). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
 
 interface LagExports {
   lags8(y: number, m: number, n: number, k0: number, out: number): void;
-}
-
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let compiled: object | undefined;
-
-function lagModule(): object {
-  if (compiled === undefined) {
-    const text = atob(LAG_KERNEL_WASM);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new wasm.Module(bytes);
-  }
-  return compiled;
 }
 
 /** One instance of the lag kernel with its own memory (not to be shared between threads). */
@@ -55,13 +32,13 @@ export class LagKernel {
     this.instantiate(0);
   }
 
-  /** A new memory of room for `length` doubles (at least one page) with an instance on it. */
+  /** A new memory of room for `length` doubles with an instance on it. */
   private instantiate(length: number): void {
-    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil((SERIES + 8 * length) / PAGE)) });
-    this.exports = new wasm.Instance(lagModule(), { env: { memory } }).exports as LagExports;
-    this.buffer = memory.buffer;
-    this.out = new Float64Array(this.buffer, OUT, KERNEL_LAGS);
-    this.view = new Float64Array(this.buffer, SERIES, length);
+    const { exports, buffer } = instantiateKernel<LagExports>(LAG_KERNEL_WASM, SERIES + 8 * length);
+    this.exports = exports;
+    this.buffer = buffer;
+    this.out = new Float64Array(buffer, OUT, KERNEL_LAGS);
+    this.view = new Float64Array(buffer, SERIES, length);
   }
 
   /**

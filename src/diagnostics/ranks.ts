@@ -2,30 +2,22 @@
  * Sorting permutations and tie-averaged ranks for Float64Array samples, as R's
  * `order(x)` and `rank(x, ties.method = "average")`, without per-element allocation.
  *
- * The permutation is found by a least-significant-digit radix sort (three passes of 11, 11
- * and 10 bits, whose 2048-entry histograms stay in the L1 cache) on the upper 32 bits of each
- * value's order-preserving bit pattern (sign, exponent and 20 mantissa bits); runs that share
- * those bits are then finished by comparing full values. The result is the stable ascending
- * order (equal values keep their index order).
+ * The permutation is found by a least-significant-digit radix sort (sortKernel.wat: three
+ * passes of 11, 11 and 10 bits, whose 2048-entry histograms stay in the L1 cache) on the upper
+ * 32 bits of each value's order-preserving bit pattern (sign, exponent and 20 mantissa bits);
+ * runs that share those bits are then finished by comparing full values. The result is the
+ * stable ascending order (equal values keep their index order).
  */
+import { SortKernel } from './sortKernel.js';
 
-/** Bits per radix digit (the last digit has {@link RADIX_BITS} − 1 bits: 11 + 11 + 10 = 32). */
-const RADIX_BITS = 11;
-const DIGIT = 1 << RADIX_BITS;
-const DIGIT_MASK = DIGIT - 1;
 /** Below this size a comparison sort beats clearing the radix histograms. */
-const SMALL = 2048;
-/** The three digit histograms (then their running offsets) at the start of the arena. */
-const COUNTS = 3 * DIGIT;
+export const SORT_KERNEL_MIN = 2048;
 
 /**
- * Reusable buffers for {@link sortOrder}, grown on demand: one Int32Array holding the digit
- * histograms and two arrays of interleaved (key, index) pairs. Keeping everything in one typed
- * array makes the hot loops markedly faster in V8, which re-checks every typed array a loop
- * touches on each iteration once the loop stores to memory.
+ * Reusable buffers for {@link sortOrder}: the radix sort's kernel, grown on demand (a new
+ * kernel, so views of the old one's buffers stay as they were).
  */
 export class SortWorkspace {
-  arena = new Int32Array(COUNTS);
   /**
    * Whether the last {@link sortOrder} with this workspace met equal values (always true after
    * the comparison sort of fewer than 2048 values, which does not check).
@@ -33,17 +25,32 @@ export class SortWorkspace {
   ties = true;
   /** The sorted values, when the caller does not ask for them. */
   sorted = new Float64Array(0);
+  private kernel: SortKernel | undefined;
 
-  /** Make the buffers hold at least n elements. */
-  ensure(n: number): void {
-    if (this.arena.length < COUNTS + 4 * n) this.arena = new Int32Array(COUNTS + 4 * n);
+  /** The radix sort's kernel, with room for at least n values. */
+  kernelFor(n: number): SortKernel {
+    if (this.kernel === undefined || this.kernel.capacity < n) this.kernel = new SortKernel(n);
+    return this.kernel;
+  }
+
+  /**
+   * Sort the first n values of `kernelFor(n).values` where they are (n ≥ 2048, no NaN, −0
+   * counting as 0): leaves the stable ascending permutation in the kernel's `order` and the
+   * sorted values in its `sorted`, and sets {@link ties}.
+   */
+  sortKernelValues(n: number): void {
+    const kernel = this.kernelFor(n);
+    const runs = kernel.sort(n);
+    const { values, order, sorted } = kernel;
+    let ties = false;
+    for (let r = 0; r < runs; r++) {
+      if (finishRun(values, order, sorted, kernel.runs[2 * r], kernel.runs[2 * r + 1])) ties = true;
+    }
+    this.ties = ties;
   }
 }
 
 const sharedWorkspace = new SortWorkspace();
-
-/** Index of the high 32-bit word of a double within an Int32Array view (platform byte order). */
-const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /**
  * Stable ascending sorting permutation of `values` (no NaN; −0 counts as 0): writes `order`
@@ -57,91 +64,23 @@ export function sortOrder(
   sorted?: Float64Array,
 ): Uint32Array {
   const n = values.length;
-  if (n < SMALL) {
+  if (n < SORT_KERNEL_MIN) {
     ws.ties = true; // not checked
     for (let i = 0; i < n; i++) order[i] = i;
     order.subarray(0, n).sort((a, b) => values[a] - values[b] || a - b);
     if (sorted !== undefined) for (let i = 0; i < n; i++) sorted[i] = values[order[i]];
     return order;
   }
-  ws.ensure(n);
-  const arena = ws.arena;
-  const pairs = COUNTS; // offsets of the two pair arrays in the arena
-  const pairs2 = COUNTS + 2 * n;
-  radixKeys(values, n, arena, pairs);
-  for (let base = 0; base < COUNTS; base += DIGIT) {
-    let offset = 0;
-    for (let d = base; d < base + DIGIT; d++) {
-      const c = arena[d];
-      arena[d] = offset;
-      offset += c;
-    }
-  }
-  radixPass(n, arena, pairs, pairs2, 0, 0, DIGIT_MASK, 0);
-  radixPass(n, arena, pairs2, pairs, DIGIT, RADIX_BITS, DIGIT_MASK, 0);
-  // Top digit: 10 bits, sign bit flipped so that negative keys come first.
-  radixPass(n, arena, pairs, pairs2, 2 * DIGIT, 2 * RADIX_BITS, DIGIT_MASK >> 1, DIGIT >> 2);
+  const kernel = ws.kernelFor(n);
+  if (values !== kernel.values) kernel.values.set(values);
+  ws.sortKernelValues(n);
+  order.set(kernel.order.subarray(0, n));
   if (sorted === undefined) {
     if (ws.sorted.length < n) ws.sorted = new Float64Array(n);
     sorted = ws.sorted;
   }
-  // Read out the permutation and the sorted values; a run of keys that are equal (values equal
-  // in their upper 32 bits) is finished by full value, then index, as soon as it ends.
-  let runStart = 0;
-  let runKey = arena[pairs2];
-  let ties = false;
-  for (let i = 0; i < n; i++) {
-    const k = arena[pairs2 + 2 * i];
-    const o = arena[pairs2 + 2 * i + 1];
-    order[i] = o;
-    sorted[i] = values[o];
-    if (k !== runKey) {
-      if (i - runStart > 1 && finishRun(values, order, sorted, runStart, i)) ties = true;
-      runStart = i;
-      runKey = k;
-    }
-  }
-  if (n - runStart > 1 && finishRun(values, order, sorted, runStart, n)) ties = true;
-  ws.ties = ties;
+  sorted.set(kernel.sorted.subarray(0, n));
   return order;
-}
-
-/**
- * (key, index) pairs, written to arena[at ..], whose signed 32-bit keys sort in the numeric
- * order of the values: the upper word of each double, with the magnitude bits of negatives
- * flipped (−0 maps to 0's key); also counts the three radix digits of every key in the
- * histograms at the start of the arena.
- */
-function radixKeys(values: Float64Array, n: number, arena: Int32Array, at: number): void {
-  arena.fill(0, 0, COUNTS);
-  const words = new Int32Array(values.buffer, values.byteOffset, 2 * n);
-  for (let i = 0; i < n; i++) {
-    let hi = words[2 * i + HIGH];
-    if (hi === -0x80000000 && words[2 * i + 1 - HIGH] === 0) hi = 0; // −0
-    const k = hi ^ ((hi >> 31) & 0x7fffffff);
-    arena[at + 2 * i] = k;
-    arena[at + 2 * i + 1] = i;
-    arena[k & DIGIT_MASK]++;
-    arena[DIGIT + ((k >> RADIX_BITS) & DIGIT_MASK)]++;
-    arena[2 * DIGIT + (((k >> (2 * RADIX_BITS)) & (DIGIT_MASK >> 1)) ^ (DIGIT >> 2))]++;
-  }
-}
-
-/**
- * One stable counting-sort pass on the digit ((key >> shift) & mask) ^ flip, moving the
- * (key, index) pairs at arena[from ..] to arena[to ..] at the running offsets in the
- * histogram arena[base ..].
- */
-function radixPass(
-  n: number, arena: Int32Array, from: number, to: number, base: number, shift: number, mask: number, flip: number,
-): void {
-  const end = from + 2 * n;
-  for (let i = from; i < end; i += 2) {
-    const k = arena[i];
-    const p = to + 2 * arena[base + (((k >> shift) & mask) ^ flip)]++;
-    arena[p] = k;
-    arena[p + 1] = arena[i + 1];
-  }
 }
 
 /**

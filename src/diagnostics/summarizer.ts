@@ -14,7 +14,7 @@ import { LmmError } from '../errors.js';
 import {
   EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essIndicatorFlat, essOfCentred, rhatFromMoments,
 } from './ess.js';
-import { SortWorkspace, sortOrder } from './ranks.js';
+import { SORT_KERNEL_MIN, SortWorkspace, sortOrder } from './ranks.js';
 import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
 import { rankNormalTable, type RankNormalTable } from './zscale.js';
 
@@ -68,9 +68,11 @@ export class DrawsSummarizer {
     this.chains = chains;
     this.length = length;
     const total = chains * length;
-    this.x = new Float64Array(total);
-    this.sorted = new Float64Array(total);
-    this.order = new Uint32Array(total);
+    // The draws, their order and the sorted draws live in the sort kernel's memory.
+    const sorter = this.sortWs.kernelFor(total);
+    this.x = sorter.values.subarray(0, total);
+    this.sorted = sorter.sorted.subarray(0, total);
+    this.order = sorter.order.subarray(0, total);
     this.runs = new Uint32Array(total);
     const half = Math.floor(length / 2);
     const kept = 2 * chains * half;
@@ -137,8 +139,9 @@ export class DrawsSummarizer {
     const sd = total > 1 ? Math.sqrt((ss - (dev * dev) / total) / (total - 1)) : NaN;
     row.sd = fin(sd);
 
-    const sorted = this.sorted;
-    const order = sortOrder(x, this.order, this.sortWs, sorted);
+    const { sorted, order } = this;
+    if (total >= SORT_KERNEL_MIN) this.sortWs.sortKernelValues(total);
+    else sortOrder(x, order, this.sortWs, sorted);
     const med = medianSorted(sorted);
     row.median = med;
     row.q5 = quantileSorted(sorted, 0.05);
