@@ -12,7 +12,7 @@ import wabtInit from 'wabt';
 /** The kernels: NAME.wat → NAMEWasm.ts exporting the constant CONSTANT. */
 export const KERNELS = [
   { name: 'lagKernel', constant: 'LAG_KERNEL_WASM' },
-  { name: 'sortKernel', constant: 'SORT_KERNEL_WASM' },
+  { name: 'rankKernel', constant: 'RANK_KERNEL_WASM' },
 ];
 
 const dir = new URL('../src/diagnostics/', import.meta.url);
@@ -23,7 +23,7 @@ export const modulePath = (name) => fileURLToPath(new URL(`${name}Wasm.ts`, dir)
 /** The module's bytes from the kernel's .wat text. */
 export async function assemble(name) {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), { simd: true, bulk_memory: true });
+  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name)), { simd: true, bulk_memory: true });
   try {
     parsed.validate();
     return Buffer.from(parsed.toBinary({}).buffer);

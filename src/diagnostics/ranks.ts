@@ -2,13 +2,13 @@
  * Sorting permutations and tie-averaged ranks for Float64Array samples, as R's
  * `order(x)` and `rank(x, ties.method = "average")`, without per-element allocation.
  *
- * The permutation is found by a least-significant-digit radix sort (sortKernel.wat: three
+ * The permutation is found by a least-significant-digit radix sort (rankKernel.wat: three
  * passes of 11, 11 and 10 bits, whose 2048-entry histograms stay in the L1 cache) on the upper
  * 32 bits of each value's order-preserving bit pattern (sign, exponent and 20 mantissa bits);
  * runs that share those bits are then finished by comparing full values. The result is the
  * stable ascending order (equal values keep their index order).
  */
-import { SortKernel } from './sortKernel.js';
+import { RankKernel } from './rankKernel.js';
 
 /** Below this size a comparison sort beats clearing the radix histograms. */
 export const SORT_KERNEL_MIN = 2048;
@@ -25,11 +25,11 @@ export class SortWorkspace {
   ties = true;
   /** The sorted values, when the caller does not ask for them. */
   sorted = new Float64Array(0);
-  private kernel: SortKernel | undefined;
+  private kernel: RankKernel | undefined;
 
   /** The radix sort's kernel, with room for at least n values. */
-  kernelFor(n: number): SortKernel {
-    if (this.kernel === undefined || this.kernel.capacity < n) this.kernel = new SortKernel(n);
+  kernelFor(n: number): RankKernel {
+    if (this.kernel === undefined || this.kernel.capacity < n) this.kernel = new RankKernel(n);
     return this.kernel;
   }
 

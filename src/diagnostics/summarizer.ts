@@ -14,6 +14,7 @@ import { LmmError } from '../errors.js';
 import {
   EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essIndicatorFlat, essOfCentred, rhatFromMoments,
 } from './ess.js';
+import type { RankKernel } from './rankKernel.js';
 import { SORT_KERNEL_MIN, SortWorkspace, sortOrder } from './ranks.js';
 import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
 import { rankNormalTable, type RankNormalTable } from './zscale.js';
@@ -61,6 +62,10 @@ export class DrawsSummarizer {
   private vars = new Float64Array(0);
   private table: RankNormalTable | undefined;
   private readonly sortWs = new SortWorkspace();
+  /** The sort workspace's kernel, whose memory holds x, order, sorted and scores. */
+  private ranker!: RankKernel;
+  /** Rank-normalized (folded) draws of the kept draws, in split layout. */
+  private scores = new Float64Array(0);
   private readonly essWs = new EssWorkspace();
 
   private shape(chains: number, length: number): void {
@@ -69,10 +74,11 @@ export class DrawsSummarizer {
     this.length = length;
     const total = chains * length;
     // The draws, their order and the sorted draws live in the sort kernel's memory.
-    const sorter = this.sortWs.kernelFor(total);
-    this.x = sorter.values.subarray(0, total);
-    this.sorted = sorter.sorted.subarray(0, total);
-    this.order = sorter.order.subarray(0, total);
+    const ranker = this.sortWs.kernelFor(total);
+    this.ranker = ranker;
+    this.x = ranker.values.subarray(0, total);
+    this.sorted = ranker.sorted.subarray(0, total);
+    this.order = ranker.order.subarray(0, total);
     this.runs = new Uint32Array(total);
     const half = Math.floor(length / 2);
     const kept = 2 * chains * half;
@@ -83,6 +89,9 @@ export class DrawsSummarizer {
     // The lag kernel's series buffer: the ESS sums read the scores where they are written.
     this.z = this.essWs.centred;
     this.table = kept > 0 ? rankNormalTable(kept) : undefined;
+    this.scores = ranker.scoresOut.subarray(0, kept);
+    // The rank kernel's scores of whole ranks (entry 0 is not used).
+    if (this.table !== undefined) for (let r = 0; r <= kept; r++) ranker.whole[r] = this.table.values[2 * r];
   }
 
   /** Summary of one parameter given as one array of draws per chain (equal lengths). */
@@ -155,18 +164,19 @@ export class DrawsSummarizer {
 
     // R-hat (Vehtari et al. 2021, §4.2): the larger of the rank-normalized split R-hat of the
     // draws (bulk) and of the draws folded about the median (tails). Bulk ESS comes from the
-    // same rank-normalized draws, whose chain moments are shared. One buffer z holds in turn
-    // the rank-normalized draws (centred in place for the ESS), the rank-normalized folded
-    // draws, and the centred raw draws: fewer buffers stay in cache.
+    // same rank-normalized draws, whose chain moments are shared. The scores buffer holds in
+    // turn the rank-normalized draws and the rank-normalized folded draws; z (the lag kernel's
+    // series) the centred rank-normalized draws, then the centred raw draws.
     const ws = this.essWs;
     const z = this.z;
+    const scores = this.scores;
     // The z-scores are constant only if all kept draws tie (R-hat and ESS are NA then).
-    const zConstant = this.normalScores(sorted, order, z);
-    chainMoments(z, m, half, ws.chainMeans, ws.chainVars, z);
+    const zConstant = this.normalScores(sorted, order, scores);
+    chainMoments(scores, m, half, ws.chainMeans, ws.chainVars, z);
     const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
     row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws, z));
-    row.mad = MAD_CONSTANT * this.foldedScores(med, z);
-    chainMoments(z, m, half, this.means, this.vars);
+    row.mad = MAD_CONSTANT * this.foldedScores(med, scores);
+    chainMoments(scores, m, half, this.means, this.vars);
     const tail = this.foldedConstant ? NaN : rhatFromMoments(this.means, this.vars, m, half);
     row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
 
@@ -205,7 +215,8 @@ export class DrawsSummarizer {
    * differences in the tails), visited in ascending order by merging outward from the median
    * of the sorted draws, so that no second sort is needed. Returns their median (MAD / 1.4826)
    * and, when `out` is given, writes the rank-normalized folded draws there in split layout,
-   * as {@link normalScores} does for the draws themselves.
+   * as {@link normalScores} does for the draws themselves. The rank kernel does the same walk
+   * when no two folded draws tie (most draw sets); this one also gives ties average ranks.
    */
   private foldedScores(med: number, out: Float64Array | undefined): number {
     const { sorted, order, kept, runs } = this;
@@ -218,19 +229,23 @@ export class DrawsSummarizer {
       if (sorted[mid] < med) lo = mid + 1;
       else hi = mid;
     }
+    const midLo = (total - 1) >> 1;
+    const midHi = total >> 1;
+    this.foldedConstant = false;
+    if (out === this.scores && total >= SORT_KERNEL_MIN && this.foldedByKernel(lo, med)) {
+      const mad = this.ranker.mad;
+      return midLo === midHi ? mad[0] : (mad[0] + mad[1]) / 2;
+    }
     // Two cursors walk away from the median; dl and dr are their folded values (Infinity once
     // a side is used up).
     let left = lo - 1;
     let right = lo;
     let dl = left >= 0 ? med - sorted[left] : Infinity;
     let dr = right < total ? sorted[right] - med : Infinity;
-    const midLo = (total - 1) >> 1;
-    const midHi = total >> 1;
     let madLo = NaN;
     let madHi = NaN;
     let k = 0; // folded draws visited
     let rank = 0; // kept draws ranked
-    this.foldedConstant = false;
     while (k < total) {
       // Take the next folded draw (value v, position p) from the nearer side. The choice is a
       // coin flip, so it is made without branching: t = 1 takes the left cursor, 0 the right.
@@ -280,6 +295,35 @@ export class DrawsSummarizer {
   }
 
   /**
+   * {@link foldedScores} by the rank kernel's branch-free merges, which need every folded draw
+   * to differ, except that a tied middle pair is scored here first: with an even number of
+   * draws the median is the midpoint of the middle two, which then fold to the same value
+   * more often than not. Returns false if another tie turns up (the caller walks the draws).
+   */
+  private foldedByKernel(lo: number, med: number): boolean {
+    const { sorted, order, kept, scores } = this;
+    const total = sorted.length;
+    let left = lo - 1;
+    let right = lo;
+    let rank = 0;
+    if (left >= 0 && right < total) {
+      const v = sorted[right] - med;
+      if (med - sorted[left] === v) {
+        // A third draw folding to v: leave it to the caller.
+        if ((left > 0 && med - sorted[left - 1] === v) || (right + 1 < total && sorted[right + 1] - med === v)) return false;
+        const a = order[left--];
+        const b = order[right++];
+        rank = +(a < kept) + +(b < kept);
+        // average of ranks 1 .. rank, doubled: rank + 1
+        const z = rank > 0 ? (this.table as RankNormalTable).at(rank + 1) : NaN;
+        if (a < kept) scores[a] = z;
+        if (b < kept) scores[b] = z;
+      }
+    }
+    return this.ranker.folded(total, kept, lo, med, left, right, rank);
+  }
+
+  /**
    * Rank-normalized scores of the kept (split) draws, written in split layout: walk the draws
    * in ascending order, skip the dropped middle draws, give tied values their average rank.
    * Returns whether all kept draws tie (the scores are then constant).
@@ -289,6 +333,11 @@ export class DrawsSummarizer {
     const scores = table.values;
     const kept = this.kept;
     const total = values.length;
+    if (!this.sortWs.ties && out === this.scores && total >= SORT_KERNEL_MIN) {
+      // No tied values (known from the sort, which the kernel made).
+      this.ranker.scores(total, kept);
+      return false;
+    }
     if (!this.sortWs.ties) {
       // No tied values (known from the sort): ranks are positions in the sorted order.
       let rank = 0;

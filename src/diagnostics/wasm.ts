@@ -1,5 +1,5 @@
 /**
- * Instances of the diagnostics' WebAssembly kernels (lagKernel.wat, sortKernel.wat), each on
+ * Instances of the diagnostics' WebAssembly kernels (lagKernel.wat, rankKernel.wat), each on
  * a memory of its own that the kernel imports.
  *
  * A kernel that needs more room gets a new memory and instance, never `memory.grow`: growing

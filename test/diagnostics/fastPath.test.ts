@@ -92,6 +92,10 @@ describe('fast summary path equals the per-statistic functions (1e-12 relative)'
     ['one chain stuck far in the tail', [...ar1(3, 400, 0.5, 16), ar1(1, 400, 0.5, 17, (v) => 6 + 0.01 * v)[0]]],
     // Constant z-scores detected from the ranks: every kept draw tied, or every kept folded draw.
     ['kept draws all tie, the dropped middle ones differ', [0, 1, 2].map((c) => Array.from({ length: 201 }, (_, t) => (t === 100 ? c + 3 : 2)))],
+    // From 2048 draws the rank kernel sorts and ranks; folded draws that tie send it back here.
+    // (dyadic draws mirrored about 1: x and 2 − x fold to exactly the same |x − 1|)
+    ['mirrored chains: distinct draws, folded draws in tied pairs', ((c) => [c[0], c[1], c[0].map((v) => 2 - v), c[1].map((v) => 2 - v)])(ar1(2, 800, 0.3, 18, (v) => Math.round(v * 2 ** 20) / 2 ** 20))],
+    ['one folded tie among 4000 draws', ((c) => [c[0], c[1], c[2], [...c[3].slice(0, 999), 2 * median(c.flat()) - c[0][0]]])(ar1(4, 1000, 0.2, 19))],
     ['folded draws all tie (±1 in equal numbers)', [0, 1, 2, 3].map((c) => Array.from({ length: 200 }, (_, t) => ((Math.floor(t / 5) + c) % 2 ? 1 : -1)))],
   ];
   const summarizer = new DrawsSummarizer(); // reused across shapes on purpose
