@@ -10,6 +10,7 @@
  * The core routines work on a flat Float64Array holding m chains of n draws each, chain
  * after chain, so that the summary code can reuse buffers across parameters.
  */
+import type { LagKernel } from './lagKernel.js';
 import { IndicatorLags, LagWorkspace, fillLagsDirect } from './lags.js';
 import { quantile } from './stats.js';
 import { zScale } from './zscale.js';
@@ -29,6 +30,12 @@ export class EssWorkspace {
   chainVars = new Float64Array(0);
   readonly lags = new LagWorkspace();
   readonly indicator = new IndicatorLags();
+
+  /** Sum lags with the given kernel (and centre draws into its series buffer) from now on. */
+  useKernel(kernel: LagKernel): void {
+    this.lags.kernel = kernel;
+    this.centred = kernel.series(0);
+  }
 
   /** Make the buffers fit m chains of n draws. */
   ensure(m: number, n: number): void {

@@ -1,4 +1,5 @@
-;; Direct autocovariance sums for the ESS (see lagKernel.ts), in WebAssembly with 128-bit SIMD.
+;; Direct autocovariance sums for the ESS, and chain means and variances (see lagKernel.ts), in
+;; WebAssembly with 128-bit SIMD.
 ;; `npm run build:wasm` turns this text into lagKernelWasm.ts (wabt's wat2wasm, no optimiser:
 ;; the code below is what runs).
 ;;
@@ -116,5 +117,77 @@
               (f64.div (local.get $s) (f64.convert_i32_u (local.get $n)))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $lags (i32.lt_u (local.get $j) (i32.const 8))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $chains))))
+
+  ;; moments(x, m, n, means, vars, centred, write): for each of the m chains of n doubles at x,
+  ;; its mean and variance (denominator n − 1) as R's mean and var compute them: the sum over n
+  ;; gives μ, then a second pass sums d = x − μ and d², and mean = μ + Σd/n,
+  ;; var = (Σd² − (Σd)²/n)/(n − 1). With write ≠ 0 the draws centred on μ go to centred (which
+  ;; may be x). Sums run in two-lane vectors (four lanes for the first pass).
+  (func (export "moments") (param $x i32) (param $m i32) (param $n i32) (param $means i32) (param $vars i32)
+                           (param $centred i32) (param $write i32)
+    (local $c i32) (local $start i32) (local $p i32) (local $q i32) (local $end i32) (local $end4 i32) (local $end2 i32)
+    (local $s0 v128) (local $s1 v128) (local $muv v128) (local $d v128) (local $ss v128) (local $dv v128)
+    (local $nf f64) (local $sum f64) (local $mu f64) (local $e f64) (local $ssf f64) (local $devf f64)
+    (local.set $nf (f64.convert_i32_u (local.get $n)))
+    (local.set $c (i32.const 0))
+    (block $chains_done
+      (loop $chains
+        (br_if $chains_done (i32.ge_u (local.get $c) (local.get $m)))
+        (local.set $start (i32.shl (i32.mul (local.get $c) (local.get $n)) (i32.const 3)))
+        (local.set $p (i32.add (local.get $x) (local.get $start)))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+        (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+        (local.set $end2 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+        ;; first pass: the sum
+        (local.set $s0 (v128.const f64x2 0 0))
+        (local.set $s1 (v128.const f64x2 0 0))
+        (block $sum_done
+          (loop $sum4
+            (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end4)))
+            (local.set $s0 (f64x2.add (local.get $s0) (v128.load offset=0 (local.get $p))))
+            (local.set $s1 (f64x2.add (local.get $s1) (v128.load offset=16 (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 32)))
+            (br $sum4)))
+        (local.set $sum
+          (f64.add (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 0 (local.get $s1)))
+                   (f64.add (f64x2.extract_lane 1 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s1)))))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $sum (f64.add (local.get $sum) (f64.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (br $tail)))
+        (local.set $mu (f64.div (local.get $sum) (local.get $nf)))
+        (local.set $muv (f64x2.splat (local.get $mu)))
+        ;; second pass: deviations from μ, their sum and sum of squares
+        (local.set $p (i32.add (local.get $x) (local.get $start)))
+        (local.set $q (i32.add (local.get $centred) (local.get $start)))
+        (local.set $ss (v128.const f64x2 0 0))
+        (local.set $dv (v128.const f64x2 0 0))
+        (block $dev_done
+          (loop $dev
+            (br_if $dev_done (i32.ge_u (local.get $p) (local.get $end2)))
+            (local.set $d (f64x2.sub (v128.load (local.get $p)) (local.get $muv)))
+            (if (local.get $write) (then (v128.store (local.get $q) (local.get $d))))
+            (local.set $ss (f64x2.add (local.get $ss) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $dv (f64x2.add (local.get $dv) (local.get $d)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $dev)))
+        (local.set $ssf (f64.add (f64x2.extract_lane 0 (local.get $ss)) (f64x2.extract_lane 1 (local.get $ss))))
+        (local.set $devf (f64.add (f64x2.extract_lane 0 (local.get $dv)) (f64x2.extract_lane 1 (local.get $dv))))
+        (if (i32.lt_u (local.get $p) (local.get $end))
+          (then
+            (local.set $e (f64.sub (f64.load (local.get $p)) (local.get $mu)))
+            (if (local.get $write) (then (f64.store (local.get $q) (local.get $e))))
+            (local.set $ssf (f64.add (local.get $ssf) (f64.mul (local.get $e) (local.get $e))))
+            (local.set $devf (f64.add (local.get $devf) (local.get $e)))))
+        (f64.store (i32.add (local.get $means) (i32.shl (local.get $c) (i32.const 3)))
+          (f64.add (local.get $mu) (f64.div (local.get $devf) (local.get $nf))))
+        (f64.store (i32.add (local.get $vars) (i32.shl (local.get $c) (i32.const 3)))
+          (f64.div (f64.sub (local.get $ssf) (f64.div (f64.mul (local.get $devf) (local.get $devf)) (local.get $nf)))
+                   (f64.sub (local.get $nf) (f64.const 1))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $chains)))))

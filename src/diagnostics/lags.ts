@@ -20,7 +20,7 @@ export const DIRECT_LAGS = 256;
 
 /** The direct sums' kernel, and buffers for the FFT fallback. */
 export class LagWorkspace {
-  readonly kernel = new LagKernel();
+  kernel = new LagKernel();
   acovA = new Float64Array(0);
   acovB = new Float64Array(0);
   readonly fft = new FftWorkspace();

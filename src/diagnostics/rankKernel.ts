@@ -7,11 +7,11 @@
  * - the rank-normalized draws and folded draws when no two values tie (the caller handles
  *   ties, which need average ranks; see summarizer.ts).
  *
- * Each kernel owns a WebAssembly memory (see wasm.ts) holding its inputs, its scratch and its
- * outputs, sized for a fixed capacity.
+ * A kernel works in a region of a WebAssembly memory (its own, or one it shares; see wasm.ts)
+ * holding its inputs, its scratch and its outputs, sized for a fixed capacity.
  */
 import { RANK_KERNEL_WASM } from './rankKernelWasm.js';
-import { instantiateKernel } from './wasm.js';
+import { type KernelMemory, align16, instantiateKernel, kernelMemory } from './wasm.js';
 
 interface RankExports {
   sort(values: number, n: number, hist: number, a: number, b: number, order: number, sorted: number, runs: number): number;
@@ -60,30 +60,43 @@ export class RankKernel {
   private readonly exports: RankExports;
   private readonly at: Layout;
 
-  constructor(readonly capacity: number) {
-    const n = capacity;
-    const values = 0;
-    const hist = values + 8 * n;
+  /** Bytes the kernel's buffers take for `capacity` values. */
+  static bytes(capacity: number): number {
+    return RankKernel.layout(capacity, 0).end;
+  }
+
+  /** The buffers' byte addresses from `at` (16-byte aligned), and the end of the region. */
+  private static layout(n: number, at: number): Layout & { end: number } {
+    const values = at;
+    const hist = values + align16(8 * n);
     const a = hist + HISTOGRAMS;
-    const b = a + 8 * n;
-    const sorted = b + 8 * n + 8; // after a sentinel slot, and followed by one
-    const whole = sorted + 8 * (n + 1);
-    const scores = whole + 8 * (n + 1);
-    const mad = scores + 8 * n;
+    const b = a + align16(8 * n);
+    const sorted = b + align16(8 * n) + 16; // after a sentinel slot, and followed by one
+    const whole = sorted + align16(8 * (n + 1));
+    const scores = whole + align16(8 * (n + 1));
+    const mad = scores + align16(8 * n);
     const order = mad + 16;
-    const runs = order + 4 * n;
-    const bytes = runs + 4 * (n + 2);
-    this.at = { values, hist, a, b, order, sorted, runs, whole, scores, mad };
-    const { exports, buffer } = instantiateKernel<RankExports>(RANK_KERNEL_WASM, bytes);
-    this.exports = exports;
-    this.values = new Float64Array(buffer, values, n);
-    this.order = new Uint32Array(buffer, order, n);
-    this.sorted = new Float64Array(buffer, sorted, n);
-    this.padded = new Float64Array(buffer, sorted - 8, n + 2);
-    this.runs = new Uint32Array(buffer, runs, n + 2);
-    this.whole = new Float64Array(buffer, whole, n + 1);
-    this.scoresOut = new Float64Array(buffer, scores, n);
-    this.mad = new Float64Array(buffer, mad, 2);
+    const runs = order + align16(4 * n);
+    return { values, hist, a, b, order, sorted, runs, whole, scores, mad, end: runs + align16(4 * (n + 2)) };
+  }
+
+  /** A kernel for up to `capacity` values, in a memory of its own or from byte `at` (16-byte aligned) of a shared one. */
+  constructor(readonly capacity: number, shared?: { memory: KernelMemory; at: number }) {
+    const n = capacity;
+    const at = RankKernel.layout(n, shared?.at ?? 0);
+    if (at.values % 16 !== 0) throw new RangeError('rank kernel: unaligned region');
+    this.at = at;
+    const memory = shared?.memory ?? kernelMemory(at.end);
+    this.exports = instantiateKernel<RankExports>(RANK_KERNEL_WASM, memory);
+    const buffer = memory.buffer;
+    this.values = new Float64Array(buffer, at.values, n);
+    this.order = new Uint32Array(buffer, at.order, n);
+    this.sorted = new Float64Array(buffer, at.sorted, n);
+    this.padded = new Float64Array(buffer, at.sorted - 8, n + 2);
+    this.runs = new Uint32Array(buffer, at.runs, n + 2);
+    this.whole = new Float64Array(buffer, at.whole, n + 1);
+    this.scoresOut = new Float64Array(buffer, at.scores, n);
+    this.mad = new Float64Array(buffer, at.mad, 2);
   }
 
   /** Sort values[0 .. n) (n ≤ capacity, no NaN) into `order` and `sorted`; returns the number of runs. */

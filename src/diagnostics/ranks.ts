@@ -27,6 +27,11 @@ export class SortWorkspace {
   sorted = new Float64Array(0);
   private kernel: RankKernel | undefined;
 
+  /** Sort with the given kernel from now on (until one with more room is needed). */
+  useKernel(kernel: RankKernel): void {
+    this.kernel = kernel;
+  }
+
   /** The radix sort's kernel, with room for at least n values. */
   kernelFor(n: number): RankKernel {
     if (this.kernel === undefined || this.kernel.capacity < n) this.kernel = new RankKernel(n);

@@ -12,9 +12,11 @@
  */
 import { LmmError } from '../errors.js';
 import {
-  EssWorkspace, CONSTANT_TOLERANCE, chainMoments, essIndicatorFlat, essOfCentred, rhatFromMoments,
+  EssWorkspace, CONSTANT_TOLERANCE, essIndicatorFlat, essOfCentred, rhatFromMoments,
 } from './ess.js';
-import type { RankKernel } from './rankKernel.js';
+import { LagKernel } from './lagKernel.js';
+import { RankKernel } from './rankKernel.js';
+import { kernelMemory } from './wasm.js';
 import { SORT_KERNEL_MIN, SortWorkspace, sortOrder } from './ranks.js';
 import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
 import { rankNormalTable, type RankNormalTable } from './zscale.js';
@@ -64,8 +66,13 @@ export class DrawsSummarizer {
   private readonly sortWs = new SortWorkspace();
   /** The sort workspace's kernel, whose memory holds x, order, sorted and scores. */
   private ranker!: RankKernel;
+  /** The ESS workspace's kernel, in the same memory (its series buffer is z). */
+  private lagger!: LagKernel;
   /** Rank-normalized (folded) draws of the kept draws, in split layout. */
   private scores = new Float64Array(0);
+  /** Mean and variance of all the draws, from {@link LagKernel.moments}. */
+  private readonly overallMean = new Float64Array(1);
+  private readonly overallVar = new Float64Array(1);
   private readonly essWs = new EssWorkspace();
 
   private shape(chains: number, length: number): void {
@@ -73,20 +80,27 @@ export class DrawsSummarizer {
     this.chains = chains;
     this.length = length;
     const total = chains * length;
-    // The draws, their order and the sorted draws live in the sort kernel's memory.
-    const ranker = this.sortWs.kernelFor(total);
+    const half = Math.floor(length / 2);
+    const kept = 2 * chains * half;
+    this.kept = kept;
+    const m = 2 * chains;
+    // One WebAssembly memory for both kernels: the draws, their order, the sorted draws and the
+    // scores (rank kernel); the centred series whose lags the ESS sums (lag kernel), whose
+    // chain moments are computed from any of the others.
+    const rankBytes = RankKernel.bytes(total);
+    const memory = kernelMemory(rankBytes + LagKernel.bytes(kept, m));
+    const ranker = new RankKernel(total, { memory, at: 0 });
     this.ranker = ranker;
+    this.sortWs.useKernel(ranker);
+    this.lagger = new LagKernel({ memory, at: rankBytes, length: kept, chains: m });
+    this.essWs.useKernel(this.lagger);
     this.x = ranker.values.subarray(0, total);
     this.sorted = ranker.sorted.subarray(0, total);
     this.order = ranker.order.subarray(0, total);
     this.runs = new Uint32Array(total);
-    const half = Math.floor(length / 2);
-    const kept = 2 * chains * half;
-    this.kept = kept;
-    this.means = new Float64Array(2 * chains);
-    this.vars = new Float64Array(2 * chains);
-    this.essWs.ensure(2 * chains, half);
-    // The lag kernel's series buffer: the ESS sums read the scores where they are written.
+    this.means = new Float64Array(m);
+    this.vars = new Float64Array(m);
+    this.essWs.ensure(m, half);
     this.z = this.essWs.centred;
     this.table = kept > 0 ? rankNormalTable(kept) : undefined;
     this.scores = ranker.scoresOut.subarray(0, kept);
@@ -111,41 +125,21 @@ export class DrawsSummarizer {
     const kept = this.kept;
     const half = Math.floor(n / 2);
     const secondStart = n - half;
-    let sum = 0;
     for (let c = 0; c < nChains; c++) {
       const chain = chains[c];
       const first = c * half;
       const second = (nChains + c) * half - secondStart;
-      for (let t = 0; t < half; t++) {
-        const v = chain[t] + 0; // −0 → 0
-        x[first + t] = v;
-        sum += v;
-      }
-      for (let t = secondStart; t < n; t++) {
-        const v = chain[t] + 0;
-        x[second + t] = v;
-        sum += v;
-      }
-      if (secondStart > half) {
-        const v = chain[half] + 0;
-        x[kept + c] = v;
-        sum += v;
-      }
+      for (let t = 0; t < half; t++) x[first + t] = chain[t] + 0; // −0 → 0
+      for (let t = secondStart; t < n; t++) x[second + t] = chain[t] + 0;
+      if (secondStart > half) x[kept + c] = chain[half] + 0;
     }
-    if (sum - sum !== 0) return this.nonFinite(x); // NaN or ±Infinity somewhere
-
+    // Mean and sd (denominator n − 1) with a correcting second pass, as R. A non-finite sum
+    // means NaN or ±Infinity somewhere.
+    this.lagger.moments(x, 1, total, this.overallMean, this.overallVar);
+    if (!Number.isFinite(this.overallMean[0])) return this.nonFinite(x);
     const row = nullRow();
-    // Mean and sd (denominator n − 1) with a correcting second pass, as R.
-    const mu = sum / total;
-    let ss = 0;
-    let dev = 0;
-    for (let i = 0; i < total; i++) {
-      const d = x[i] - mu;
-      ss += d * d;
-      dev += d;
-    }
-    row.mean = mu + dev / total;
-    const sd = total > 1 ? Math.sqrt((ss - (dev * dev) / total) / (total - 1)) : NaN;
+    row.mean = this.overallMean[0];
+    const sd = total > 1 ? Math.sqrt(this.overallVar[0]) : NaN;
     row.sd = fin(sd);
 
     const { sorted, order } = this;
@@ -172,11 +166,11 @@ export class DrawsSummarizer {
     const scores = this.scores;
     // The z-scores are constant only if all kept draws tie (R-hat and ESS are NA then).
     const zConstant = this.normalScores(sorted, order, scores);
-    chainMoments(scores, m, half, ws.chainMeans, ws.chainVars, z);
+    this.lagger.moments(scores, m, half, ws.chainMeans, ws.chainVars, z);
     const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
     row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws, z));
     row.mad = MAD_CONSTANT * this.foldedScores(med, scores);
-    chainMoments(scores, m, half, this.means, this.vars);
+    this.lagger.moments(scores, m, half, this.means, this.vars);
     const tail = this.foldedConstant ? NaN : rhatFromMoments(this.means, this.vars, m, half);
     row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
 
@@ -195,7 +189,7 @@ export class DrawsSummarizer {
     // MCSE of the mean from the ESS of the raw split draws (NA if those are constant, as
     // posterior's should_return_NA decides: range below epsilon).
     if (!(this.keptRange() >= CONSTANT_TOLERANCE)) return row;
-    chainMoments(x, m, half, ws.chainMeans, ws.chainVars, z);
+    this.lagger.moments(x, m, half, ws.chainMeans, ws.chainVars, z);
     row.mcse_mean = fin(sd / Math.sqrt(essOfCentred(m, half, ws, z)));
     return row;
   }

@@ -1,6 +1,7 @@
 /**
- * Instances of the diagnostics' WebAssembly kernels (lagKernel.wat, rankKernel.wat), each on
- * a memory of its own that the kernel imports.
+ * Memories and instances of the diagnostics' WebAssembly kernels (lagKernel.wat,
+ * rankKernel.wat). A kernel instance imports its memory, so several kernels can work in one
+ * memory on each other's buffers (as the summaries do).
  *
  * A kernel that needs more room gets a new memory and instance, never `memory.grow`: growing
  * detaches the old ArrayBuffer, and the first detached buffer in a process makes V8 drop a fast
@@ -19,17 +20,20 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const PAGE = 65536;
 const modules = new Map<string, object>();
 
-/** A kernel's exported functions and the memory they work in. */
-export interface KernelInstance<E> {
-  exports: E;
-  buffer: ArrayBuffer;
+/** A WebAssembly memory and its buffer (byte addresses in the memory are offsets in the buffer). */
+export interface KernelMemory {
+  readonly memory: object;
+  readonly buffer: ArrayBuffer;
 }
 
-/**
- * Instantiate the module given base64-encoded (compiled once per thread) on a new memory of at
- * least `bytes` bytes.
- */
-export function instantiateKernel<E>(base64: string, bytes: number): KernelInstance<E> {
+/** A new memory of at least `bytes` bytes (one page at least). */
+export function kernelMemory(bytes: number): KernelMemory {
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+  return { memory, buffer: memory.buffer };
+}
+
+/** Instantiate the module given base64-encoded (compiled once per thread) on `memory`; returns its exports. */
+export function instantiateKernel<E>(base64: string, memory: KernelMemory): E {
   let module = modules.get(base64);
   if (module === undefined) {
     const text = atob(base64);
@@ -38,7 +42,8 @@ export function instantiateKernel<E>(base64: string, bytes: number): KernelInsta
     module = new wasm.Module(code);
     modules.set(base64, module);
   }
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-  const exports = new wasm.Instance(module, { env: { memory } }).exports as E;
-  return { exports, buffer: memory.buffer };
+  return new wasm.Instance(module, { env: { memory: memory.memory } }).exports as E;
 }
+
+/** `bytes` rounded up to a multiple of 16 (the alignment of every kernel buffer). */
+export const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
