@@ -137,8 +137,8 @@ const cases: Record<string, () => Promise<Line[]>> = {
     const r = benchSummaries();
     const parallel = await benchSummariesParallel();
     return [
-      { benchmark: 'posterior summaries 4 chains x 10,000 draws x 300 parameters', seconds: +(r.millis / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: r.millis <= 500 },
-      { benchmark: 'posterior summaries, same, worker threads (start-up included)', threads: parallel.threads, seconds: +(parallel.millis / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: parallel.millis <= 500 },
+      { benchmark: 'posterior summaries 4 chains x 10,000 draws x 300 parameters (median of 5)', seconds: +(r.millis / 1000).toFixed(4), fastest: +(r.fastest / 1000).toFixed(4), slowest: +(r.slowest / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: r.millis <= 500 },
+      { benchmark: 'posterior summaries, same, worker threads (start-up included; median of 5)', threads: parallel.threads, seconds: +(parallel.millis / 1000).toFixed(4), fastest: +(parallel.fastest / 1000).toFixed(4), slowest: +(parallel.slowest / 1000).toFixed(4), target: 'well under 1 s (taken as <= 0.5 s)', pass: parallel.millis <= 500 },
     ];
   },
 };

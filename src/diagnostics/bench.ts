@@ -6,11 +6,19 @@
 import { parallelWorkers, summarizeParametersAsync } from './parallel.js';
 import { summarizeParameters } from './summarize.js';
 
-/** Result of {@link benchSummaries}: parameters summarised, draws per parameter, wall-clock ms. */
+/** Result of {@link benchSummaries}: parameters summarised, draws per parameter, wall-clock ms (median, fastest and slowest run). */
 export interface BenchResult {
   params: number;
   draws: number;
   millis: number;
+  fastest: number;
+  slowest: number;
+}
+
+/** Median, fastest and slowest of run times. */
+function spread(times: number[]): { millis: number; fastest: number; slowest: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { millis: sorted[Math.floor(sorted.length / 2)], fastest: sorted[0], slowest: sorted[sorted.length - 1] };
 }
 
 /** Small deterministic generator (xorshift32 → uniform, Box–Muller → normal). */
@@ -60,18 +68,18 @@ export function benchDraws(params = 300, chains = 4, iterations = 10_000, seed =
   return out;
 }
 
-/** Time summarising 300 parameters × 4 chains × 10,000 draws (the best of `repeats` runs). */
-export function benchSummaries(repeats = 3): BenchResult {
+/** Time summarising 300 parameters × 4 chains × 10,000 draws (`repeats` runs after one warm-up run). */
+export function benchSummaries(repeats = 5): BenchResult {
   const draws = benchDraws();
-  let best = Infinity;
-  for (let r = 0; r < repeats; r++) {
+  const times: number[] = [];
+  for (let r = -1; r < repeats; r++) {
     const start = performance.now();
     const table = summarizeParameters(draws);
     const millis = performance.now() - start;
     if (table.numRows() !== draws.length) throw new Error('benchmark: wrong number of rows');
-    best = Math.min(best, millis);
+    if (r >= 0) times.push(millis);
   }
-  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best };
+  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, ...spread(times) };
 }
 
 /** Result of {@link benchSummariesParallel}: also the number of threads used, the calling one included (0: no workers). */
@@ -81,19 +89,19 @@ export interface ParallelBenchResult extends BenchResult {
 
 /**
  * Time {@link summarizeParametersAsync} on the draws of {@link benchSummaries}, forced onto
- * worker threads where the compiled worker exists (the best of `repeats` runs, each starting
- * its threads afresh: start-up and packing into shared memory included).
+ * worker threads where the compiled worker exists (`repeats` runs, each starting its threads
+ * afresh: start-up and packing into shared memory included).
  */
-export async function benchSummariesParallel(repeats = 3): Promise<ParallelBenchResult> {
+export async function benchSummariesParallel(repeats = 5): Promise<ParallelBenchResult> {
   const draws = benchDraws();
   const options = { parallel: true, minDraws: 0 };
-  let best = Infinity;
+  const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
     const table = await summarizeParametersAsync(draws, options);
     const millis = performance.now() - start;
     if (table.numRows() !== draws.length) throw new Error('benchmark: wrong number of rows');
-    best = Math.min(best, millis);
+    times.push(millis);
   }
-  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, millis: best, threads: parallelWorkers(draws, options) };
+  return { params: draws.length, draws: draws[0].chains.length * draws[0].chains[0].length, ...spread(times), threads: parallelWorkers(draws, options) };
 }

@@ -35,11 +35,12 @@ export interface ParallelSummaryOptions {
  * Default break-even of the parallel path, in draws over all parameters. A worker costs a
  * fixed few tens of milliseconds (thread start-up and JIT warm-up of the summary code in a
  * fresh isolate), during which the calling thread is already summarising, and packing a
- * worker's draws into shared memory costs roughly a tenth of summarising them. Measured on 2
- * (busy, shared) cores: 2M and 4M draws take about as long either way (0.12–0.17 s,
- * 0.26–0.39 s), 8M draws 0.50–0.68 s single-threaded and 0.48–0.54 s on two threads.
+ * worker's draws into shared memory costs a little too. Measured on 2 vCPUs that share one
+ * core (so a second thread adds only about a tenth): medians of five, single-threaded vs two
+ * threads, 4M draws 123 vs 164 ms, 8M 247 vs 339 ms, 12M 374 vs 361 ms, 24M 756 vs 720 ms.
+ * On cores of their own the break-even comes earlier.
  */
-export const PARALLEL_MIN_DRAWS = 8_000_000;
+export const PARALLEL_MIN_DRAWS = 16_000_000;
 
 const workerUrl = new URL('./worker.js', import.meta.url);
 
