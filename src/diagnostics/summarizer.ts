@@ -35,7 +35,8 @@ export interface SummaryRow {
   mcse_mean: number | null;
 }
 
-const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+/** v, or null where it is not finite; −0 reads as 0 (the sort and the ranks treat them as equal). */
+const fin = (v: number): number | null => (Number.isFinite(v) ? v + 0 : null);
 
 function nullRow(): SummaryRow {
   return {
@@ -129,16 +130,21 @@ export class DrawsSummarizer {
       const chain = chains[c];
       const first = c * half;
       const second = (nChains + c) * half - secondStart;
-      for (let t = 0; t < half; t++) x[first + t] = chain[t] + 0; // −0 → 0
-      for (let t = secondStart; t < n; t++) x[second + t] = chain[t] + 0;
-      if (secondStart > half) x[kept + c] = chain[half] + 0;
+      if (chain instanceof Float64Array) {
+        x.set(chain.subarray(0, half), first);
+        x.set(chain.subarray(secondStart, n), second + secondStart);
+      } else {
+        for (let t = 0; t < half; t++) x[first + t] = chain[t];
+        for (let t = secondStart; t < n; t++) x[second + t] = chain[t];
+      }
+      if (secondStart > half) x[kept + c] = chain[half];
     }
     // Mean and sd (denominator n − 1) with a correcting second pass, as R. A non-finite sum
     // means NaN or ±Infinity somewhere.
     this.lagger.moments(x, 1, total, this.overallMean, this.overallVar);
     if (!Number.isFinite(this.overallMean[0])) return this.nonFinite(x);
     const row = nullRow();
-    row.mean = this.overallMean[0];
+    row.mean = fin(this.overallMean[0]);
     const sd = total > 1 ? Math.sqrt(this.overallVar[0]) : NaN;
     row.sd = fin(sd);
 
@@ -146,13 +152,13 @@ export class DrawsSummarizer {
     if (total >= SORT_KERNEL_MIN) this.sortWs.sortKernelValues(total);
     else sortOrder(x, order, this.sortWs, sorted);
     const med = medianSorted(sorted);
-    row.median = med;
-    row.q5 = quantileSorted(sorted, 0.05);
-    row.q95 = quantileSorted(sorted, 0.95);
+    row.median = fin(med);
+    row.q5 = fin(quantileSorted(sorted, 0.05));
+    row.q95 = fin(quantileSorted(sorted, 0.95));
     const m = 2 * nChains;
     if (half < 2 || this.table === undefined) {
       // too few draws for R-hat and ESS
-      row.mad = MAD_CONSTANT * this.foldedScores(med, undefined);
+      row.mad = fin(MAD_CONSTANT * this.foldedScores(med, undefined));
       return row;
     }
 
@@ -169,7 +175,7 @@ export class DrawsSummarizer {
     this.lagger.moments(scores, m, half, ws.chainMeans, ws.chainVars, z);
     const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
     row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws, z));
-    row.mad = MAD_CONSTANT * this.foldedScores(med, scores);
+    row.mad = fin(MAD_CONSTANT * this.foldedScores(med, scores));
     this.lagger.moments(scores, m, half, this.means, this.vars);
     const tail = this.foldedConstant ? NaN : rhatFromMoments(this.means, this.vars, m, half);
     row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));

@@ -82,6 +82,7 @@ describe('fast summary path equals the per-statistic functions (1e-12 relative)'
     ['1 chain, odd length', ar1(1, 333, 0.3, 7)],
     ['ties: rounded to 0.25', ar1(4, 600, 0.7, 8, (v) => Math.round(v * 4) / 4)],
     ['ties: integers, odd length', ar1(3, 255, 0.4, 9, (v) => Math.round(v))],
+    ['ties: integers, −0 among the zeros (Math.round), 4000 draws', ar1(4, 1000, 0.4, 20, (v) => Math.round(v))],
     ['ties: binary', ar1(4, 300, 0.6, 10, (v) => (v > 0.8 ? 1 : 0))],
     ['ties: symmetric three values', ar1(4, 301, 0.2, 11, (v) => (v < -0.5 ? -1 : v > 0.5 ? 1 : 0))],
     ['skewed (exp)', ar1(4, 700, 0.8, 12, Math.exp)],
