@@ -16,7 +16,7 @@ import {
 } from './ess.js';
 import { LagKernel } from './lagKernel.js';
 import { RankKernel } from './rankKernel.js';
-import { kernelMemory } from './wasm.js';
+import { MAX_KERNEL_BYTES, kernelMemory } from './wasm.js';
 import { SORT_KERNEL_MIN, SortWorkspace, sortOrder } from './ranks.js';
 import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
 import { rankNormalTable, type RankNormalTable } from './zscale.js';
@@ -89,7 +89,12 @@ export class DrawsSummarizer {
     // scores (rank kernel); the centred series whose lags the ESS sums (lag kernel), whose
     // chain moments are computed from any of the others.
     const rankBytes = RankKernel.bytes(total);
-    const memory = kernelMemory(rankBytes + LagKernel.bytes(kept, m));
+    const bytes = rankBytes + LagKernel.bytes(kept, m);
+    if (bytes > MAX_KERNEL_BYTES) {
+      const most = Math.floor(MAX_KERNEL_BYTES / (bytes / total) / 1e6);
+      throw new LmmError('data', `a parameter has ${total} draws; the summaries take at most about ${most} million per parameter`);
+    }
+    const memory = kernelMemory(bytes);
     const ranker = new RankKernel(total, { memory, at: 0 });
     this.ranker = ranker;
     this.sortWs.useKernel(ranker);

@@ -26,8 +26,12 @@ export interface KernelMemory {
   readonly buffer: ArrayBuffer;
 }
 
-/** A new memory of at least `bytes` bytes (one page at least). */
+/** Largest WebAssembly memory (65,536 pages of 64 KiB: 4 GiB, the limit of 32-bit addresses). */
+export const MAX_KERNEL_BYTES = 65536 * PAGE;
+
+/** A new memory of at least `bytes` bytes (one page at least; at most {@link MAX_KERNEL_BYTES}). */
 export function kernelMemory(bytes: number): KernelMemory {
+  if (bytes > MAX_KERNEL_BYTES) throw new RangeError(`WebAssembly memory of ${bytes} bytes asked for (at most ${MAX_KERNEL_BYTES})`);
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
   return { memory, buffer: memory.buffer };
 }

@@ -110,6 +110,14 @@ describe('fast summary path equals the per-statistic functions (1e-12 relative)'
   }
 });
 
+describe('limits', () => {
+  it('refuses, in one line, a parameter with more draws than a WebAssembly memory holds', () => {
+    // (the check comes before any draw is read: the chains need not hold data)
+    const chain = { length: 40_000_000 } as ArrayLike<number>;
+    expect(() => new DrawsSummarizer().summarize([chain, chain])).toThrow(/a parameter has 80000000 draws; the summaries take at most about \d+ million per parameter/);
+  });
+});
+
 describe('sorting', () => {
   it('sortOrder reports whether values tie', () => {
     const z = normals(6);
