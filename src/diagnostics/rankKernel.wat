@@ -141,10 +141,11 @@
   ;; gives ranks downward from `kept`. The caller may have taken the first few folded values
   ;; itself (a tied middle pair): the front merge then starts at cursors left, right (else
   ;; lo − 1, lo) after rankF ranks given. Each merge compares its two candidates and takes one
-  ;; side without a branch. Equal folded values need average ranks, which this does not do: it
-  ;; returns 0 as soon as a taken value equals a candidate of the same merge (the caller then
-  ;; walks the draws itself); the two merges' last candidates overlap, so a tie between them is
-  ;; caught too. The front merge must have at least one step to take, and sorted[−1] and
+  ;; side without a branch: by selects of integers, for the value taken too (V8 turns a select
+  ;; of doubles, and f64.max, into a branch, which would miss half the time). Equal folded
+  ;; values need average ranks, which this does not do: it returns 0 as soon as a taken value
+  ;; equals a candidate of the same merge (the caller then walks the draws itself); the two
+  ;; merges' last candidates overlap, so a tie between them is caught too. The front merge must have at least one step to take, and sorted[−1] and
   ;; sorted[n] must hold −∞ and +∞.
   (func (export "folded") (param $sorted i32) (param $order i32) (param $n i32) (param $kept i32) (param $lo i32)
                           (param $left i32) (param $right i32) (param $rankF i32)
@@ -178,7 +179,7 @@
           (br_if $done (i32.ge_u (local.get $s) (i32.sub (local.get $n) (local.get $h))))
           ;; back merge: take the larger folded value (t = 1: the low end)
           (local.set $t (f64.gt (local.get $el) (local.get $er)))
-          (local.set $vb (f64.max (local.get $el) (local.get $er)))
+          (local.set $vb (f64.reinterpret_i64 (select (i64.reinterpret_f64 (local.get $el)) (i64.reinterpret_f64 (local.get $er)) (local.get $t))))
           (local.set $i (select (local.get $bl) (local.get $br) (local.get $t)))
           (local.set $p (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))))
           (local.set $bl (i32.add (local.get $bl) (local.get $t)))
@@ -195,7 +196,7 @@
           (if (i32.lt_s (local.get $s) (local.get $frontEnd))
             (then
               (local.set $t (f64.lt (local.get $dl) (local.get $dr)))
-              (local.set $vf (f64.min (local.get $dl) (local.get $dr)))
+              (local.set $vf (f64.reinterpret_i64 (select (i64.reinterpret_f64 (local.get $dl)) (i64.reinterpret_f64 (local.get $dr)) (local.get $t))))
               (local.set $i (select (local.get $left) (local.get $right) (local.get $t)))
               (local.set $p (i32.load (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2)))))
               (local.set $left (i32.sub (local.get $left) (local.get $t)))
