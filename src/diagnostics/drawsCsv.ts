@@ -81,6 +81,10 @@ const NEGATIVE_INFINITY = new Set(['-Inf', '-inf', '-Infinity']);
 
 /** A cell as a draw; undefined when it is not a number (nor a missing or infinite marker). */
 function parseDraw(cell: string): number | undefined {
+  // Most cells are plain numbers, which Number reads (surrounding white space included);
+  // it also reads a blank cell as 0, which is a missing draw instead.
+  const number = Number(cell);
+  if (number === number && (number !== 0 || cell.trim() !== '')) return number;
   const text = cell.trim();
   if (MISSING.has(text)) return NaN;
   if (POSITIVE_INFINITY.has(text)) return Infinity;
