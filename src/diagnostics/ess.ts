@@ -108,9 +108,11 @@ export function drawRange(x: ArrayLike<number>, length = x.length): number {
 /**
  * Means and variances (denominator n − 1) of m chains of n draws stored flat in x, as R's
  * `mean` and `var` compute them (a correcting second pass), written to `means` and `vars`;
- * the draws centred on their chain means go to `centred` when given (which may be x itself).
- * Sums run in four (then two) interleaved partial sums, which breaks the dependency chain of
- * a single running sum; the rounding differs from one running sum only in the last bits.
+ * the draws centred on their chain means go to `centred` when given (which may be x itself),
+ * in a third pass with the corrected mean, as R's x − mean(x): far from zero the first-pass
+ * mean can be off by many ulps, which the autocovariances would see. Sums run in four (then
+ * two) interleaved partial sums, which breaks the dependency chain of a single running sum;
+ * the rounding differs from one running sum only in the last bits.
  */
 export function chainMoments(
   x: Float64Array, m: number, n: number, means: Float64Array, vars: Float64Array, centred?: Float64Array,
@@ -131,42 +133,25 @@ export function chainMoments(
     const mu = (s0 + s1 + (s2 + s3)) / n;
     let q0 = 0, q1 = 0, d0 = 0, d1 = 0;
     const end2 = off + (n & ~1);
-    if (centred !== undefined) {
-      for (i = off; i < end2; i += 2) {
-        const a = x[i] - mu;
-        const b = x[i + 1] - mu;
-        centred[i] = a;
-        centred[i + 1] = b;
-        q0 += a * a;
-        q1 += b * b;
-        d0 += a;
-        d1 += b;
-      }
-      if (i < end) {
-        const a = x[i] - mu;
-        centred[i] = a;
-        q0 += a * a;
-        d0 += a;
-      }
-    } else {
-      for (i = off; i < end2; i += 2) {
-        const a = x[i] - mu;
-        const b = x[i + 1] - mu;
-        q0 += a * a;
-        q1 += b * b;
-        d0 += a;
-        d1 += b;
-      }
-      if (i < end) {
-        const a = x[i] - mu;
-        q0 += a * a;
-        d0 += a;
-      }
+    for (i = off; i < end2; i += 2) {
+      const a = x[i] - mu;
+      const b = x[i + 1] - mu;
+      q0 += a * a;
+      q1 += b * b;
+      d0 += a;
+      d1 += b;
+    }
+    if (i < end) {
+      const a = x[i] - mu;
+      q0 += a * a;
+      d0 += a;
     }
     const ss = q0 + q1;
     const dev = d0 + d1;
-    means[c] = mu + dev / n;
+    const mean = mu + dev / n;
+    means[c] = mean;
     vars[c] = (ss - (dev * dev) / n) / (n - 1);
+    if (centred !== undefined) for (i = off; i < end; i++) centred[i] = x[i] - mean;
   }
 }
 
@@ -341,12 +326,15 @@ const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 /**
  * posterior's `split_chains`: each chain of n ≥ 2 draws becomes two, its first ⌊n/2⌋ draws
  * and its last ⌊n/2⌋ draws; for odd n the middle draw is dropped. Result: all first halves,
- * then all second halves. Chains of one draw are returned unsplit.
+ * then all second halves. Chains of one draw are returned unsplit. Several chains of 2 or 3
+ * draws give what R gives for a plain matrix: `x[1:1, ]` drops to a vector, so the result is
+ * two "chains", the first draws of every chain and the last ones.
  */
 export function splitChains(chains: readonly ArrayLike<number>[]): Float64Array[] {
-  const { n } = checkChains(chains);
+  const { m, n } = checkChains(chains);
   if (n < 2) return chains.map((c) => Float64Array.from(c));
   const half = Math.floor(n / 2);
+  if (half === 1 && m > 1) return [Float64Array.from(chains, (c) => c[0]), Float64Array.from(chains, (c) => c[n - 1])];
   const second = n - half;
   const firsts = chains.map((c) => Float64Array.from({ length: half }, (_, t) => c[t]));
   const seconds = chains.map((c) => Float64Array.from({ length: half }, (_, t) => c[second + t]));
@@ -390,9 +378,9 @@ export function essMean(chains: readonly ArrayLike<number>[]): number | null {
   return essBasic(chains);
 }
 
-/** posterior's `ess_bulk`: ESS of the rank-normalized split chains. */
+/** posterior's `ess_bulk`: ESS of the rank-normalized split chains (±Infinity ranks as any value; NaN gives null). */
 export function essBulk(chains: readonly ArrayLike<number>[]): number | null {
-  if (hasNonFinite(chains)) return null;
+  if (hasNaN(chains)) return null;
   return essOfChains(zScaleChains(splitChains(chains)));
 }
 
@@ -422,10 +410,11 @@ export function essTail(chains: readonly ArrayLike<number>[]): number | null {
 
 /**
  * posterior's `rhat`: the larger of the rank-normalized split R-hat of the draws (bulk) and
- * of the draws folded about their median (tails); null if either is undefined.
+ * of the draws folded about their median (tails); null if either is undefined (NaN draws, or
+ * an infinite median, about which the draws do not fold).
  */
 export function rhat(chains: readonly ArrayLike<number>[]): number | null {
-  if (hasNonFinite(chains)) return null;
+  if (hasNaN(chains)) return null;
   const bulk = rhatOfChains(zScaleChains(splitChains(chains)));
   const tail = rhatOfChains(zScaleChains(splitChains(foldChains(chains))));
   return bulk === null || tail === null ? null : Math.max(bulk, tail);
@@ -444,7 +433,7 @@ export function mcseMean(chains: readonly ArrayLike<number>[]): number | null {
   return Math.sqrt(ss / (flat.length - 1)) / Math.sqrt(ess);
 }
 
-function hasNonFinite(chains: readonly ArrayLike<number>[]): boolean {
-  for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return true;
+function hasNaN(chains: readonly ArrayLike<number>[]): boolean {
+  for (const c of chains) for (let i = 0; i < c.length; i++) if (Number.isNaN(c[i])) return true;
   return false;
 }

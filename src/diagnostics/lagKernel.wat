@@ -123,8 +123,10 @@
   ;; moments(x, m, n, means, vars, centred, write): for each of the m chains of n doubles at x,
   ;; its mean and variance (denominator n − 1) as R's mean and var compute them: the sum over n
   ;; gives μ, then a second pass sums d = x − μ and d², and mean = μ + Σd/n,
-  ;; var = (Σd² − (Σd)²/n)/(n − 1). With write ≠ 0 the draws centred on μ go to centred (which
-  ;; may be x). Sums run in two-lane vectors (four lanes for the first pass).
+  ;; var = (Σd² − (Σd)²/n)/(n − 1). With write ≠ 0 a third pass writes the draws centred on
+  ;; that mean to centred (which may be x): far from zero, μ alone can be off by many ulps, and
+  ;; the autocovariances would see it. Sums run in two-lane vectors (four lanes for the first
+  ;; pass).
   (func (export "moments") (param $x i32) (param $m i32) (param $n i32) (param $means i32) (param $vars i32)
                            (param $centred i32) (param $write i32)
     (local $c i32) (local $start i32) (local $p i32) (local $q i32) (local $end i32) (local $end4 i32) (local $end2 i32)
@@ -170,22 +172,35 @@
           (loop $dev
             (br_if $dev_done (i32.ge_u (local.get $p) (local.get $end2)))
             (local.set $d (f64x2.sub (v128.load (local.get $p)) (local.get $muv)))
-            (if (local.get $write) (then (v128.store (local.get $q) (local.get $d))))
             (local.set $ss (f64x2.add (local.get $ss) (f64x2.mul (local.get $d) (local.get $d))))
             (local.set $dv (f64x2.add (local.get $dv) (local.get $d)))
             (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (local.set $q (i32.add (local.get $q) (i32.const 16)))
             (br $dev)))
         (local.set $ssf (f64.add (f64x2.extract_lane 0 (local.get $ss)) (f64x2.extract_lane 1 (local.get $ss))))
         (local.set $devf (f64.add (f64x2.extract_lane 0 (local.get $dv)) (f64x2.extract_lane 1 (local.get $dv))))
         (if (i32.lt_u (local.get $p) (local.get $end))
           (then
             (local.set $e (f64.sub (f64.load (local.get $p)) (local.get $mu)))
-            (if (local.get $write) (then (f64.store (local.get $q) (local.get $e))))
             (local.set $ssf (f64.add (local.get $ssf) (f64.mul (local.get $e) (local.get $e))))
             (local.set $devf (f64.add (local.get $devf) (local.get $e)))))
-        (f64.store (i32.add (local.get $means) (i32.shl (local.get $c) (i32.const 3)))
-          (f64.add (local.get $mu) (f64.div (local.get $devf) (local.get $nf))))
+        ;; the mean, corrected by the deviations' sum (R's mean does the same in long double)
+        (local.set $mu (f64.add (local.get $mu) (f64.div (local.get $devf) (local.get $nf))))
+        (f64.store (i32.add (local.get $means) (i32.shl (local.get $c) (i32.const 3))) (local.get $mu))
+        ;; third pass (with write): the draws centred on the corrected mean, as R's x − mean(x)
+        (if (local.get $write)
+          (then
+            (local.set $muv (f64x2.splat (local.get $mu)))
+            (local.set $p (i32.add (local.get $x) (local.get $start)))
+            (local.set $q (i32.add (local.get $centred) (local.get $start)))
+            (block $centre_done
+              (loop $centre
+                (br_if $centre_done (i32.ge_u (local.get $p) (local.get $end2)))
+                (v128.store (local.get $q) (f64x2.sub (v128.load (local.get $p)) (local.get $muv)))
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $centre)))
+            (if (i32.lt_u (local.get $p) (local.get $end))
+              (then (f64.store (local.get $q) (f64.sub (f64.load (local.get $p)) (local.get $mu)))))))
         (f64.store (i32.add (local.get $vars) (i32.shl (local.get $c) (i32.const 3)))
           (f64.div (f64.sub (local.get $ssf) (f64.div (f64.mul (local.get $devf) (local.get $devf)) (local.get $nf)))
                    (f64.sub (local.get $nf) (f64.const 1))))

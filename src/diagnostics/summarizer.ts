@@ -18,7 +18,7 @@ import { LagKernel } from './lagKernel.js';
 import { RankKernel } from './rankKernel.js';
 import { MAX_KERNEL_BYTES, kernelMemory } from './wasm.js';
 import { SORT_KERNEL_MIN, SortWorkspace, sortOrder } from './ranks.js';
-import { MAD_CONSTANT, mad, mean, median, medianSorted, quantile, quantileSorted, variance } from './stats.js';
+import { MAD_CONSTANT, medianSorted, quantileSorted } from './stats.js';
 import { rankNormalTable, type RankNormalTable } from './zscale.js';
 
 /** The ten statistics of one parameter; null where posterior gives NA (or a non-finite value). */
@@ -147,7 +147,16 @@ export class DrawsSummarizer {
     // Mean and sd (denominator n − 1) with a correcting second pass, as R. A non-finite sum
     // means NaN or ±Infinity somewhere.
     this.lagger.moments(x, 1, total, this.overallMean, this.overallVar);
-    if (!Number.isFinite(this.overallMean[0])) return this.nonFinite(x);
+    // A non-finite mean: NaN somewhere (every statistic NA, as in R), or ±Infinity (then what
+    // posterior ranks still comes out, see below), or a sum that overflowed.
+    let infinite = false;
+    if (!Number.isFinite(this.overallMean[0])) {
+      for (let i = 0; i < total; i++) {
+        const v = x[i];
+        if (v !== v) return nullRow();
+        if (v === Infinity || v === -Infinity) infinite = true;
+      }
+    }
     const row = nullRow();
     row.mean = fin(this.overallMean[0]);
     const sd = total > 1 ? Math.sqrt(this.overallVar[0]) : NaN;
@@ -161,9 +170,16 @@ export class DrawsSummarizer {
     row.q5 = fin(quantileSorted(sorted, 0.05));
     row.q95 = fin(quantileSorted(sorted, 0.95));
     const m = 2 * nChains;
+    // Folding about an infinite median leaves NaN (posterior: MAD and R-hat NA).
+    const foldable = Number.isFinite(med);
     if (half < 2 || this.table === undefined) {
-      // too few draws for R-hat and ESS
-      row.mad = fin(MAD_CONSTANT * this.foldedScores(med, undefined));
+      // Too few draws for R-hat and bulk ESS. With 2 or 3 draws per chain posterior's tail ESS
+      // still comes out: `.ess_quantile` turns the draws into a plain matrix before
+      // `.split_chains`, whose x[1:1, ] then drops to a vector, so the split gives two
+      // "chains", the first draws of every chain and the last ones. In the split layout those
+      // are x[0 .. nChains) and x[nChains .. 2·nChains).
+      if (foldable) row.mad = fin(MAD_CONSTANT * this.foldedScores(med, undefined));
+      if (half === 1 && !infinite) row.ess_tail = this.tailEss(2, nChains);
       return row;
     }
 
@@ -180,29 +196,41 @@ export class DrawsSummarizer {
     this.lagger.moments(scores, m, half, ws.chainMeans, ws.chainVars, z);
     const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
     row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws, z));
-    row.mad = fin(MAD_CONSTANT * this.foldedScores(med, scores));
-    this.lagger.moments(scores, m, half, this.means, this.vars);
-    const tail = this.foldedConstant ? NaN : rhatFromMoments(this.means, this.vars, m, half);
-    row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
+    if (foldable) {
+      row.mad = fin(MAD_CONSTANT * this.foldedScores(med, scores));
+      this.lagger.moments(scores, m, half, this.means, this.vars);
+      const tail = this.foldedConstant ? NaN : rhatFromMoments(this.means, this.vars, m, half);
+      row.rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? null : fin(Math.max(bulk, tail));
+    }
+    // posterior's should_return_NA makes the rest NA for infinite draws (R-hat and bulk ESS
+    // rank them, so they come out).
+    if (infinite) return row;
 
-    // Tail ESS (Vehtari et al. 2021, §4.3): the smaller ESS of the indicators I(x ≤ q) over the
-    // split draws, for the 5% and 95% quantiles q of all the draws (posterior's `.ess_quantile`
-    // takes the quantile before splitting, so an odd chain's middle draw counts in it).
-    // posterior's should_return_NA (all finite here): range below epsilon.
-    if (!(Math.abs(sorted[total - 1] - sorted[0]) >= CONSTANT_TOLERANCE)) return row;
-    const q05 = quantileSorted(sorted.subarray(0, total), 0.05);
-    const q95 = quantileSorted(sorted.subarray(0, total), 0.95);
-    const sortedBy = { order, sorted };
-    const ess05 = fin(essIndicatorFlat(x, q05, m, half, ws, sortedBy));
-    const ess95 = fin(essIndicatorFlat(x, q95, m, half, ws, sortedBy));
-    row.ess_tail = ess05 === null || ess95 === null ? null : Math.min(ess05, ess95);
-
+    row.ess_tail = this.tailEss(m, half);
     // MCSE of the mean from the ESS of the raw split draws (NA if those are constant, as
     // posterior's should_return_NA decides: range below epsilon).
     if (!(this.keptRange() >= CONSTANT_TOLERANCE)) return row;
     this.lagger.moments(x, m, half, ws.chainMeans, ws.chainVars, z);
     row.mcse_mean = fin(sd / Math.sqrt(essOfCentred(m, half, ws, z)));
     return row;
+  }
+
+  /**
+   * Tail ESS (Vehtari et al. 2021, §4.3) of the finite draws just sorted: the smaller ESS of
+   * the indicators I(x ≤ q) over the split draws, taken as m chains of n stored first in x, for
+   * the 5% and 95% quantiles q of all the draws (posterior's `.ess_quantile` takes the quantile
+   * before splitting, so an odd chain's middle draw counts in it). Null (NA) if the draws'
+   * range is below machine epsilon (posterior's should_return_NA).
+   */
+  private tailEss(m: number, n: number): number | null {
+    const { x, sorted, order } = this;
+    const total = sorted.length;
+    if (!(Math.abs(sorted[total - 1] - sorted[0]) >= CONSTANT_TOLERANCE)) return null;
+    const ws = this.essWs;
+    const sortedBy = { order, sorted };
+    const ess05 = fin(essIndicatorFlat(x, quantileSorted(sorted, 0.05), m, n, ws, sortedBy));
+    const ess95 = fin(essIndicatorFlat(x, quantileSorted(sorted, 0.95), m, n, ws, sortedBy));
+    return ess05 === null || ess95 === null ? null : Math.min(ess05, ess95);
   }
 
   /** Range max − min of the kept (split) draws, read off the sorted draws. */
@@ -381,18 +409,5 @@ export class DrawsSummarizer {
       i = j;
     }
     return constant;
-  }
-
-  /** Draws with NaN or ±Infinity: R-hat and ESS are NA; basic statistics where defined. */
-  private nonFinite(x: Float64Array): SummaryRow {
-    const row = nullRow();
-    for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return row;
-    row.mean = fin(mean(x));
-    row.sd = fin(Math.sqrt(variance(x)));
-    row.median = fin(median(x));
-    row.q5 = fin(quantile(x, 0.05));
-    row.q95 = fin(quantile(x, 0.95));
-    row.mad = fin(mad(x));
-    return row;
   }
 }

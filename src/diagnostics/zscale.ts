@@ -52,26 +52,24 @@ export function rankNormalTable(size: number): RankNormalTable {
 
 /**
  * Rank-normalized values of a pooled sample (as `posterior::z_scale`): normal scores of the
- * tie-averaged ranks among all n values. If any value is non-finite the result is undefined
- * for diagnostics anyway; such values are passed through and the finite ones are ranked
- * among themselves.
+ * tie-averaged ranks among all n values, ±Infinity ranked like any value. NaN stays NaN; as
+ * R's rank puts it last, the other values keep their ranks among themselves and the scores
+ * still use S = n.
  */
 export function zScale(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  let finiteCount = 0;
-  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) finiteCount++;
-  if (finiteCount === n) {
+  const table = rankNormalTable(n);
+  let nan = 0;
+  for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) nan++;
+  if (nan === 0) {
     const ranks = averageRanks(values);
-    const table = rankNormalTable(n);
     for (let i = 0; i < n; i++) ranks[i] = table.at(2 * ranks[i]);
     return ranks;
   }
-  const out = Float64Array.from(values);
-  const index = new Uint32Array(finiteCount);
-  for (let i = 0, k = 0; i < n; i++) if (Number.isFinite(values[i])) index[k++] = i;
-  const sub = Float64Array.from(index, (i) => values[i]);
-  const ranks = averageRanks(sub);
-  const table = rankNormalTable(finiteCount);
-  for (let k = 0; k < finiteCount; k++) out[index[k]] = table.at(2 * ranks[k]);
+  const out = new Float64Array(n).fill(NaN);
+  const index = new Uint32Array(n - nan);
+  for (let i = 0, k = 0; i < n; i++) if (!Number.isNaN(values[i])) index[k++] = i;
+  const ranks = averageRanks(Float64Array.from(index, (i) => values[i]));
+  for (let k = 0; k < index.length; k++) out[index[k]] = table.at(2 * ranks[k]);
   return out;
 }

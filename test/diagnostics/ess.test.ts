@@ -87,6 +87,32 @@ describe('splitting', () => {
   });
 });
 
+describe('the single-statistic functions on R matrices that posterior treats specially', () => {
+  // References: R 4.2.2, posterior 1.4.0, on matrix(c(...), nrow = draws per chain).
+  const close = (got: number | null, want: number) => expect(Math.abs((got as number) - want)).toBeLessThanOrEqual(1e-12 * Math.abs(want));
+
+  it('chains of 3 draws: split into the first and the last draws of every chain, as R drops x[1:1, ]', () => {
+    const chains = [[0.1, 0.5, -0.3], [0.8, 1.2, -0.7], [0.4, 0.9, 0.25], [-1.1, 2.2, 0.05]];
+    expect(splitChains(chains).map((c) => Array.from(c))).toEqual([[0.1, 0.8, 0.4, -1.1], [-0.3, -0.7, 0.25, 0.05]]);
+    close(essBulk(chains), 4);
+    close(rhat(chains), 0.94145884976928607);
+    close(essMean(chains), 4);
+    close(mcseMean(chains), 0.43859710924996331);
+    expect(essTail(chains)).toBeNull();
+  });
+
+  it('an infinite draw: R-hat and bulk ESS from the ranks, the rest NA', () => {
+    const columns = [
+      [0.3, -0.2, 1.5, Infinity, 0.7, -0.9, 0.1, 2.4], [-1.3, 0.6, 0.8, -0.4, 1.1, 0.9, 0.2, 0.5],
+      [0.15, -0.35, 1.25, 0.45, -0.75, 0.05, 0.65, -1.45], [2.1, -0.6, 0.35, 1.05, -0.15, 0.85, -1.2, 0.4],
+    ];
+    close(essBulk(columns), 16);
+    close(rhat(columns), 0.99502629260511954);
+    expect([essTail(columns), essMean(columns), mcseMean(columns)]).toEqual([null, null, null]);
+    expect(rhat(columns.map((c) => c.map((v) => (v > 0 ? Infinity : v))))).toBeNull(); // median infinite
+  });
+});
+
 describe('undefined statistics', () => {
   it('constant draws: sd and mad 0, diagnostics null', () => {
     const row = summarizeDraws([new Array(50).fill(2), new Array(50).fill(2)]);
@@ -100,14 +126,17 @@ describe('undefined statistics', () => {
     expect(Object.values(summarizeDraws(chains)).every((v) => v === null)).toBe(true);
   });
 
-  it('an infinite draw: quantiles and median defined, mean/sd and diagnostics null', () => {
+  it('an infinite draw: quantiles, median, R-hat and bulk ESS (ranks) defined; mean, sd, tail ESS and MCSE null', () => {
+    // as posterior 1.4.0 (see the infinite_draws fixture for its numbers)
     const chains = ar1(2, 100, 0.3, 6);
     chains[0][3] = Infinity;
     const row = summarizeDraws(chains);
     expect(row.median).toBeCloseTo(median(chains.flat()), 12);
     expect(row.q5).toBeCloseTo(quantile(chains.flat(), 0.05), 12);
     expect(row.q95).not.toBeNull();
-    expect([row.mean, row.sd, row.rhat, row.ess_bulk, row.ess_tail, row.mcse_mean]).toEqual([null, null, null, null, null, null]);
+    expect(row.rhat).not.toBeNull();
+    expect(row.ess_bulk).not.toBeNull();
+    expect([row.mean, row.sd, row.ess_tail, row.mcse_mean]).toEqual([null, null, null, null]);
   });
 
   it('rejects chains of unequal length', () => {

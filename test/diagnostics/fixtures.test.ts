@@ -88,16 +88,23 @@ describe('posterior 1.4.0 fixtures', () => {
 });
 
 // More draw sets, made here with R posterior 1.4.0 (Debian r-cran-posterior) by
-// test/fixtures/scripts/posterior_extra.R: tiny and very short chains, odd lengths, ties, heavy
-// tails, chains stuck in different modes, a constant chain among varying ones, counts.
+// test/fixtures/scripts/posterior_extra.R: tiny and very short chains (2 and 3 draws, whose tail
+// ESS posterior still gives), odd lengths, ties, heavy tails, chains stuck in different modes, a
+// constant chain among varying ones, counts, infinite draws (written "Inf" and "-Inf"), and
+// long chains (sorted and ranked in WebAssembly), folded draws tied in pairs among them.
 const extraDir = join(import.meta.dirname, '..', 'fixtures', 'posterior_extra');
 const extra: Fixture[] = readdirSync(extraDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((f) => JSON.parse(readFileSync(join(extraDir, f), 'utf8')) as Fixture);
+  .map((f) => {
+    const fixture = JSON.parse(readFileSync(join(extraDir, f), 'utf8')) as Fixture;
+    const draws = fixture.draws as (number | string)[][];
+    fixture.draws = draws.map((chain) => chain.map((v) => (v === 'Inf' ? Infinity : v === '-Inf' ? -Infinity : (v as number))));
+    return fixture;
+  });
 
 describe('posterior 1.4.0 on draw sets beyond the shared fixtures', () => {
-  it('has the 10 extra draw sets', () => expect(extra.length).toBe(10));
+  it('has the 17 extra draw sets', () => expect(extra.length).toBe(17));
   for (const f of extra) {
     it(`summarizeDraws matches ${f.name}`, () => {
       expectMatches(f.name, summarizeDraws(f.draws), f.summary);
