@@ -18,6 +18,9 @@ import { KERNEL_LAGS, LagKernel } from './lagKernel.js';
  */
 export const DIRECT_LAGS = 256;
 
+/** Lags of the indicator draws counted per visit of the minority draws (see {@link IndicatorLags.fill}). */
+const INDICATOR_LAGS = 8;
+
 /** The direct sums' kernel, and buffers for the FFT fallback. */
 export class LagWorkspace {
   kernel = new LagKernel();
@@ -123,6 +126,9 @@ export class IndicatorLags {
   private cursor = new Uint32Array(0);
   /** Lag the windows were advanced to. */
   private lag = 0;
+  /** Scratch of {@link fill}: pair counts of one chain, and the chains' sums, per lag of a block. */
+  private readonly pairs = new Float64Array(INDICATOR_LAGS);
+  private readonly sums = new Float64Array(INDICATOR_LAGS);
   /** Per chain: the number of ones of the original indicator. */
   ones = new Float64Array(0);
 
@@ -252,8 +258,9 @@ export class IndicatorLags {
   }
 
   /**
-   * Fill the next lag (lag `known`) of the chain-averaged autocovariance, or every lag by FFT
-   * once {@link DIRECT_LAGS} are known; `centred` is scratch space of m·n values.
+   * Fill the next lags (up to eight, from lag `known`) of the chain-averaged autocovariance, or
+   * every lag by FFT once {@link DIRECT_LAGS} are known; returns the new count of known lags.
+   * `centred` is scratch space of m·n values.
    */
   fill(known: number, acov: Float64Array, centred: Float64Array, ws: LagWorkspace): number {
     const { m, n } = this;
@@ -262,10 +269,12 @@ export class IndicatorLags {
       allLagsByFft(centred, m, n, acov, ws);
       return n;
     }
-    const k = known;
-    this.lag = k;
-    const { positions, starts, minority: isMinority, firstWindow, lastWindow } = this;
-    let sum = 0;
+    // Lags k0 .. k0 + count − 1 in one visit of the minority draws.
+    const k0 = known;
+    const count = Math.min(INDICATOR_LAGS, n - k0);
+    this.lag = k0 + count - 1;
+    const { positions, starts, minority: isMinority, firstWindow, lastWindow, pairs, sums } = this;
+    sums.fill(0);
     for (let c = 0; c < m; c++) {
       const first = starts[c];
       const stop = starts[c + 1];
@@ -273,21 +282,46 @@ export class IndicatorLags {
       if (minority === 0) continue;
       const off = c * n;
       const end = off + n;
-      // Draw end − k leaves the first n − k draws, draw off + k − 1 the last n − k.
-      const a = (firstWindow[c] -= isMinority[end - k]);
-      const b = (lastWindow[c] -= isMinority[off + k - 1]);
-      // Pairs of minority draws k apart: visit the minority draws that have a partner.
-      let pairs = 0;
+      // Pairs of minority draws k apart, k = k0 .. k0 + 7: visit the minority draws, and count
+      // the minority draws among their next partners (those past the chain's end do not pair).
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+      pairs.fill(0);
       for (let p = first; p < stop; p++) {
-        const j = positions[p] + k;
-        if (j < end) pairs += isMinority[j];
+        const j = positions[p] + k0;
+        if (j + 7 < end) {
+          c0 += isMinority[j];
+          c1 += isMinority[j + 1];
+          c2 += isMinority[j + 2];
+          c3 += isMinority[j + 3];
+          c4 += isMinority[j + 4];
+          c5 += isMinority[j + 5];
+          c6 += isMinority[j + 6];
+          c7 += isMinority[j + 7];
+        } else {
+          for (let q = 0; j + q < end && q < INDICATOR_LAGS; q++) pairs[q] += isMinority[j + q];
+        }
       }
+      pairs[0] += c0;
+      pairs[1] += c1;
+      pairs[2] += c2;
+      pairs[3] += c3;
+      pairs[4] += c4;
+      pairs[5] += c5;
+      pairs[6] += c6;
+      pairs[7] += c7;
       const mu = minority / n;
-      sum += (pairs - mu * (a + b) + (n - k) * mu * mu) / n;
+      for (let q = 0; q < count; q++) {
+        const k = k0 + q;
+        // Draw end − k leaves the first n − k draws, draw off + k − 1 the last n − k.
+        const a = (firstWindow[c] -= isMinority[end - k]);
+        const b = (lastWindow[c] -= isMinority[off + k - 1]);
+        sums[q] += (pairs[q] - mu * (a + b) + (n - k) * mu * mu) / n;
+      }
     }
-    acov[k] = sum / m;
-    return k + 1;
+    for (let q = 0; q < count; q++) acov[k0 + q] = sums[q] / m;
+    return k0 + count;
   }
+
 
   /** Write the indicator draws centred on their chain means (the FFT fallback's input). */
   private centre(out: Float64Array): void {
