@@ -9,6 +9,9 @@
  * the draws below the 5% and above the 95% quantile (tail ESS) are read off it too. The
  * autocovariances behind every ESS are computed only up to the lag where Geyer's sequence
  * truncates (see lags.ts), those of the tail indicators by counting rather than multiplying.
+ * The sort, the scores and the sums run in WebAssembly (rankKernel.ts, lagKernel.ts), on
+ * buffers of one memory per chain layout; ties among the draws or the folded draws are
+ * ranked here.
  */
 import { LmmError } from '../errors.js';
 import {
@@ -78,8 +81,6 @@ export class DrawsSummarizer {
 
   private shape(chains: number, length: number): void {
     if (chains === this.chains && length === this.length) return;
-    this.chains = chains;
-    this.length = length;
     const total = chains * length;
     const half = Math.floor(length / 2);
     const kept = 2 * chains * half;
@@ -112,6 +113,8 @@ export class DrawsSummarizer {
     this.scores = ranker.scoresOut.subarray(0, kept);
     // The rank kernel's scores of whole ranks (entry 0 is not used).
     if (this.table !== undefined) for (let r = 0; r <= kept; r++) ranker.whole[r] = this.table.values[2 * r];
+    this.chains = chains;
+    this.length = length;
   }
 
   /** Summary of one parameter given as one array of draws per chain (equal lengths). */
@@ -144,11 +147,10 @@ export class DrawsSummarizer {
       }
       if (secondStart > half) x[kept + c] = chain[half];
     }
-    // Mean and sd (denominator n − 1) with a correcting second pass, as R. A non-finite sum
-    // means NaN or ±Infinity somewhere.
+    // Mean and sd (denominator n − 1) with a correcting second pass, as R. A non-finite mean
+    // means NaN somewhere (every statistic NA, as in R), or ±Infinity (what posterior finds by
+    // ranking still comes out, see below), or a sum that overflowed.
     this.lagger.moments(x, 1, total, this.overallMean, this.overallVar);
-    // A non-finite mean: NaN somewhere (every statistic NA, as in R), or ±Infinity (then what
-    // posterior ranks still comes out, see below), or a sum that overflowed.
     let infinite = false;
     if (!Number.isFinite(this.overallMean[0])) {
       for (let i = 0; i < total; i++) {
