@@ -1,6 +1,6 @@
 /**
- * The WebAssembly side of the summaries' ranking (rankKernel.wat), two to four times the speed of the
- * same loops in JavaScript (no bounds checks; branch-free merges):
+ * The WebAssembly side of the summaries' ranking (rankKernel.wat), two to four times the speed
+ * of the same loops in JavaScript (no bounds checks; branch-free merges):
  * - the radix sort: stable ascending order of doubles by their upper 32 bits, one 64-bit move
  *   per (key, index) pair; values that share their upper 32 bits come out as runs, listed for
  *   the caller to finish by full value (see ranks.ts);
