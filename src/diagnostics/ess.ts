@@ -359,7 +359,7 @@ export function foldChains(chains: readonly ArrayLike<number>[]): Float64Array[]
 /** ESS of chains as given (no splitting, no rank normalization): posterior's `.ess`. */
 export function essOfChains(chains: readonly ArrayLike<number>[]): number | null {
   const { m, n } = checkChains(chains);
-  return orNull(essFlat(flatten(chains), m, n, new EssWorkspace()));
+  return orNull(essFlat(flatten(chains), m, n, sharedEss));
 }
 
 /** R-hat of chains as given (no splitting, no rank normalization): posterior's `.rhat`. */
@@ -398,7 +398,7 @@ export function essQuantile(chains: readonly ArrayLike<number>[], prob: number):
   const { m, n } = checkChains(split);
   const flat = flatten(split);
   for (let i = 0; i < flat.length; i++) flat[i] = flat[i] <= q ? 1 : 0;
-  return orNull(essFlat(flat, m, n, new EssWorkspace()));
+  return orNull(essFlat(flat, m, n, sharedEss));
 }
 
 /** posterior's `ess_tail`: the smaller of the 5% and 95% quantile ESS (null if either is). */

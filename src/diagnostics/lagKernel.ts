@@ -35,7 +35,8 @@ export interface SharedLagRegion {
 /** One instance of the lag kernel (not to be shared between threads). */
 export class LagKernel {
   private exports!: LagExports;
-  private buffer!: ArrayBuffer;
+  /** The memory's buffer; none yet for a kernel of its own memory before its first series. */
+  private buffer: ArrayBuffer | undefined;
   /** Byte address of the result area; the moments follow it, then the series. */
   private at = 0;
   private chains = 0;
@@ -49,22 +50,25 @@ export class LagKernel {
     return OUT + align16(16 * chains) + align16(8 * length);
   }
 
-  /** A kernel of its own memory, or one in the given region of a shared memory. */
+  /**
+   * A kernel of its own memory (made at the first {@link series} call that needs one), or one
+   * in the given region of a shared memory.
+   */
   constructor(region?: SharedLagRegion) {
     this.fixed = region !== undefined;
-    if (region === undefined) this.place(kernelMemory(OUT), 0, 0, 0);
-    else this.place(region.memory, region.at, region.length, region.chains);
+    if (region !== undefined) this.place(region.memory, region.at, region.length, region.chains);
   }
 
   private place(memory: KernelMemory, at: number, length: number, chains: number): void {
     if (at % 16 !== 0) throw new RangeError('lag kernel: unaligned region');
     this.exports = instantiateKernel<LagExports>(LAG_KERNEL_WASM, memory);
-    this.buffer = memory.buffer;
+    const buffer = memory.buffer;
+    this.buffer = buffer;
     this.at = at;
     this.chains = chains;
-    this.out = new Float64Array(this.buffer, at, KERNEL_LAGS);
-    this.momentsOut = new Float64Array(this.buffer, at + OUT, 2 * chains);
-    this.view = new Float64Array(this.buffer, at + OUT + align16(16 * chains), length);
+    this.out = new Float64Array(buffer, at, KERNEL_LAGS);
+    this.momentsOut = new Float64Array(buffer, at + OUT, 2 * chains);
+    this.view = new Float64Array(buffer, at + OUT + align16(16 * chains), length);
   }
 
   /**
