@@ -4,10 +4,14 @@
  */
 import type { ParamSummaryRow } from './summarize.js';
 
-/** A number with 3 significant digits (whole numbers from 1000 up), "NA" for null. */
+/**
+ * A number with 3 significant digits (whole numbers from 1000 up to 10^15, then exponent
+ * notation, as below 10^−4), "NA" for null.
+ */
 export function formatSignificant(v: number | null, digits = 3): string {
   if (v === null || !Number.isFinite(v)) return 'NA';
   if (v === 0) return '0';
+  if (Math.abs(v) >= 1e15) return v.toExponential(digits - 1);
   if (Math.abs(v) >= 10 ** digits) return v.toFixed(0);
   const text = v.toPrecision(digits);
   if (!text.includes('e')) return text;
