@@ -322,7 +322,6 @@ export class IndicatorLags {
     return k0 + count;
   }
 
-
   /** Write the indicator draws centred on their chain means (the FFT fallback's input). */
   private centre(out: Float64Array): void {
     const { m, n, x, q, ones } = this;

@@ -194,7 +194,7 @@ export class DrawsSummarizer {
     const z = this.z;
     const scores = this.scores;
     // The z-scores are constant only if all kept draws tie (R-hat and ESS are NA then).
-    const zConstant = this.normalScores(sorted, order, scores);
+    const zConstant = this.normalScores(sorted, order);
     this.lagger.moments(scores, m, half, ws.chainMeans, ws.chainVars, z);
     const bulk = zConstant ? NaN : rhatFromMoments(ws.chainMeans, ws.chainVars, m, half);
     row.ess_bulk = zConstant ? null : fin(essOfCentred(m, half, ws, z));
@@ -359,27 +359,19 @@ export class DrawsSummarizer {
   }
 
   /**
-   * Rank-normalized scores of the kept (split) draws, written in split layout: walk the draws
-   * in ascending order, skip the dropped middle draws, give tied values their average rank.
-   * Returns whether all kept draws tie (the scores are then constant).
+   * Rank-normalized scores of the kept (split) draws, written to `this.scores` in split
+   * layout: walk the draws in ascending order, skip the dropped middle draws, give tied values
+   * their average rank. Returns whether all kept draws tie (the scores are then constant).
    */
-  private normalScores(values: Float64Array, order: Uint32Array, out: Float64Array): boolean {
+  private normalScores(values: Float64Array, order: Uint32Array): boolean {
     const table = this.table as RankNormalTable;
     const scores = table.values;
-    const kept = this.kept;
+    const { kept, scores: out } = this;
     const total = values.length;
-    if (!this.sortWs.ties && out === this.scores && total >= SORT_KERNEL_MIN) {
-      // No tied values (known from the sort, which the kernel made).
-      this.ranker.scores(total, kept);
-      return false;
-    }
     if (!this.sortWs.ties) {
-      // No tied values (known from the sort): ranks are positions in the sorted order.
-      let rank = 0;
-      for (let i = 0; i < total; i++) {
-        const p = order[i];
-        if (p < kept) out[p] = scores[2 * ++rank];
-      }
+      // No tied values: only the kernel's sort says so (the comparison sort of fewer draws
+      // does not check), and the kernel scores them where it sorted them.
+      this.ranker.scores(total, kept);
       return false;
     }
     let rank = 0; // kept draws ranked so far
