@@ -10,3 +10,4 @@ export { EDF_MAX_DRAWS, edfRows, termEdf, type EdfRow } from './edf.js';
 export { iccRows, isRandomIntercept, shrinkageWeightRows, type IccRow, type ShrinkageWeightRow } from './icc.js';
 export { coefficientDraws, pooledDraws, posteriorInterval, type PosteriorInterval } from './posterior.js';
 export { formatComparison, formatGroups, formatModelLevel } from './format.js';
+export { poolingPathData, PATH_LOG_RANGE, PATH_LOG_STEP, PATH_MAX_DRAWS, type PoolingPathData } from './poolingPath.js';
