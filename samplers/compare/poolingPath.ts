@@ -28,6 +28,8 @@ export interface PoolingPathData {
   coef: (number | null)[][];
   /** The variance ratio of the first column, τ̂²/σ̂², at the fit (c = 1). */
   ratio: number;
+  /** Whether Ψ̂_k is singular (on the boundary): c·Ψ̂_k then never frees every direction, and the path jumps to no pooling at its end. */
+  singular: boolean;
   /** Posterior draws of c = (τ²/σ²)/(τ̂²/σ̂²) for the first column (Psi[g][r,r]/sigma2 over the draws). */
   ratioDraws: number[];
 }
@@ -69,7 +71,24 @@ export function poolingPathData(fit: LmmFit, sample: SampleResult, pooling: read
       estimateIndex,
       coef,
       ratio,
+      singular: isSingular(fit.Psi[k], term.q),
       ratioDraws,
     };
   });
+}
+
+/** Whether a q×q covariance is singular: a Cholesky pivot below 10^-4 of its column's SD. */
+function isSingular(Psi: Float64Array, q: number): boolean {
+  const L = new Float64Array(q * q);
+  for (let r = 0; r < q; r++) {
+    for (let c = 0; c <= r; c++) {
+      let s = Psi[r * q + c];
+      for (let m = 0; m < c; m++) s -= L[r * q + m] * L[c * q + m];
+      if (r === c) {
+        if (!(s > 1e-8 * Psi[r * q + r])) return true;
+        L[r * q + r] = Math.sqrt(s);
+      } else L[r * q + c] = s / L[c * q + c];
+    }
+  }
+  return false;
 }

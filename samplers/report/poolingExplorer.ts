@@ -14,6 +14,7 @@ export function poolingExplorerHtml(data: PoolingPathData, id: string): string {
   return [
     `<div class="explorer" id="${id}">`,
     `<p class="explorer-title"><b>${escapeHtml(data.group)}</b>: ${data.levels.length} levels. Move the slider: Ψ<sub>${escapeHtml(data.group)}</sub> = c·Ψ̂ from complete pooling (c = 0: every level at its population value) through the REML estimate (c = 1) to no pooling (c → ∞: each level's own dummy-variable estimate).</p>`,
+    ...(data.singular ? [`<p class="note">Ψ̂ of ${escapeHtml(data.group)} is singular (on the boundary): scaling it never frees every direction, so the last step of the slider (no pooling) is a jump.</p>`] : []),
     `<div class="explorer-control"><input type="range" min="0" max="${data.multipliers.length - 1}" step="1" value="${data.estimateIndex}" aria-label="pooling: variance multiplier c">`,
     `<span class="explorer-label"></span></div>`,
     `<svg class="explorer-ratio" width="460" height="74" role="img" aria-label="posterior draws of the variance ratio of ${first}"></svg>`,

@@ -15,9 +15,10 @@
  * (complete pooling: the GLS fit without term k), and t → ∞ the dummy-variable regression in
  * which every level's coefficients are free (no pooling). In that limit the modifying columns
  * are collinear with the levels' columns, so they are dropped and their effects absorbed into
- * the levels' coefficients; Λ_k is then set so large (Λ_k'Z_j'Z_jΛ_k ≥ 10^14 on the diagonal
- * for the largest level) that the penalty I is below the rounding of the cross-products: the
- * solve is the limit to working precision, with no second pass over the rows.
+ * the levels' coefficients; Λ_k is then set so large (Λ_k'Z_j'Z_jΛ_k = 10^14 on the diagonal
+ * for the largest level) that the penalty I is a perturbation of relative size ~10^-14, and one
+ * Richardson step removes its first-order effect: the limit to working precision, with no
+ * second pass over the rows.
  */
 import type { MixedModel } from '../model/model.js';
 import type { CrossProducts } from '../model/crossprod.js';
@@ -170,16 +171,29 @@ export class PoolingPath {
    * {@link identifiedCoefficients}); null if the shared columns are collinear with the levels'.
    */
   noPooling(): Float64Array | null {
+    const { model, k, q, nlevels } = this;
+    // The solve at penalty ε (Λ_k'A_jΛ_k ~ 1/ε) is c(ε) = c(0) + ε·c' + O(ε²): one Richardson step
+    // from ε and ε/2, c(0) ≈ 2·c(ε/2) − c(ε), removes the first-order term (which for a level
+    // whose columns are nearly collinear, such as an intercept and a slope far from zero, is
+    // otherwise ~1e-9 relative).
+    const coarse = this.limitSolve(1);
+    const fine = coarse && this.limitSolve(Math.SQRT2);
+    if (!coarse || !fine) return null;
+    const coef = Float64Array.from(fine, (v, i) => 2 * v - coarse[i]);
+    const identified = identifiedCoefficients(model.crossprod.terms[k].ZtZ, q, nlevels);
+    for (let i = 0; i < coef.length; i++) if (!identified[i]) coef[i] = NaN;
+    return coef;
+  }
+
+  /** The solve with Λ_k diagonal, `factor` × 10^7/√(max_j (Z_j'Z_j)_rr): penalty ε ≈ 10^-14/factor². */
+  private limitSolve(factor: number): Float64Array | null {
     const { model, k, q, nlevels, modifiers } = this;
     const drop = modifiers.map((m) => m.column);
-    const cp = dropFixedColumns(model.crossprod, drop);
-    this.limitFactor ??= new BlockedCholesky(cp, model.terms);
+    this.limitFactor ??= new BlockedCholesky(dropFixedColumns(model.crossprod, drop), model.terms);
     const f = this.limitFactor;
-    // Term k's Λ: diagonal, scaled so that the largest level's Λ'Z_j'Z_jΛ has 10^14 on its diagonal.
     const { ZtZ } = model.crossprod.terms[k];
     const theta = Float64Array.from(this.theta);
-    const { offset } = f.layout;
-    let t = offset[k];
+    let t = f.layout.offset[k];
     for (let c = 0; c < q; c++) {
       for (let r = c; r < q; r++, t++) {
         if (r !== c) {
@@ -188,7 +202,7 @@ export class PoolingPath {
         }
         let largest = 0;
         for (let j = 0; j < nlevels; j++) largest = Math.max(largest, ZtZ[j * q * q + r * q + r]);
-        theta[t] = largest > 0 ? 1e7 / Math.sqrt(largest) : 1;
+        theta[t] = largest > 0 ? (factor * 1e7) / Math.sqrt(largest) : 1;
       }
     }
     if (!f.update(theta)) return null;
@@ -206,8 +220,6 @@ export class PoolingPath {
         for (let j = 0; j < nlevels; j++) coef[j * q + m.coefficient] += delta * g * m.w[j];
       }
     }
-    const identified = identifiedCoefficients(model.crossprod.terms[k].ZtZ, q, nlevels);
-    for (let i = 0; i < coef.length; i++) if (!identified[i]) coef[i] = NaN;
     return coef;
   }
 }
