@@ -16,7 +16,7 @@ export function formatGroups(comparison: Comparison): string {
 export function formatModelLevel(comparison: Comparison): string {
   const out: string[] = [];
   if (comparison.icc.length > 0) {
-    out.push('Intraclass correlation  rho_g = tau_g^2 / (sum_k tau_k^2 + sigma^2):');
+    out.push('Intraclass correlation  rho_g = tau_g^2 / (sum_k tau_k^2 + sigma^2) (given the fixed effects: residual ICC where there are covariates):');
     out.push(table([['group', 'estimate', 'posteriorMean', 'q5', 'q95'], ...comparison.icc.map((r) => [r.group, cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95)])], 1, '  '));
     out.push('');
   }
