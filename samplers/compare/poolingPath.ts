@@ -61,7 +61,8 @@ export function poolingPathData(fit: LmmFit, sample: SampleResult, pooling: read
     const psi = pooledDraws(sample, `Psi[${term.group}][${first},${first}]`);
     const step = Math.max(1, Math.ceil(psi.length / PATH_MAX_DRAWS));
     const ratioDraws: number[] = [];
-    for (let i = 0; i < psi.length; i += step) ratioDraws.push(Number((psi[i] / sigma2Draws[i] / ratio).toPrecision(5)));
+    // With τ̂² = 0 the draws are no multiple of it: none are kept (the explorer says so).
+    if (ratio > 0) for (let i = 0; i < psi.length; i += step) ratioDraws.push(Number((psi[i] / sigma2Draws[i] / ratio).toPrecision(5)));
     return {
       group: term.group,
       columns: term.names,

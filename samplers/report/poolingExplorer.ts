@@ -127,7 +127,7 @@ export const POOLING_EXPLORER_SCRIPT = String.raw`
     text(hs, 2, 66, 'complete', {});
     text(hs, est, 66, 'REML (c = 1)', { 'text-anchor': 'middle' });
     text(hs, HW - 2, 66, 'none', { 'text-anchor': 'end' });
-    text(hs, 2, 10, 'posterior draws of c (' + d.ratioDraws.length + '), on the slider\'s scale', { 'font-size': 10, fill: '#1f77b4' });
+    text(hs, 2, 10, d.ratioDraws.length > 0 ? 'posterior draws of c (' + d.ratioDraws.length + '), on the slider\'s scale' : 'no posterior draws of c shown: the estimate is 0, so c·Ψ̂ = 0', { 'font-size': 10, fill: '#1f77b4' });
     function update() {
       let g = Number(slider.value), c = d.multipliers[g];
       cursor.setAttribute('x1', (g + 0.5) * bw); cursor.setAttribute('x2', (g + 0.5) * bw);
