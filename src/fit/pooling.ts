@@ -25,6 +25,7 @@ import type { CrossProducts } from '../model/crossprod.js';
 import { BlockedCholesky } from './blocked.js';
 import { toOriginalBeta } from '../model/reparam.js';
 import { solve } from './solution.js';
+import { thetaLayout } from './theta.js';
 
 /** A fixed-effects column that is, within every level of a term, a multiple of one of its columns. */
 export interface Modifier {
@@ -133,19 +134,24 @@ export function populationValues(beta: ArrayLike<number>, modifiers: readonly Mo
 export class PoolingPath {
   readonly q: number;
   readonly nlevels: number;
-  private readonly factor: BlockedCholesky;
+  /** The factors for finite t and for the limit, made when first needed (each holds a dense rest). */
+  private factorCache: BlockedCholesky | undefined;
   private limitFactor: BlockedCholesky | undefined;
 
   constructor(readonly model: MixedModel, readonly theta: ArrayLike<number>, readonly k: number, readonly modifiers: readonly Modifier[]) {
     this.q = model.terms[k].q;
     this.nlevels = model.terms[k].nlevels;
-    this.factor = new BlockedCholesky(model.crossprod, model.terms);
+  }
+
+  private get factor(): BlockedCholesky {
+    this.factorCache ??= new BlockedCholesky(this.model.crossprod, this.model.terms);
+    return this.factorCache;
   }
 
   /** θ with term k's entries multiplied by t. */
   private scaledTheta(t: number): Float64Array {
     const theta = Float64Array.from(this.theta);
-    const { offset, q } = this.factor.layout;
+    const { offset, q } = thetaLayout(this.model.terms.map((t) => t.q));
     const len = (q[this.k] * (q[this.k] + 1)) / 2;
     for (let i = 0; i < len; i++) theta[offset[this.k] + i] *= t;
     return theta;
