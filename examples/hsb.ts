@@ -108,31 +108,49 @@ export async function main(options: ExampleOptions = {}) {
     ]),
   );
 
-  log('\n== Bayesian fit of the random-coefficients model, and the schools\' shrinkage ==');
-  const comparison = await compare(hsb, 'mathach ~ cses + (cses | school)', { chains: options.chains ?? 4, iter: options.iter ?? 1000, seed: options.seed ?? 2024 });
-  const summary = new Map(comparison.sample.summary().map((r) => [r.param, r]));
+  log('\n== The schools three ways: no pooling, complete pooling, partial pooling ==');
+  log('  "A level-2 model relates the coefficients in the level-1 model to characteristics of schools":');
+  log('    alpha_0i = gamma_00 + gamma_01 meanses_i + gamma_02 sector_i + u_0i');
+  log('    alpha_1i = gamma_10 + gamma_11 meanses_i + gamma_12 sector_i + u_1i');
+  log('  (the notes\' model without the meanses^2 term). Each school\'s alpha_0i and alpha_1i, estimated');
+  log('  - with no pooling: its own dummy-variable regression (ols), meanses and sector absorbed into them;');
+  log('  - with complete pooling: the level-2 line alone, gamma\'w_i (population);');
+  log('  - with partial pooling: gamma\'w_i + u_i from the REML fit (eblup), and by the Gibbs sampler (posterior).');
+  const formula = 'mathach ~ meanses + sector + cses + meanses:cses + sector:cses + (cses | school)';
+  const comparison = await compare(hsb, formula, { chains: options.chains ?? 4, iter: options.iter ?? 1000, seed: options.seed ?? 2024 });
+  for (const note of comparison.notes) log(`  ${note}`);
   const fit = comparison.fit;
-  const post = (param: string) => summary.get(param)?.mean as number;
-  log('  quantity           REML     posterior mean');
-  for (const [label, exact, param, transform] of [
-    ['beta1', fit.beta[0], 'beta[(Intercept)]', (v: number) => v],
-    ['beta2 cses', fit.beta[1], 'beta[cses]', (v: number) => v],
-    ['psi1^2', fit.Psi[0][0], 'Psi[school][(Intercept),(Intercept)]', (v: number) => v],
-    ['psi2^2', fit.Psi[0][3], 'Psi[school][cses,cses]', (v: number) => v],
-    ['sigma^2', fit.sigma ** 2, 'sigma2', (v: number) => v],
+  const summary = new Map(comparison.sample.summary().map((r) => [r.param, r]));
+  log('  quantity                 REML   posterior mean');
+  for (const [label, exact, param] of [
+    ['gamma_00 (Intercept)', fit.fixef['(Intercept)'], 'beta[(Intercept)]'],
+    ['gamma_01 meanses', fit.fixef.meanses, 'beta[meanses]'],
+    ['gamma_02 sectorPublic', fit.fixef.sectorPublic, 'beta[sectorPublic]'],
+    ['gamma_10 cses', fit.fixef.cses, 'beta[cses]'],
+    ['psi1^2', fit.Psi[0][0], 'Psi[school][(Intercept),(Intercept)]'],
+    ['psi2^2', fit.Psi[0][3], 'Psi[school][cses,cses]'],
+    ['sigma^2', fit.sigma ** 2, 'sigma2'],
   ] as const) {
-    log(`  ${label.padEnd(12)} ${signif(exact, 5).padStart(10)} ${signif(transform(post(param)), 5).padStart(12)}`);
+    log(`  ${label.padEnd(22)} ${signif(exact, 5).padStart(8)} ${signif(summary.get(param)?.mean as number, 5).padStart(12)}`);
   }
-  log('  The posterior of psi2^2 sits well above REML: with 160 schools of about 45 students the data say');
-  log('  little about the slope variance, so the inverse-Wishart prior (df 3) pulls it up, and the slopes shrink less.');
   log(formatModelLevel(comparison));
   for (const term of ['(Intercept)', 'cses']) {
     const rowsOfTerm = comparison.groups.filter((g) => g.term === term && g.shrinkage !== null);
     const shrink = rowsOfTerm.map((g) => g.shrinkage as number).sort((a, b) => a - b);
     const median = shrink[Math.floor(shrink.length / 2)];
-    const closer = rowsOfTerm.filter((g) => Math.abs(g.posteriorMean - (fit.fixef[term] ?? 0)) < Math.abs((g.ols as number) - (fit.fixef[term] ?? 0))).length;
-    log(`  ${term}: median shrinkage toward the population value ${signif(median, 3)}; posterior mean nearer the population value than OLS in ${closer} of ${rowsOfTerm.length} schools`);
+    const inside = shrink.filter((v) => v >= 0 && v <= 1).length;
+    const grand = fit.fixef[term];
+    // Toward their own line, not the grand mean: the eBLUP is nearer gamma'w_i than the bare fixed effect is.
+    const ownLine = rowsOfTerm.filter((g) => Math.abs(g.eblup - g.population) < Math.abs(g.eblup - grand)).length;
+    log(`  ${term}: median shrinkage toward gamma'w_i ${signif(median, 3)}, in [0, 1] for ${inside} of ${rowsOfTerm.length} schools; eBLUP nearer its school's own level-2 value than to the bare ${term} coefficient in ${ownLine}`);
   }
+  log('  The slopes are pooled almost completely (psi2^2 is small once meanses and sector are in the level-2 model:');
+  log('  "the level-2 explanatory variables do a sufficiently good job of accounting for differences in slopes"),');
+  log('  and a slope\'s eBLUP also moves with its intercept\'s mode (their correlation in Psi), so where a school\'s own');
+  log('  slope is close to its level-2 value the ratio (ols - eblup)/(ols - population) can fall outside [0, 1].');
+  const [lo, hi] = [...comparison.groups.filter((g) => g.term === '(Intercept)')].sort((a, b) => a.population - b.population).filter((_, i, a) => i === 0 || i === a.length - 1);
+  log(`  Population intercepts run from ${signif(lo.population, 4)} (school ${lo.level}) to ${signif(hi.population, 4)} (school ${hi.level}): each school is pulled toward its own`);
+  log('  sector\'s line at its own meanses, not toward one grand mean.');
   const report = options.report;
   if (report) {
     await writeReport(comparison, report);

@@ -73,6 +73,9 @@ export async function main(options: ExampleOptions = {}) {
     .sort((a, b) => a.n - b.n)
     .map((g) => [g.level, String(g.n), signif(weight.get(g.level) as number, 3), signif(g.ols, 5), signif(g.eblup, 5), signif(g.posteriorMean, 5), `[${signif(g.q5, 4)}, ${signif(g.q95, 4)}]`, signif(g.shrinkage, 3)]);
   log(table([['subject', 'r_i', 'weight', 'mean (OLS)', 'eBLUP', 'posterior mean', '90% interval', 'shrinkage'], ...rows], 1, '  '));
+  const gap = Math.max(...small.groups.map((g) => Math.abs((g.shrinkage as number) - (1 - (weight.get(g.level) as number)))));
+  log(`  shrinkage = (ols - eblup)/(ols - population) is 1 - weight for every subject (largest gap ${signif(gap, 2)}): the level's mean`);
+  log('  is its no-pooling estimate, mu its complete-pooling one, and the eBLUP lies the weight of the way from mu to it.');
   log('  As r_i falls the weight on the subject\'s own mean falls: the eBLUP moves toward mu and the posterior');
   log('  mean follows it, with a wider interval that also carries the uncertainty in tau^2 and sigma^2.');
   if (options.report) {

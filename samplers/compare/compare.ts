@@ -6,6 +6,8 @@ import { edfRows, type EdfRow } from './edf.js';
 import { GROUP_COLUMNS, groupRows, type GroupRow } from './groups.js';
 import { iccRows, shrinkageWeightRows, type IccRow, type ShrinkageWeightRow } from './icc.js';
 import { levelCrossProducts } from './levels.js';
+import { termModifiers, termPooling, type TermPooling } from '../../src/fit/pooling.js';
+import { populationNotes } from './notes.js';
 
 /** Options of a comparison: the exact fit's method and the sampler's settings. */
 export interface CompareOptions extends SampleOptions {
@@ -30,6 +32,10 @@ export class Comparison {
     readonly shrinkageWeights: ShrinkageWeightRow[],
     /** Effective degrees of freedom of each random-effects term. */
     readonly edf: EdfRow[],
+    /** Per term (lme4 order): no, partial and complete pooling of every level (the numbers behind `groups`). */
+    readonly pooling: TermPooling[] = [],
+    /** Which fixed columns make up each coefficient's population value (printed on stderr by the CLI). */
+    readonly notes: string[] = [],
   ) {}
 
   get model(): MixedModel {
@@ -69,8 +75,18 @@ export class Comparison {
 /** Put an exact fit and a sampling run of the same model side by side. */
 export function compareResults(fit: LmmFit, sample: SampleResult): Comparison {
   const { model } = fit;
-  const cross = model.terms.map((term) => levelCrossProducts(term, model.y));
-  return new Comparison(fit, sample, groupRows(fit, sample, cross), iccRows(fit, sample), shrinkageWeightRows(fit, cross), edfRows(fit, sample, cross));
+  const cross = model.terms.map((_, k) => levelCrossProducts(model, k));
+  const pooling = model.terms.map((_, k) => termPooling(fit, k, termModifiers(model, k)));
+  return new Comparison(
+    fit,
+    sample,
+    groupRows(fit, sample, pooling),
+    iccRows(fit, sample),
+    shrinkageWeightRows(fit, cross),
+    edfRows(fit, sample, cross),
+    pooling,
+    populationNotes(model, pooling),
+  );
 }
 
 /** Fit a built model exactly and by Gibbs sampling, and compare the two. */

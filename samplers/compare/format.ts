@@ -5,9 +5,9 @@ const cell = (v: number | null, digits = 4): string => signif(v, digits);
 
 /** The `groups` rows as an aligned text table (group, level and term left-aligned). */
 export function formatGroups(comparison: Comparison): string {
-  const header = ['group', 'level', 'term', 'n', 'ols', 'eblup', 'posteriorMean', 'q5', 'q95', 'shrinkage'];
+  const header = ['group', 'level', 'term', 'n', 'ols', 'population', 'eblup', 'eblupSd', 'posteriorMean', 'q5', 'q95', 'shrinkage'];
   const rows = comparison.groups.map((g) => [
-    g.group, g.level, g.term, String(g.n), cell(g.ols), cell(g.eblup), cell(g.posteriorMean), cell(g.q5), cell(g.q95), cell(g.shrinkage, 3),
+    g.group, g.level, g.term, String(g.n), cell(g.ols), cell(g.population), cell(g.eblup), cell(g.eblupSd), cell(g.posteriorMean), cell(g.q5), cell(g.q95), cell(g.shrinkage, 3),
   ]);
   return table([header, ...rows], 3);
 }
@@ -16,7 +16,7 @@ export function formatGroups(comparison: Comparison): string {
 export function formatModelLevel(comparison: Comparison): string {
   const out: string[] = [];
   if (comparison.icc.length > 0) {
-    out.push('Intraclass correlation  rho_g = tau_g^2 / (sum_k tau_k^2 + sigma^2):');
+    out.push('Intraclass correlation  rho_g = tau_g^2 / (sum_k tau_k^2 + sigma^2) (given the fixed effects: residual ICC where there are covariates):');
     out.push(table([['group', 'estimate', 'posteriorMean', 'q5', 'q95'], ...comparison.icc.map((r) => [r.group, cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95)])], 1, '  '));
     out.push('');
   }
@@ -50,7 +50,8 @@ export function formatComparison(comparison: Comparison): string {
     '',
     formatModelLevel(comparison),
     '',
-    'Per level and term (eblup = fixed effect + conditional mode; shrinkage = (ols - eblup)/(ols - fixed effect)):',
+    'Per level and term: ols = no pooling (dummy-variable regression), population = complete pooling (fixed part at the level\'s',
+    'covariates), eblup = partial pooling (population + conditional mode, sd eblupSd); shrinkage = (ols - eblup)/(ols - population):',
     formatGroups(comparison),
     '',
   ].join('\n');

@@ -26,13 +26,16 @@ export function pooledDraws(sample: SampleResult, param: string): Float64Array {
 }
 
 /**
- * Draws of a level's coefficient β[term] + a[group][level,term] (β taken as 0 where the model
- * has no fixed effect of that name), pooled over chains.
+ * Draws of a level's coefficient: its fixed part Σ_c β_c·w_c (the columns that modify it, with
+ * the level's multipliers; none where the model has no fixed effect for it) plus
+ * a[group][level,term], pooled over chains.
  */
-export function coefficientDraws(sample: SampleResult, group: string, level: string, term: string, hasFixed: boolean): Float64Array {
+export function coefficientDraws(sample: SampleResult, group: string, level: string, term: string, fixedPart: readonly { name: string; w: number }[]): Float64Array {
   const a = pooledDraws(sample, `a[${group}][${level},${term}]`);
-  if (!hasFixed) return a;
-  const beta = pooledDraws(sample, `beta[${term}]`);
-  for (let i = 0; i < a.length; i++) a[i] += beta[i];
+  for (const { name, w } of fixedPart) {
+    if (w === 0) continue;
+    const beta = pooledDraws(sample, `beta[${name}]`);
+    for (let i = 0; i < a.length; i++) a[i] += w * beta[i];
+  }
   return a;
 }

@@ -16,10 +16,14 @@ figure { margin: 0.5em 0; } figcaption { font-weight: 600; margin-bottom: 0.3em;
 .trace { display: flex; gap: 1em; align-items: center; }
 .diagnostics { font-size: 12px; }
 .scroll { max-height: 40em; overflow-y: auto; }
+.explorer { margin: 1em 0 2em; } .explorer-control { display: flex; gap: 1em; align-items: center; }
+.explorer-control input { width: 460px; margin: 0; } .explorer-label { font-size: 13px; font-weight: 600; }
+.explorer-panels { display: flex; flex-wrap: wrap; gap: 1em; } .explorer svg text { font-family: system-ui, sans-serif; }
+.teach { max-width: 60em; line-height: 1.4; } .note { font-size: 12px; color: #555; }
 `;
 
-/** A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched). */
-export function htmlPage(title: string, intro: string, sections: readonly ReportSection[]): string {
+/** A self-contained HTML page (inline CSS, SVG and `script`, if any; nothing fetched). */
+export function htmlPage(title: string, intro: string, sections: readonly ReportSection[], script = ''): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -29,6 +33,7 @@ export function htmlPage(title: string, intro: string, sections: readonly Report
     `<h1>${escapeHtml(title)}</h1>`,
     intro,
     ...sections.map((s) => `<section><h2>${escapeHtml(s.title)}</h2>${s.body}</section>`),
+    ...(script ? [`<script>${script}</script>`] : []),
     '</body></html>',
     '',
   ].join('\n');

@@ -10,6 +10,10 @@ import { shrinkagePlotSpec } from './shrinkagePlot.js';
 import { renderSvg } from './svg.js';
 import { fitStatisticsTable, fixedEffectsTable, hyperparameterSummaryTable, varCorrTable } from './tables.js';
 import { tracePlotSpec } from './tracePlot.js';
+import { bivariatePlotSpec } from './bivariatePlot.js';
+import { shrinkageByNSpec } from './shrinkageByNPlot.js';
+import { POOLING_EXPLORER_SCRIPT, poolingExplorerHtml } from './poolingExplorer.js';
+import { poolingPathData } from '../compare/poolingPath.js';
 
 /** The groups rows of each (group, term) pair, in the order they appear. */
 function byGroupAndTerm(rows: readonly GroupRow[]): { group: string; term: string; rows: GroupRow[] }[] {
@@ -22,18 +26,48 @@ function byGroupAndTerm(rows: readonly GroupRow[]): { group: string; term: strin
   return [...out.values()];
 }
 
+const wrap = (svgs: string[]) => `<div class="plots">${svgs.map((s) => `<figure>${s}</figure>`).join('')}</div>`;
+
 async function levelPlots(comparison: Comparison): Promise<{ shrinkage: string; caterpillar: string }> {
-  const fixef = comparison.fit.fixef;
   const shrinkage: string[] = [];
   const caterpillar: string[] = [];
   for (const { group, term, rows } of byGroupAndTerm(comparison.groups)) {
-    const population = fixef[term] ?? 0;
-    shrinkage.push(await renderSvg(shrinkagePlotSpec(rows, population, `${group}: ${term}`)));
-    caterpillar.push(await renderSvg(caterpillarPlotSpec(rows, population, `${group}: ${term}`)));
+    shrinkage.push(await renderSvg(shrinkagePlotSpec(rows, `${group}: ${term}`)));
+    caterpillar.push(await renderSvg(caterpillarPlotSpec(rows, `${group}: ${term}`)));
   }
-  const wrap = (svgs: string[]) => `<div class="plots">${svgs.map((s) => `<figure>${s}</figure>`).join('')}</div>`;
   return { shrinkage: wrap(shrinkage), caterpillar: wrap(caterpillar) };
 }
+
+/** Per term: the bivariate shrinkage plots (intercept against each other column) and shrinkage against n_j. */
+async function termPlots(comparison: Comparison): Promise<string> {
+  const { fit } = comparison;
+  const { model } = fit;
+  const sigma2 = fit.sigma ** 2;
+  const svgs: string[] = [];
+  for (const [k, term] of model.terms.entries()) {
+    const rows = comparison.groups.filter((g) => g.group === term.group && term.names.includes(g.term));
+    for (let r = 1; r < Math.min(term.q, 4); r++) {
+      svgs.push(await renderSvg(bivariatePlotSpec(rows, [term.names[0], term.names[r]], fit.Psi[k], term.q, [0, r], `${term.group}: ${term.names[0]} and ${term.names[r]}`)));
+    }
+    const r0 = term.names.indexOf('(Intercept)');
+    if (r0 >= 0) {
+      const exact = model.terms.length === 1 && term.q === 1 && comparison.pooling[k]?.modifiers.length === model.p;
+      const tau2 = fit.Psi[k][r0 * term.q + r0];
+      svgs.push(await renderSvg(shrinkageByNSpec(rows.filter((g) => g.term === '(Intercept)'), tau2, sigma2, `${term.group}: shrinkage of the intercept against n_j`, exact)));
+    }
+  }
+  return wrap(svgs);
+}
+
+const TEACH = `<div class="teach"><p>Each level's coefficient is estimated three ways.
+<b>No pooling</b> (<code>ols</code>): the level's own coefficient in the dummy-variable regression of the same model, every level's
+random-effects coefficients free; columns constant within levels (group-level predictors and their cross-level interactions) are
+absorbed into them. <b>Complete pooling</b> (<code>population</code>): the fixed part of the coefficient at the level's own group-level
+covariates, the value the level is pulled toward. <b>Partial pooling</b> (<code>eblup</code>): the population value plus the
+conditional mode of the exact fit, a precision-weighted compromise; the posterior mean is its full-Bayes counterpart.
+<code>shrinkage</code> = (ols − eblup)/(ols − population) is how far the estimate moved from its own toward the population value:
+for a random intercept with no within-level covariates it is exactly 1 − τ²/(τ² + σ²/n<sub>j</sub>), so small levels are pulled most.
+With several grouping factors each term is taken on its own, the others at their estimates.</p></div>`;
 
 async function tracePlots(comparison: Comparison): Promise<string> {
   const { sample } = comparison;
@@ -47,7 +81,8 @@ async function tracePlots(comparison: Comparison): Promise<string> {
 }
 
 /**
- * The HTML report of a comparison: shrinkage plots, caterpillar plots, traces and densities of
+ * The HTML report of a comparison: the pooling explorer (a slider from complete to no pooling),
+ * shrinkage plots (per level, bivariate with Ψ̂'s contours, against n_j), caterpillar plots, traces and densities of
  * β, σ² and Ψ with R-hat and ESS, and the summary tables; one self-contained page.
  */
 export async function renderReport(comparison: Comparison): Promise<string> {
@@ -55,8 +90,11 @@ export async function renderReport(comparison: Comparison): Promise<string> {
   const s = sample.settings;
   const intro = `<p>Exact ${fit.method} fit and blocked Gibbs sampler of <code>${escapeHtml(fit.formula)}</code>: ${fit.nobs} observations; ${s.chains} chains × ${s.iter} iterations (${s.warmup} warmup, thin ${s.thin}), seed ${s.seed}.</p>`;
   const plots = await levelPlots(comparison);
+  const paths = poolingPathData(fit, sample, comparison.pooling);
+  const explorers = paths.map((d, k) => poolingExplorerHtml(d, `explorer-${k}`)).join('\n');
   const sections: ReportSection[] = [
-    { title: 'Shrinkage', body: plots.shrinkage },
+    { title: 'Pooling explorer', body: TEACH + explorers },
+    { title: 'Shrinkage', body: plots.shrinkage + (await termPlots(comparison)) },
     { title: 'Posterior intervals and eBLUPs', body: plots.caterpillar },
     { title: 'Traces and densities', body: await tracePlots(comparison) },
     {
@@ -71,9 +109,12 @@ export async function renderReport(comparison: Comparison): Promise<string> {
         (comparison.shrinkageWeights.length > 0 ? `<div class="scroll">${htmlTable(comparison.shrinkageWeightsTable(), 'Shrinkage weights τ² / (τ² + σ²/n_j)')}</div>` : ''),
     },
     { title: 'Posterior summary', body: htmlTable(hyperparameterSummaryTable(comparison), 'β, σ² and Ψ') },
-    { title: 'Per level and term', body: `<div class="scroll">${htmlTable(comparison.groupsTable(), 'eBLUP = fixed effect + conditional mode; shrinkage = (ols − eblup)/(ols − fixed effect)')}</div>` },
+    {
+      title: 'Per level and term',
+      body: `<p class="note">${comparison.notes.map(escapeHtml).join('<br>')}</p><div class="scroll">${htmlTable(comparison.groupsTable(), 'ols = no pooling; population = complete pooling; eblup = population + conditional mode (partial pooling); shrinkage = (ols − eblup)/(ols − population)')}</div>`,
+    },
   ];
-  return htmlPage(`lmm compare: ${fit.formula}`, intro, sections);
+  return htmlPage(`lmm compare: ${fit.formula}`, intro, sections, POOLING_EXPLORER_SCRIPT);
 }
 
 /** Render the report and write it to `path` (an {@link LmmError} naming the file if it cannot be written). */

@@ -22,6 +22,7 @@ export const compare: Command = async (argv, io) => {
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
   const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update });
   bar?.finish();
+  for (const note of comparison.notes) io.stderr(`lmm compare: ${note}\n`);
   if (!comparison.fit.converged) io.stderr(`lmm compare: warning: optimizer did not converge (${comparison.fit.optimization.message})\n`);
   if (report !== undefined) {
     const { writeReport } = await import('../../samplers/report/index.js');

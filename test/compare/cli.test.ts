@@ -33,6 +33,17 @@ describe('lmm compare', () => {
     expect(json.groups.reduce((s, g) => s + (g.group === 'subject' ? (g.n as number) : 0), 0)).toBe(83);
     expect(json.icc).toHaveLength(2);
     expect(io.err).toMatch(/dropped 1 of 84 rows/);
+    // Which fixed columns make up each population value, on stderr.
+    expect(io.err).toContain('lmm compare: population value of subject (Intercept) = (Intercept)\n');
+  });
+
+  it('names the group-level predictors absorbed into a coefficient on stderr', async () => {
+    const io = capture();
+    expect(await main(['compare', '--data', data, '--formula', 'frequency ~ attitude + gender + (1 | subject) + (1 | scenario)', ...sampler, '--json'], io)).toBe(0);
+    expect(io.err).toContain('lmm compare: population value of subject (Intercept) = (Intercept) + genderM; genderM constant times the intercept within every subject, absorbed in no pooling\n');
+    const json = JSON.parse(io.out) as { fit: { fixef: Record<string, number> }; groups: { group: string; level: string; population: number }[] };
+    const male = json.groups.find((g) => g.group === 'subject' && g.level === 'M3')!;
+    expect(Math.abs(male.population - (json.fit.fixef['(Intercept)'] + json.fit.fixef.genderM))).toBeLessThan(1e-9);
   });
 
   it('prints a readable table and writes --report', async () => {

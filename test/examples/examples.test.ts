@@ -30,6 +30,10 @@ describe('examples', () => {
       expect(Math.abs(ours - published)).toBeLessThan(0.01);
     }
     expect(comparison.groups).toHaveLength(320);
+    // The comparison is the coefficients-as-outcomes model: schools pulled toward gamma'w_i.
+    expect(comparison.fit.formula).toBe('mathach ~ meanses + sector + cses + meanses:cses + sector:cses + (cses | school)');
+    const intercepts = lines.find((l) => l.trimStart().startsWith("(Intercept): median shrinkage toward gamma'w_i")) as string;
+    expect(Number(/in \[0, 1\] for (\d+) of 160/.exec(intercepts)?.[1])).toBeGreaterThanOrEqual(150);
   }, 20_000);
 
   it('politeness reproduces seed 003 (anova to the printed digits, the singular fit flagged)', async () => {
@@ -55,5 +59,7 @@ describe('examples', () => {
     expect([r1.n, r5.n, r10.n]).toEqual([1, 5, 10]);
     expect(r1.shrinkage as number).toBeGreaterThan(r5.shrinkage as number);
     expect(r5.shrinkage as number).toBeGreaterThan(r10.shrinkage as number);
+    const gap = lines.find((l) => l.includes('is 1 - weight for every subject')) as string;
+    expect(Number(/largest gap ([^)]+)\)/.exec(gap)?.[1])).toBeLessThan(1e-10);
   }, 20_000);
 });
