@@ -114,11 +114,11 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
 
   // Evaluate every variable on all rows, as R's model.frame does before dropping incomplete
   // rows (so poly() and scale() see every row of their own column); a plain name is the column.
-  const numeric = (expr: Expr): Float64Array =>
+  const numeric = (expr: Expr, label?: string): Float64Array =>
     evaluateNumeric(expr, (name) => {
       const c = column(name);
       return c.kind === 'numeric' ? c.values : null;
-    }, nTotal);
+    }, nTotal, label);
   const transforms = new Map<string, Transform>();
   const evaluate = (label: string, v: Variable): Evaluated => {
     if (v.expr.kind === 'name') return column(v.expr.name);
@@ -126,7 +126,7 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
     if (fn === undefined) return { kind: 'numeric', values: numeric(v.expr) };
     switch (fn.kind) {
       case 'offset':
-        return { kind: 'numeric', values: numeric(fn.arg) };
+        return { kind: 'numeric', values: numeric(fn.arg, label) };
       case 'factor': {
         if (fn.arg.kind === 'name') {
           const c = column(fn.arg.name);
@@ -136,14 +136,14 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
       }
       case 'scale': {
         const given = options.transforms?.get(label);
-        const x = numeric(fn.arg);
+        const x = numeric(fn.arg, label);
         if (given?.kind === 'scale') return { kind: 'numeric', values: scaleWith(x, given) };
         const { values, transform } = scaleColumn(x, fn.center, fn.scale);
         transforms.set(label, transform);
         return { kind: 'numeric', values };
       }
       case 'poly': {
-        const x = numeric(fn.arg);
+        const x = numeric(fn.arg, label);
         const suffixes = Array.from({ length: fn.degree }, (_, j) => String(j + 1));
         if (fn.raw) return { kind: 'matrix', columns: rawPolynomials(x, fn.degree), suffixes };
         const given = options.transforms?.get(label);

@@ -89,6 +89,11 @@ describe('poly()', () => {
   it('refuses missing values in its column, as R does, naming the term', () => {
     expect(() => buildModel(dataset('sleep_na'), 'Reaction ~ poly(Days, 2) + (1 | Subject)')).toThrow(/poly\(Days, 2\): missing values are not allowed in 'poly'/);
   });
+  it('of a text column is one error naming the term and the column', () => {
+    const t = aq.table({ y: [1, 2, 3, 4, 5, 6], x: [1, 2, 1, 2, 1, 2], g: ['a', 'a', 'b', 'b', 'c', 'c'] });
+    expect(() => buildModel(t, 'y ~ poly(g, 2) + (1 | g)')).toThrow("poly(g, 2) needs numeric columns: 'g' is a factor");
+    expect(() => buildModel(t, 'y ~ scale(g) + (1 | g)')).toThrow("scale(g) needs numeric columns: 'g' is a factor");
+  });
   it('refuses a degree not below the number of distinct values', () => {
     const t = aq.table({ y: [1, 2, 3, 4, 5, 6], x: [1, 2, 1, 2, 1, 2], g: ['a', 'a', 'b', 'b', 'c', 'c'] });
     expect(() => buildModel(t, 'y ~ poly(x, 2) + (1 | g)')).toThrow(/degree \(2\) must be less than the number of distinct values \(2\)/);
