@@ -81,3 +81,37 @@ describe('lme4 parity: formula functions and prior weights', () => {
     });
   }
 });
+
+describe('prior weights off the reference path', () => {
+  // Var(y_i) = σ²/w_i: weights times c leave the likelihood of y unchanged (lme4: 1734.6960 and
+  // 1734.6963 for c = 1000), with σ·√c and θ/√c. Tolerances of the lme4 parity tests: criterion
+  // 1e-6, fixef 1e-5, σ and θ 1e-3 relative.
+  const table = dataset('sleep_weights');
+  const w = Array.from(table.array('w') as ArrayLike<number | null>, (v) => (v === null ? NaN : v));
+  const formula = 'Reaction ~ Days + (Days | Subject)';
+  const base = () => fitLmm(table, formula, { weights: w });
+  const expectInvariant = (c: number) => {
+    const a = base();
+    const b = fitLmm(table, formula, { weights: w.map((v) => v * c) });
+    expect(b.nobs).toBe(179);
+    expect(Math.abs(b.objective - a.objective)).toBeLessThan(1e-6);
+    for (const [name, value] of Object.entries(a.fixef)) expect(relClose(b.fixef[name], value, 1e-5), `fixef ${name}: ${b.fixef[name]} vs ${value}`).toBe(true);
+    expect(relClose(b.sigma, a.sigma * Math.sqrt(c), 1e-3), `sigma ${b.sigma} vs ${a.sigma * Math.sqrt(c)}`).toBe(true);
+    a.theta.forEach((t, i) => expect(relClose(b.theta[i] * Math.sqrt(c), t, 1e-3, 0.1), `theta ${i}: ${b.theta[i] * Math.sqrt(c)} vs ${t}`).toBe(true));
+  };
+  it('weights times 1e-3 and 1e6: the same criterion and estimates, σ·√c, θ/√c', () => {
+    expectInvariant(1e-3);
+    expectInvariant(1e6);
+  });
+  // KNOWN FAILURE (reported): with weights times 1000 the optimiser stops at 1756.60, 21.9 above
+  // the optimum, and says converged; the same root cause as the rescaled covariates of issue 13
+  // (θ ≈ 0.03 from a start at 1). Flip `it.fails` to `it` once the convergence checks land.
+  it.fails('weights times 1000: the same criterion (fails today: the optimiser stops short)', () => expectInvariant(1000));
+  it('unit weights are the unweighted fit', () => {
+    const t = dataset('sleepstudy');
+    const a = fitLmm(t, formula);
+    const b = fitLmm(t, formula, { weights: new Array(180).fill(1) });
+    expect(b.objective).toBeCloseTo(a.objective, 8);
+    expect(b.fixef.Days).toBeCloseTo(a.fixef.Days, 8);
+  });
+});
