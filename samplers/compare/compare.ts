@@ -69,7 +69,10 @@ export class Comparison {
 /** Put an exact fit and a sampling run of the same model side by side. */
 export function compareResults(fit: LmmFit, sample: SampleResult): Comparison {
   const { model } = fit;
-  const cross = model.terms.map((term) => levelCrossProducts(term, model.y));
+  // The per-level regressions see the response less any offset, as the fits do.
+  const offset = model.offset;
+  const y = offset ? model.y.map((v, i) => v - offset[i]) : model.y;
+  const cross = model.terms.map((term) => levelCrossProducts(term, y));
   return new Comparison(fit, sample, groupRows(fit, sample, cross), iccRows(fit, sample), shrinkageWeightRows(fit, cross), edfRows(fit, sample, cross));
 }
 
