@@ -8,7 +8,7 @@ export { LmmError, FormulaError } from './errors.js';
 export { loadTable, tableFromCsv, tableFromJson } from './data/load.js';
 export { parseFormula } from './formula/parse.js';
 export type { ParsedFormula, TermsPart, RandomPart, Term, Variable, Expr } from './formula/types.js';
-export { buildModel, type MixedModel, type ReTerm } from './model/model.js';
+export { buildModel, type MixedModel, type ModelOptions, type ReTerm } from './model/model.js';
 export type { CrossProducts } from './model/crossprod.js';
 
 // Exact REML/ML fits.

@@ -3,17 +3,18 @@ import { anova as compareModels } from '../fit/anova.js';
 import { table } from '../fit/format.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
-/** `lmm anova --data FILE --formula F0 --formula F1 [--no-refit] [--json]`: likelihood-ratio tests. */
+/** `lmm anova --data FILE --formula F0 --formula F1 [--weights COLUMN] [--no-refit] [--json]`: likelihood-ratio tests. */
 export const anova: Command = async (argv, io) => {
   const options = parseOptions('anova', argv, {
     data: { type: 'string' },
     formula: { type: 'string', multiple: true },
+    weights: { type: 'string' },
     'no-refit': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('anova', options.data as string | undefined, 'data');
   const formulas = (options.formula as string[] | undefined) ?? [];
-  const result = compareModels(loadTable(data), formulas, { refit: !options['no-refit'] });
+  const result = compareModels(loadTable(data), formulas, { refit: !options['no-refit'], weights: options.weights as string | undefined });
   for (const note of new Set(result.fits.flatMap((f) => f.model.notes))) io.stderr(`lmm anova: ${note}\n`);
   if (result.refitML) io.stderr('lmm anova: refitting model(s) with ML (instead of REML)\n');
   if (options.json) {

@@ -4,18 +4,19 @@ import { fitLmm } from '../fit/lmm.js';
 import { formatSummary } from '../fit/summary.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
-/** `lmm fit --data FILE --formula F [--ml] [--json]`: the exact REML/ML fit. */
+/** `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--json]`: the exact REML/ML fit. */
 export const fit: Command = async (argv, io) => {
   const options = parseOptions('fit', argv, {
     data: { type: 'string' },
     formula: { type: 'string' },
+    weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
   const formula = requireOption('fit', options.formula as string | undefined, 'formula');
   const table = loadTable(data);
-  const result = fitLmm(table, formula, { reml: !options.ml });
+  const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
   io.stdout(options.json ? toJson(result.toJSON()) + '\n' : formatSummary(result, basename(data).replace(/\.[^.]+$/, '')));

@@ -32,6 +32,8 @@ export interface AnovaOptions {
    * which is valid only for models with the same fixed effects (checked).
    */
   refit?: boolean;
+  /** Prior weights for every model: a column name or one value per table row (lme4's `weights =`). */
+  weights?: string | ArrayLike<number>;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface AnovaOptions {
 export function anova(table: aq.ColumnTable, formulas: readonly string[], options: AnovaOptions = {}): AnovaResult {
   if (formulas.length < 2) throw new LmmError('option', 'anova needs at least two formulas (--formula twice)');
   const refit = options.refit ?? true;
-  const models = formulas.map((f) => buildModel(table, f));
+  const models = formulas.map((f) => buildModel(table, f, { weights: options.weights }));
   checkSameRows(models);
   if (!refit) checkSameFixed(models);
   const fits = models.map((m) => fitModel(m, { reml: !refit }));

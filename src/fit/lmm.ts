@@ -12,6 +12,8 @@ import { varCorr, type VarCorrRow } from './varcorr.js';
 export interface FitOptions {
   /** REML (default, as lme4) or ML. */
   reml?: boolean;
+  /** Prior weights: a column name or one value per table row (lme4's `weights =`; `fitLmm` only). */
+  weights?: string | ArrayLike<number>;
 }
 
 /** What the optimiser did, kept with the fit (as MixedModels.jl's `optsum`). */
@@ -81,7 +83,7 @@ export class LmmFit {
     this.optimization = optimization;
     this.theta = Float64Array.from(optimization.finalTheta);
     factor.update(this.theta);
-    this.objective = factor.objective(reml);
+    this.objective = factor.objective(reml) - model.logdetW;
     const sol = solve(factor);
     const sigma2 = factor.pwrss() / (reml ? n - p : n);
     this.sigma = Math.sqrt(sigma2);
@@ -160,8 +162,9 @@ export class LmmFit {
   fitted(): Float64Array {
     const { n, p, X, terms } = this.model;
     const out = new Float64Array(n);
+    const offset = this.model.offset;
     for (let i = 0; i < n; i++) {
-      let s = 0;
+      let s = offset ? offset[i] : 0;
       for (let a = 0; a < p; a++) s += X[i * p + a] * this.beta[a];
       out[i] = s;
     }
@@ -239,7 +242,7 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const start = performance.now();
   const reml = options.reml ?? true;
   const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
-  const objective = (theta: Float64Array): number => factor.evaluate(theta, reml);
+  const objective = (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
   const { layout } = factor;
   const result = minimizeBounded(objective, layout.start, { lower: layout.lower, rhobeg: 0.2, rhoend: 2e-7 });
   if (!Number.isFinite(result.fval)) {
@@ -291,7 +294,7 @@ function snapToBounds(objective: (theta: Float64Array) => number, x: Float64Arra
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */
 export function fitLmm(table: aq.ColumnTable, formula: string, options: FitOptions = {}): LmmFit {
   const start = performance.now();
-  const model = buildModel(table, formula);
+  const model = buildModel(table, formula, { weights: options.weights });
   const fit = fitModel(model, options);
   fit.fitMillis = performance.now() - start;
   return fit;

@@ -17,7 +17,8 @@ export interface PredictOptions {
  */
 export function predict(fit: LmmFit, table: aq.ColumnTable, options: PredictOptions = {}): Float64Array {
   const { model } = fit;
-  const frame = modelFrame(table, model.formula, { response: false, levels: model.factorLevels, groups: false });
+  // The fit's poly()/scale() coefficients, as R's predict uses the terms' predvars.
+  const frame = modelFrame(table, model.formula, { response: false, levels: model.factorLevels, groups: false, transforms: model.transforms });
   const out = new Float64Array(frame.nTotal).fill(NaN);
   const rowOf = (k: number) => (frame.rows ? frame.rows[k] : k);
 
@@ -25,7 +26,7 @@ export function predict(fit: LmmFit, table: aq.ColumnTable, options: PredictOpti
   const columns = model.fixefNames.map((name) => fixed.names.indexOf(name));
   const pAll = fixed.names.length;
   for (let k = 0; k < frame.n; k++) {
-    let s = 0;
+    let s = frame.offset ? frame.offset[k] : 0;
     columns.forEach((c, j) => (s += fixed.values[k * pAll + c] * fit.beta[j]));
     out[rowOf(k)] = s;
   }

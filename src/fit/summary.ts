@@ -23,7 +23,9 @@ export function formatSummary(fit: LmmFit, dataName?: string): string {
   }
   out.push('');
 
-  const residuals = fit.residuals().map((r) => r / fit.sigma).sort();
+  // lme4 prints Pearson residuals, √w_i (y_i − ŷ_i)/σ, scaled.
+  const w = fit.model.weights;
+  const residuals = fit.residuals().map((r, i) => (w ? r * Math.sqrt(w[i]) : r) / fit.sigma).sort();
   const quantiles = [0, 0.25, 0.5, 0.75, 1].map((pr) => quantileSorted(residuals, pr));
   out.push('Scaled residuals: ');
   out.push(table([['Min', '1Q', 'Median', '3Q', 'Max'], formatColumn(quantiles, 4, 4)], 0));

@@ -58,11 +58,12 @@ function deparseNumber(expr: { value: number; text: string }): string {
 export function deparse(expr: Expr): string {
   switch (expr.kind) {
     case 'name':
-      return deparseName(expr.name);
+      // Logical constants (`raw = TRUE`) deparse bare.
+      return expr.name === 'TRUE' || expr.name === 'FALSE' ? expr.name : deparseName(expr.name);
     case 'number':
       return deparseNumber(expr);
     case 'call':
-      return `${deparseName(expr.fn)}(${expr.args.map(deparse).join(', ')})`;
+      return `${deparseName(expr.fn)}(${expr.args.map((a, i) => (expr.argNames?.[i] ? `${deparseName(expr.argNames[i] as string)} = ` : '') + deparse(a)).join(', ')})`;
     case 'unary':
       return expr.op + deparse(expr.arg);
     case 'paren':

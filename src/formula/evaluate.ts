@@ -211,10 +211,11 @@ function badOperator(op: string, expr: Expr, label: string): LmmError {
  * @param expr the expression, e.g. a {@link Variable}'s `expr`
  * @param column numeric column by name; `null` for a non-numeric column (a factor)
  * @param n number of rows
+ * @param label how messages name the expression (default: the expression itself)
  * @throws LmmError (kind `data`) naming the column when a column is not numeric.
  */
-export function evaluateNumeric(expr: Expr, column: ColumnLookup, n: number): Float64Array {
-  const evaluator = new Evaluator(column, n, deparse(expr));
+export function evaluateNumeric(expr: Expr, column: ColumnLookup, n: number, label = deparse(expr)): Float64Array {
+  const evaluator = new Evaluator(column, n, label);
   const result = evaluator.eval(expr);
   if (typeof result === 'number') return new Float64Array(n).fill(result);
   return evaluator.isColumn(result) ? result.slice() : result;

@@ -7,7 +7,7 @@
 import { FormulaError } from '../errors.js';
 
 /** Operator and punctuation tokens of the formula language. */
-export type OperatorText = '~' | '+' | '-' | '*' | '/' | '^' | ':' | '%in%' | '|' | '||' | '(' | ')' | ',';
+export type OperatorText = '~' | '+' | '-' | '*' | '/' | '^' | ':' | '%in%' | '|' | '||' | '(' | ')' | ',' | '=';
 
 /** One token of a formula, with the 1-based column where it starts. */
 export type Token =
@@ -16,7 +16,7 @@ export type Token =
   | { kind: 'op'; op: OperatorText; text: string; pos: number }
   | { kind: 'eof'; text: string; pos: number };
 
-const SINGLE_OPS: ReadonlySet<string> = new Set(['~', '+', '-', '*', '/', '^', ':', '(', ')', ',']);
+const SINGLE_OPS: ReadonlySet<string> = new Set(['~', '+', '-', '*', '/', '^', ':', '(', ')', ',', '=']);
 
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';

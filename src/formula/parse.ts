@@ -165,8 +165,19 @@ class Parser {
   private parseCall(fn: string, pos: number): Expr {
     this.expectOp('(');
     const args: Expr[] = [];
+    const argNames: (string | null)[] = [];
     if (!this.isOp(')')) {
       for (;;) {
+        // A named argument `name = value` (R's tag): a name directly followed by `=`.
+        const t = this.peek();
+        const after = this.tokens[this.index + 1];
+        if (t.kind === 'name' && after?.kind === 'op' && after.op === '=') {
+          this.next();
+          this.next();
+          argNames.push(t.name);
+        } else {
+          argNames.push(null);
+        }
         args.push(this.parseExpr());
         if (this.isOp(',')) {
           this.next();
@@ -176,7 +187,7 @@ class Parser {
       }
     }
     this.expectOp(')');
-    return { kind: 'call', fn, args, pos };
+    return argNames.some((a) => a !== null) ? { kind: 'call', fn, args, pos, argNames } : { kind: 'call', fn, args, pos };
   }
 }
 

@@ -157,6 +157,7 @@ export function expandRandom(term: BarTerm, text: string): RandomPart[] {
   const bar = term.expr;
   const termText = term.end !== undefined ? text.slice(term.pos - 1, term.end) : deparse(term);
   const effects = expandTerms(bar.left);
+  if (effects.offsets) throw new FormulaError(`offset() belongs in the fixed part of the formula, not in the random-effects term '${deparse(bar)}'`, effects.offsets[0].expr.pos);
   if (!effects.intercept && effects.terms.length === 0) {
     throw new FormulaError(`random-effects term '${termText}' has no effects`, term.pos);
   }

@@ -6,6 +6,7 @@
  */
 import { FormulaError } from '../errors.js';
 import { deparse, deparseName } from './deparse.js';
+import { DATA_FUNCTIONS, dataFunction } from './functions.js';
 import type { Expr, Term, TermsPart, Variable } from './types.js';
 
 /** Functions allowed in formulas, with their minimum and maximum number of arguments. */
@@ -17,7 +18,7 @@ export const SUPPORTED_FUNCTIONS: Readonly<Record<string, readonly [number, numb
   abs: [1, 1],
 };
 
-const SUPPORTED_LIST = Object.keys(SUPPORTED_FUNCTIONS).join(', ');
+const SUPPORTED_LIST = [...Object.keys(SUPPORTED_FUNCTIONS), ...DATA_FUNCTIONS].join(', ');
 
 /**
  * Check a call node: a supported function with the right number of arguments, whose
@@ -27,6 +28,13 @@ const SUPPORTED_LIST = Object.keys(SUPPORTED_FUNCTIONS).join(', ');
  * @throws FormulaError naming the offending function or operator, with its column.
  */
 export function validateCall(expr: Extract<Expr, { kind: 'call' }>): void {
+  const data = dataFunction(expr);
+  if (data !== null) {
+    if (data.kind === 'factor' && data.arg.kind === 'name') return;
+    return validateArithmetic(data.arg, expr.fn);
+  }
+  const named = expr.argNames?.findIndex((a) => a !== null) ?? -1;
+  if (named >= 0) throw new FormulaError(`${expr.fn}() takes no named arguments ('${expr.argNames?.[named]} =')`, expr.args[named].pos);
   const arity = Object.prototype.hasOwnProperty.call(SUPPORTED_FUNCTIONS, expr.fn) ? SUPPORTED_FUNCTIONS[expr.fn] : undefined;
   if (arity === undefined) {
     throw new FormulaError(`unsupported function '${expr.fn}' (supported: ${SUPPORTED_LIST})`, expr.pos);
@@ -49,6 +57,7 @@ function validateArithmetic(expr: Expr, fn: string): void {
     case 'unary':
       return validateArithmetic(expr.arg, fn);
     case 'call':
+      if (DATA_FUNCTIONS.has(expr.fn)) throw new FormulaError(`${expr.fn}() must be a variable of its own, not inside ${fn}()`, expr.pos);
       return validateCall(expr);
     case 'binary':
       if (expr.op === ':' || expr.op === '%in%') {
@@ -72,9 +81,13 @@ export function columnsOf(expr: Expr): string[] {
         return;
       case 'number':
         return;
-      case 'call':
+      case 'call': {
+        // poly(x, 2, raw = TRUE) reads x only: its other arguments are constants.
+        const data = DATA_FUNCTIONS.has(e.fn) ? dataFunction(e) : null;
+        if (data !== null) return walk(data.arg);
         e.args.forEach(walk);
         return;
+      }
       case 'unary':
         return walk(e.arg);
       case 'paren':
@@ -106,7 +119,10 @@ export function makeVariable(expr: Expr): Variable {
   }
   if (expr.kind === 'call') {
     validateCall(expr);
-    return { label: deparse(expr), expr, columns: columnsOf(expr) };
+    const fn = dataFunction(expr);
+    const variable: Variable = { label: deparse(expr), expr, columns: columnsOf(expr) };
+    if (fn !== null) variable.fn = fn;
+    return variable;
   }
   throw new FormulaError(`'${deparse(expr)}' is not a variable`, expr.pos);
 }
@@ -173,6 +189,8 @@ class TermsBuilder {
   /** Column where the response first appears on the right-hand side, if it does. */
   responsePos: number | undefined;
   private parity = true;
+  /** Indices of `offset()` variables, in order of appearance. */
+  readonly offsets: number[] = [];
 
   constructor(private readonly skipBars: boolean) {}
 
@@ -232,8 +250,15 @@ class TermsBuilder {
   /** R's EncodeVars: the list of terms an expression contributes, in order. */
   encode(expr: Expr): Bits[] {
     switch (expr.kind) {
-      case 'name':
       case 'call':
+        if (expr.fn === 'offset') {
+          // R keeps offsets out of the terms (attr(terms, "offset")): not a column of X.
+          const i = this.indexOf(expr);
+          if (!this.offsets.includes(i)) this.offsets.push(i);
+          return [];
+        }
+        return [[this.indexOf(expr)]];
+      case 'name':
         return [[this.indexOf(expr)]];
       case 'number':
         if (expr.value === 1) this.intercept = this.parity;
@@ -252,6 +277,15 @@ class TermsBuilder {
         break;
     }
     if (expr.op === '-') return this.remove(this.encode(expr.left), expr.right);
+    if (expr.op !== '+') {
+      for (const operand of [expr.left, expr.right]) {
+        let e = operand;
+        while (e.kind === 'paren') e = e.expr;
+        if (e.kind === 'call' && e.fn === 'offset') {
+          throw new FormulaError(`offset() must be a term of its own (joined by '+'), not an operand of '${expr.op}'`, e.pos);
+        }
+      }
+    }
     if (expr.op === '^') return this.power(expr);
     const left = this.encode(expr.left);
     const right = this.encode(expr.right);
@@ -339,9 +373,11 @@ export function expandTerms(rhs: Expr, options: ExpandOptions = {}): TermsPart {
     return { label: variables.join(':'), variables };
   });
   const used = allBits(sorted);
-  return {
+  const part: TermsPart = {
     intercept: builder.intercept,
     terms,
     variables: used.map((v) => builder.variables[v]),
   };
+  if (builder.offsets.length > 0) part.offsets = builder.offsets.map((v) => builder.variables[v]);
+  return part;
 }

@@ -4,12 +4,20 @@
  * `parseFormula` (parse.ts) turns text into an {@link Expr} tree, then expands it into the
  * fixed-effects part and the random-effects terms, with labels exactly as R and lme4 print them.
  */
+import type { DataFunction } from './functions.js';
 
 /** An expression node of the formula, with the 1-based column where it starts. */
 export type Expr =
   | { kind: 'name'; name: string; pos: number }
   | { kind: 'number'; value: number; text: string; pos: number }
-  | { kind: 'call'; fn: string; args: Expr[]; pos: number }
+  | {
+      kind: 'call';
+      fn: string;
+      args: Expr[];
+      pos: number;
+      /** Argument names as written (`poly(x, 2, raw = TRUE)` → [null, null, 'raw']); absent when none is named. */
+      argNames?: (string | null)[];
+    }
   | { kind: 'unary'; op: '+' | '-'; arg: Expr; pos: number }
   | {
       kind: 'binary';
@@ -48,6 +56,8 @@ export interface Variable {
   expr: Expr;
   /** Data columns the expression reads, in order of first appearance. */
   columns: string[];
+  /** For `poly()`, `scale()`, `factor()` and `offset()`: the function and its arguments. */
+  fn?: DataFunction;
 }
 
 /** One model term: an interaction of variables (one variable for a main effect). */
@@ -66,6 +76,8 @@ export interface TermsPart {
   terms: Term[];
   /** Every variable the terms use, in order of first appearance. */
   variables: Variable[];
+  /** `offset(...)` variables (R's `attr(terms, "offset")`), added to the linear predictor; absent when none. */
+  offsets?: Variable[];
 }
 
 /** One random-effects term `(effects | group)`, after `||` and `/` expansion. */

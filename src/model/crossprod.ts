@@ -45,23 +45,30 @@ export interface CrossProductInput {
   X: Float64Array;
   p: number;
   terms: { refs: Int32Array; Z: Float64Array; q: number; nlevels: number }[];
+  /** Prior weights per row (null or absent: all 1): the blocks become [Z X y]'W[Z X y]. */
+  weights?: Float64Array | null;
 }
 
 /** Accumulate every block in one pass over the rows. */
 export function crossProducts(input: CrossProductInput): CrossProducts {
   const { n, y, yShift, X, p, terms } = input;
+  const weights = input.weights ?? null;
   const P = p + 1;
   const blocks: TermBlocks[] = terms.map((t) => ({ ZtZ: new Float64Array(t.nlevels * t.q * t.q), ZtXy: new Float64Array(t.nlevels * t.q * P) }));
   const XytXy = new Float64Array(P * P);
   const pairs = pairAccumulators(terms);
   const xy = new Float64Array(P);
+  // w_i [x_i y_i]: one side of every product carries the row's weight.
+  const wxy = weights ? new Float64Array(P) : xy;
 
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < p; a++) xy[a] = X[i * p + a];
     xy[p] = y[i] - yShift;
-    // [X y]'[X y], upper triangle.
+    const w = weights ? weights[i] : 1;
+    if (weights) for (let a = 0; a < P; a++) wxy[a] = w * xy[a];
+    // [X y]'W[X y], upper triangle.
     for (let a = 0; a < P; a++) {
-      const xa = xy[a];
+      const xa = wxy[a];
       if (xa === 0) continue;
       for (let b = a; b < P; b++) XytXy[a * P + b] += xa * xy[b];
     }
@@ -75,10 +82,11 @@ export function crossProducts(input: CrossProductInput): CrossProducts {
       for (let r = 0; r < q; r++) {
         const zr = Z[zo + r];
         if (zr === 0) continue;
-        for (let c = 0; c < q; c++) ZtZ[zz + r * q + c] += zr * Z[zo + c];
-        for (let c = 0; c < P; c++) ZtXy[zx + r * P + c] += zr * xy[c];
+        const wzr = w * zr;
+        for (let c = 0; c < q; c++) ZtZ[zz + r * q + c] += wzr * Z[zo + c];
+        for (let c = 0; c < P; c++) ZtXy[zx + r * P + c] += zr * wxy[c];
       }
-      for (let l = k + 1; l < terms.length; l++) pairs[l][k].add(i, terms[l], terms[k]);
+      for (let l = k + 1; l < terms.length; l++) pairs[l][k].add(i, terms[l], terms[k], w);
     }
   }
   for (let a = 0; a < P; a++) for (let b = 0; b < a; b++) XytXy[a * P + b] = XytXy[b * P + a];
@@ -99,7 +107,7 @@ class PairAccumulator {
     this.values = new Float64Array(64 * this.size);
   }
 
-  add(i: number, termL: { refs: Int32Array; Z: Float64Array }, termK: { refs: Int32Array; Z: Float64Array }): void {
+  add(i: number, termL: { refs: Int32Array; Z: Float64Array }, termK: { refs: Int32Array; Z: Float64Array }, w = 1): void {
     const key = termK.refs[i] * this.nlevelsL + termL.refs[i];
     let s = this.index.get(key);
     if (s === undefined) {
@@ -115,7 +123,7 @@ class PairAccumulator {
     const { ql, qk } = this;
     const o = s * this.size;
     for (let r = 0; r < ql; r++) {
-      const zr = termL.Z[i * ql + r];
+      const zr = w * termL.Z[i * ql + r];
       for (let c = 0; c < qk; c++) this.values[o + r * qk + c] += zr * termK.Z[i * qk + c];
     }
   }

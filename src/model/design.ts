@@ -16,7 +16,10 @@ export interface DesignMatrix {
 }
 
 /** How one variable of a term enters its columns. */
-type Factorpart = { label: string; kind: 'numeric'; values: Float64Array } | { label: string; kind: 'factor'; codes: Int32Array; levels: number[]; names: string[] };
+type Factorpart =
+  | { label: string; kind: 'numeric'; values: Float64Array }
+  | { label: string; kind: 'matrix'; columns: Float64Array[]; names: string[] }
+  | { label: string; kind: 'factor'; codes: Int32Array; levels: number[]; names: string[] };
 
 /**
  * R's `model.matrix` for a terms part with treatment contrasts.
@@ -39,6 +42,8 @@ export function designMatrix(part: TermsPart, variables: Map<string, FrameVariab
       const v = variables.get(label);
       if (!v) throw new Error(`internal: variable '${label}' missing from the model frame`);
       if (v.kind === 'numeric') return { label, kind: 'numeric', values: v.values };
+      // A numeric matrix (poly): one column per matrix column, named label + column name (R).
+      if (v.kind === 'matrix') return { label, kind: 'matrix', columns: v.columns, names: v.suffixes.map((s) => label + s) };
       let full = false;
       if (firstFactorFull) {
         full = true;
@@ -60,6 +65,10 @@ export function designMatrix(part: TermsPart, variables: Map<string, FrameVariab
       const next: typeof combos = [];
       if (piece.kind === 'numeric') {
         for (const c of combos) next.push({ names: [...c.names, piece.label], numeric: [...c.numeric, piece.values], levels: c.levels });
+      } else if (piece.kind === 'matrix') {
+        for (let k = 0; k < piece.columns.length; k++) {
+          for (const c of combos) next.push({ names: [...c.names, piece.names[k]], numeric: [...c.numeric, piece.columns[k]], levels: c.levels });
+        }
       } else {
         for (let k = 0; k < piece.levels.length; k++) {
           for (const c of combos) {

@@ -1,11 +1,18 @@
 import type * as aq from 'arquero';
 import { LmmError, closestName } from '../errors.js';
 import { evaluateNumeric } from '../formula/evaluate.js';
-import type { ParsedFormula, Variable } from '../formula/types.js';
+import type { Expr, ParsedFormula, Variable } from '../formula/types.js';
 import { factorOfNumbers, factorOfStrings, formatLevel, interactionFactor, type Factor } from './factor.js';
+import { polyBasis, polyPredict, rawPolynomials, scaleColumn, scaleWith, type Transform } from './transforms.js';
 
-/** A model variable over the kept rows: numbers, or a factor. */
-export type FrameVariable = { kind: 'numeric'; values: Float64Array } | { kind: 'factor'; factor: Factor };
+/**
+ * A model variable over the kept rows: numbers, a factor, or a numeric matrix (`poly(x, 2)`,
+ * whose columns are named by the variable's label followed by `suffixes`).
+ */
+export type FrameVariable =
+  | { kind: 'numeric'; values: Float64Array }
+  | { kind: 'factor'; factor: Factor }
+  | { kind: 'matrix'; columns: Float64Array[]; suffixes: string[] };
 
 /**
  * The model frame: the variables a formula uses, evaluated on the rows that have no missing
@@ -26,7 +33,16 @@ export interface ModelFrame {
   groups: Map<string, Factor>;
   /** Per factor column, the levels that occur only in dropped rows (so are not in the model). */
   lostLevels: Map<string, string[]>;
+  /** Coefficients of `poly()`/`scale()` variables by label (R's predvars), for new data. */
+  transforms: Map<string, Transform>;
+  /** The sum of the fixed part's `offset()` terms on the kept rows; null without offsets. */
+  offset: Float64Array | null;
+  /** Prior weights on the kept rows; null without weights. */
+  weights: Float64Array | null;
 }
+
+/** A variable evaluated on every row of the table, before rows are dropped. */
+type Evaluated = RawColumn | { kind: 'numericFactor'; values: Float64Array } | { kind: 'matrix'; columns: Float64Array[]; suffixes: string[] };
 
 type RawColumn = { kind: 'numeric'; values: Float64Array } | { kind: 'string'; values: (string | null)[] };
 
@@ -64,6 +80,10 @@ export interface FrameOptions {
   levels?: ReadonlyMap<string, readonly string[]>;
   /** Whether to build the grouping factors (false for prediction, which maps levels itself). */
   groups?: boolean;
+  /** `poly()`/`scale()` coefficients to use instead of computing them (prediction: the fit's). */
+  transforms?: ReadonlyMap<string, Transform>;
+  /** Prior weights, one per table row (NaN = missing: the row is dropped), and their label for messages. */
+  weights?: { label: string; values: Float64Array };
 }
 
 /** Evaluate the formula's variables in `table` and drop rows with a missing value. */
@@ -72,7 +92,8 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
   const names = table.columnNames();
   const known = new Set(names);
   const variables = new Map<string, Variable>();
-  for (const v of [...(withResponse ? [formula.response] : []), ...formula.fixed.variables, ...formula.random.flatMap((r) => r.effects.variables)]) {
+  const offsets = formula.fixed.offsets ?? [];
+  for (const v of [...(withResponse ? [formula.response] : []), ...formula.fixed.variables, ...offsets, ...formula.random.flatMap((r) => r.effects.variables)]) {
     if (!variables.has(v.label)) variables.set(v.label, v);
   }
   const groupColumns = [...new Set(formula.random.flatMap((r) => r.groupColumns))];
@@ -91,21 +112,55 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
     return c;
   };
 
-  // Evaluate every variable on all rows; a plain name is the column itself.
-  const evaluated = new Map<string, RawColumn>();
-  for (const [label, v] of variables) {
-    if (v.expr.kind === 'name') {
-      evaluated.set(label, column(v.expr.name));
-    } else {
-      const values = evaluateNumeric(v.expr, (name) => {
-        const c = column(name);
-        return c.kind === 'numeric' ? c.values : null;
-      }, nTotal);
-      evaluated.set(label, { kind: 'numeric', values });
+  // Evaluate every variable on all rows, as R's model.frame does before dropping incomplete
+  // rows (so poly() and scale() see every row of their own column); a plain name is the column.
+  const numeric = (expr: Expr, label?: string): Float64Array =>
+    evaluateNumeric(expr, (name) => {
+      const c = column(name);
+      return c.kind === 'numeric' ? c.values : null;
+    }, nTotal, label);
+  const transforms = new Map<string, Transform>();
+  const evaluate = (label: string, v: Variable): Evaluated => {
+    if (v.expr.kind === 'name') return column(v.expr.name);
+    const fn = v.fn;
+    if (fn === undefined) return { kind: 'numeric', values: numeric(v.expr) };
+    switch (fn.kind) {
+      case 'offset':
+        return { kind: 'numeric', values: numeric(fn.arg, label) };
+      case 'factor': {
+        if (fn.arg.kind === 'name') {
+          const c = column(fn.arg.name);
+          return c.kind === 'string' ? c : { kind: 'numericFactor', values: c.values };
+        }
+        return { kind: 'numericFactor', values: numeric(fn.arg) };
+      }
+      case 'scale': {
+        const given = options.transforms?.get(label);
+        const x = numeric(fn.arg, label);
+        if (given?.kind === 'scale') return { kind: 'numeric', values: scaleWith(x, given) };
+        const { values, transform } = scaleColumn(x, fn.center, fn.scale);
+        transforms.set(label, transform);
+        return { kind: 'numeric', values };
+      }
+      case 'poly': {
+        const x = numeric(fn.arg, label);
+        const suffixes = Array.from({ length: fn.degree }, (_, j) => String(j + 1));
+        if (fn.raw) return { kind: 'matrix', columns: rawPolynomials(x, fn.degree), suffixes };
+        const given = options.transforms?.get(label);
+        if (given?.kind === 'poly') return { kind: 'matrix', columns: polyPredict(x, given), suffixes };
+        const { columns, transform } = polyBasis(x, fn.degree, label);
+        transforms.set(label, transform);
+        return { kind: 'matrix', columns, suffixes };
+      }
     }
-  }
+  };
+  const evaluated = new Map<string, Evaluated>();
+  for (const [label, v] of variables) evaluated.set(label, evaluate(label, v));
   const response = evaluated.get(formula.response.label);
-  if (response && response.kind !== 'numeric') {
+  if (response && response.kind !== 'numeric' && response.kind !== 'string') {
+    throw new LmmError('data', `the response '${formula.response.label}' must be a numeric column or expression`);
+  }
+  if (response && response.kind === 'string') {
     const example = response.values.find((v) => v !== null);
     throw new LmmError('data', `response '${formula.response.label}' is not numeric (it holds text such as '${example}')`);
   }
@@ -113,9 +168,9 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
   // Complete cases over every used variable and grouping column.
   const keep = new Uint8Array(nTotal).fill(1);
   const missingIn = new Set<string>();
-  const markMissing = (label: string, c: RawColumn) => {
+  const markMissing = (label: string, c: Evaluated) => {
     for (let i = 0; i < nTotal; i++) {
-      const missing = c.kind === 'numeric' ? Number.isNaN(c.values[i]) : c.values[i] === null;
+      const missing = c.kind === 'matrix' ? c.columns.some((col) => Number.isNaN(col[i])) : c.kind === 'string' ? c.values[i] === null : Number.isNaN(c.values[i]);
       if (missing) {
         keep[i] = 0;
         missingIn.add(label);
@@ -124,15 +179,20 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
   };
   for (const [label, c] of evaluated) markMissing(label, c);
   for (const name of groupColumns) markMissing(name, column(name));
+  if (options.weights) markMissing(options.weights.label, { kind: 'numeric', values: options.weights.values });
   // As lme4 ("NA/NaN/Inf in 'y'"): an infinite value in a kept row is not missing, and no fit can use it.
-  for (const [label, c] of evaluated) {
-    if (c.kind !== 'numeric') continue;
+  const infinite = (label: string, values: Float64Array) => {
     for (let i = 0; i < nTotal; i++) {
-      if (keep[i] && (c.values[i] === Infinity || c.values[i] === -Infinity)) {
+      if (keep[i] && (values[i] === Infinity || values[i] === -Infinity)) {
         throw new LmmError('data', `'${label}' is infinite in row ${i + 1}; remove or recode infinite values`);
       }
     }
+  };
+  for (const [label, c] of evaluated) {
+    if (c.kind === 'numeric') infinite(label, c.values);
+    else if (c.kind === 'matrix') c.columns.forEach((col) => infinite(label, col));
   }
+  if (options.weights) infinite(options.weights.label, options.weights.values);
   let n = 0;
   for (let i = 0; i < nTotal; i++) n += keep[i];
   if (n === 0) throw new LmmError('data', `no rows left after dropping rows with missing values in ${[...missingIn].map((m) => `'${m}'`).join(', ')}`);
@@ -162,7 +222,14 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
       if (lost.length > 0) lostLevels.set(name, lost);
     }
   }
-  return { n, nTotal, dropped: nTotal - n, rows, variables: frameVariables, groups, lostLevels };
+  let offset: Float64Array | null = null;
+  for (const v of offsets) {
+    const values = (frameVariables.get(v.label) as { values: Float64Array }).values;
+    offset ??= new Float64Array(n);
+    for (let i = 0; i < n; i++) offset[i] += values[i];
+  }
+  const weights = options.weights ? subsetNumbers(options.weights.values, rows) : null;
+  return { n, nTotal, dropped: nTotal - n, rows, variables: frameVariables, groups, lostLevels, transforms, offset, weights };
 }
 
 /** Distinct non-missing values of a column that occur only in rows not kept. */
@@ -177,8 +244,13 @@ function levelsOnlyIn(c: RawColumn, keep: Uint8Array): string[] {
   return [...dropped].filter((v) => !kept.has(v)).map((v) => (typeof v === 'number' ? formatLevel(v) : v));
 }
 
-function toFrameVariable(c: RawColumn, rows: Int32Array | null, label: string, levels: readonly string[] | undefined): FrameVariable {
+function toFrameVariable(c: Evaluated, rows: Int32Array | null, label: string, levels: readonly string[] | undefined): FrameVariable {
   if (c.kind === 'numeric') return { kind: 'numeric', values: subsetNumbers(c.values, rows) };
+  if (c.kind === 'matrix') return { kind: 'matrix', columns: c.columns.map((col) => subsetNumbers(col, rows)), suffixes: c.suffixes };
+  if (c.kind === 'numericFactor') {
+    const x = subsetNumbers(c.values, rows);
+    return { kind: 'factor', factor: levels ? factorWithLevels(Array.from(x, formatLevel), levels, label) : factorOfNumbers(x) };
+  }
   const values = subsetStrings(c.values, rows);
   return { kind: 'factor', factor: levels ? factorWithLevels(values, levels, label) : factorOfStrings(values) };
 }

@@ -1,10 +1,11 @@
 import type * as aq from 'arquero';
-import { LmmError } from '../errors.js';
+import { LmmError, closestName } from '../errors.js';
 import { parseFormula } from '../formula/parse.js';
 import type { ParsedFormula } from '../formula/types.js';
 import { crossProducts, type CrossProducts } from './crossprod.js';
 import { designMatrix } from './design.js';
-import { modelFrame } from './frame.js';
+import { modelFrame, rawColumn } from './frame.js';
+import type { Transform } from './transforms.js';
 import { aliasedColumns, dropColumns } from './rank.js';
 
 /** One random-effects term `(effects | group)` over the model's rows. */
@@ -62,17 +63,75 @@ export interface MixedModel {
   xCenter: Float64Array;
   /** Levels of every factor variable (fixed and random-effects columns), for prediction. */
   factorLevels: Map<string, string[]>;
+  /** Coefficients of the `poly()`/`scale()` variables on the fitting rows (R's predvars), for prediction. */
+  transforms: Map<string, Transform>;
+  /**
+   * The fixed part's `offset()` terms summed per row (null: none). The cross-products hold
+   * y − offset; fitted values and predictions add it back.
+   */
+  offset: Float64Array | null;
+  /**
+   * Prior weights per row (null: none): Var(y_i) = σ²/w_i, and the cross-products are
+   * [Z X y]'W[Z X y] (lme4's `weights =`).
+   */
+  weights: Float64Array | null;
+  /**
+   * Σ log w_i (0 without weights). lme4's criterion is that of the weighted problem minus this
+   * (`ldW` in lme4's `lmerResp::Laplace`), so that it is −2 log L of y itself.
+   */
+  logdetW: number;
   /** Notes for the user (rows dropped, columns dropped), printed on stderr by the CLI. */
   notes: string[];
+}
+
+/** Options of {@link buildModel}. */
+export interface ModelOptions {
+  /**
+   * Prior weights (lme4's `weights =`): a numeric column of the table, or one value per table
+   * row. Rows with a missing weight are dropped like rows with any missing value; weights must
+   * be positive.
+   */
+  weights?: string | ArrayLike<number>;
+}
+
+/** The weights option as a column over the table's rows, with a label for messages. */
+function weightsColumn(table: aq.ColumnTable, weights: string | ArrayLike<number>): { label: string; values: Float64Array } {
+  const nTotal = table.numRows();
+  if (typeof weights === 'string') {
+    if (!table.columnNames().includes(weights)) {
+      const hint = closestName(weights, table.columnNames());
+      throw new LmmError('data', `unknown weights column '${weights}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    }
+    const c = rawColumn(table, weights);
+    if (c.kind !== 'numeric') throw new LmmError('data', `weights column '${weights}' is not numeric (it holds text such as '${c.values.find((v) => v !== null)}')`);
+    return { label: `weights column '${weights}'`, values: c.values };
+  }
+  if (weights.length !== nTotal) throw new LmmError('data', `weights: ${weights.length} values given for ${nTotal} rows`);
+  return { label: 'weights', values: Float64Array.from(weights, (v) => (v === null || v === undefined ? NaN : Number(v))) };
+}
+
+/** Weights must be positive: lme4 refuses negative ones and gives an infinite deviance at a zero one. */
+function checkWeights(w: Float64Array, label: string, rows: Int32Array | null): void {
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] > 0) continue;
+    const row = (rows ? rows[i] : i) + 1;
+    throw new LmmError('data', w[i] === 0
+      ? `${label} is 0 in row ${row}: prior weights must be positive (lme4's deviance is infinite with a zero weight); drop such rows`
+      : `${label} is negative (${w[i]}) in row ${row}: prior weights must be positive`);
+  }
 }
 
 /**
  * Build the model for `formula` from `table`: model frame, fixed-effects matrix, random-effects
  * terms, and the cross-product blocks, in one pass over the rows.
  */
-export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormula): MixedModel {
+export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormula, options: ModelOptions = {}): MixedModel {
   const parsed = typeof formula === 'string' ? parseFormula(formula) : formula;
-  const frame = modelFrame(table, parsed);
+  const weightsInput = options.weights === undefined ? undefined : weightsColumn(table, options.weights);
+  const frame = modelFrame(table, parsed, { weights: weightsInput });
+  const weights = frame.weights;
+  if (weights && weightsInput) checkWeights(weights, weightsInput.label, frame.rows);
+  const logdetW = weights ? weights.reduce((s, w) => s + Math.log(w), 0) : 0;
   const { n } = frame;
   const notes: string[] = [];
   if (frame.dropped > 0) notes.push(`dropped ${frame.dropped} of ${frame.nTotal} rows with missing values in the model's columns`);
@@ -85,6 +144,9 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
   if (!response || response.kind !== 'numeric') throw new LmmError('data', `response '${parsed.response.label}' is not numeric`);
   const y = response.values;
   checkResponse(y, parsed.response.label);
+  const offset = frame.offset;
+  // The cross-products see the response less the offset (lme4: the offset is part of the linear predictor).
+  const yFit = offset ? Float64Array.from(y, (v, i) => v - offset[i]) : y;
 
   const fixed = designMatrix(parsed.fixed, frame.variables, n);
   const terms = randomTerms(parsed, frame, n);
@@ -95,14 +157,14 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
   const p0 = fixed.names.length;
   const gamma = new Float64Array(p0);
   for (const j of fixed.constantColumns ?? []) gamma[j] = 1;
-  const yShift = fixed.constantColumns ? columnMean(y, 1, 0, n) : 0;
+  const yShift = fixed.constantColumns ? columnMean(yFit, 1, 0, n) : 0;
   const center = new Float64Array(p0);
   if (fixed.constantColumns) {
     for (let j = 0; j < p0; j++) if (gamma[j] === 0) center[j] = columnMean(fixed.values, p0, j, n);
   }
   const Xc = center.some((v) => v !== 0) ? centred(fixed.values, p0, n, center) : fixed.values;
 
-  let crossprod = crossProducts({ n, y, yShift, X: Xc, p: p0, terms });
+  let crossprod = crossProducts({ n, y: yFit, yShift, X: Xc, p: p0, terms, weights });
   let X = fixed.values;
   let names = fixed.names;
   const aliased = aliasedColumns(crossprod.XytXy, names.length);
@@ -134,6 +196,10 @@ export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormul
     yShiftDirection: direction,
     xCenter,
     factorLevels: new Map([...frame.variables].flatMap(([label, v]) => (v.kind === 'factor' ? [[label, v.factor.levels] as [string, string[]]] : []))),
+    transforms: frame.transforms,
+    offset,
+    weights,
+    logdetW,
     notes,
   };
 }

@@ -113,12 +113,24 @@ describe('formula errors', () => {
   });
 
   it('unsupported functions and bad arguments', () => {
-    expectError('y ~ poly(x, 2) + (1 | g)', "unsupported function 'poly' (supported: I, log, exp, sqrt, abs)", 5);
+    expectError('y ~ spline(x, 2) + (1 | g)', "unsupported function 'spline' (supported: I, log, exp, sqrt, abs, poly, scale, factor, as.factor, offset)", 5);
     expectError('y ~ I(x, z) + (1 | g)', 'I() takes 1 argument, got 2', 5);
     expectError('y ~ log() + (1 | g)', 'log() takes 1 to 2 arguments, got 0', 5);
     expectError('y ~ I(a:b) + (1 | g)', "operator ':' is not allowed inside I()", 8);
     expectError('y ~ I(log(a %in% b)) + (1 | g)', "operator '%in%' is not allowed inside log()", 13);
-    expectError('y ~ I(foo(x)) + (1 | g)', "unsupported function 'foo' (supported: I, log, exp, sqrt, abs)", 7);
+    expectError('y ~ I(foo(x)) + (1 | g)', "unsupported function 'foo' (supported: I, log, exp, sqrt, abs, poly, scale, factor, as.factor, offset)", 7);
+  });
+
+  it('the data functions: arguments and where they may stand', () => {
+    expectError('y ~ poly(x, 0) + (1 | g)', "poly(): the degree must be a whole number >= 1, not '0'", 13);
+    expectError('y ~ poly(x, 2.5) + (1 | g)', "poly(): the degree must be a whole number >= 1, not '2.5'", 13);
+    expectError('y ~ poly(x, 2, raw = 1) + (1 | g)', 'poly(): raw must be TRUE or FALSE', 22);
+    expectError('y ~ poly(x, 2, rwa = TRUE) + (1 | g)', "poly() has no argument 'rwa' (arguments: x, degree, raw)", 22);
+    expectError('y ~ I(poly(x, 2)) + (1 | g)', 'poly() must be a variable of its own, not inside I()', 7);
+    expectError('y ~ log(scale(x)) + (1 | g)', 'scale() must be a variable of its own, not inside log()', 9);
+    expectError('y ~ scale(x, center = z) + (1 | g)', 'scale(): center must be TRUE, FALSE or a number', 23);
+    expectError('y ~ log(x, base = 2) + (1 | g)', "log() takes no named arguments ('base =')", 19);
+    expectError('y ~ factor(x, y) + (1 | g)', 'factor() takes at most 1 argument', 15);
   });
 
   it('numbers and powers outside I()', () => {

@@ -291,3 +291,20 @@ describe('parseExpression', () => {
     expect(parseExpression(' (x | g)')).toMatchObject({ kind: 'paren', pos: 2, end: 8, expr: { kind: 'bar', opPos: 5 } });
   });
 });
+
+describe('data functions in formulas', () => {
+  it('labels poly(), scale(), factor() and offset() as R deparses them', () => {
+    const p = parseFormula('y ~ poly(x, 2, raw = TRUE) + poly(x, degree = 3) + scale(z, center = FALSE) + scale(I(z * 1e6)) + factor(k):z + offset(log(n)) + (1 | g)');
+    expect(p.fixed.terms.map((t) => t.label)).toEqual(['poly(x, 2, raw = TRUE)', 'poly(x, degree = 3)', 'scale(z, center = FALSE)', 'scale(I(z * 1e+06))', 'factor(k):z']);
+    expect(p.fixed.offsets?.map((v) => v.label)).toEqual(['offset(log(n))']);
+    expect(p.fixed.offsets?.[0].columns).toEqual(['n']);
+    expect(p.fixed.variables.find((v) => v.label === 'poly(x, 2, raw = TRUE)')?.fn).toMatchObject({ kind: 'poly', degree: 2, raw: true });
+    expect(p.fixed.variables.find((v) => v.label === 'poly(x, 2, raw = TRUE)')?.columns).toEqual(['x']);
+  });
+  it('an offset with the intercept removed', () => {
+    const p = parseFormula('y ~ offset(w) - 1 + x + (1 | g)');
+    expect(p.fixed.intercept).toBe(false);
+    expect(p.fixed.terms.map((t) => t.label)).toEqual(['x']);
+    expect(p.fixed.offsets?.map((v) => v.label)).toEqual(['offset(w)']);
+  });
+});
