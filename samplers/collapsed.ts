@@ -21,7 +21,10 @@ import type { Rng } from './rng.js';
  * so only the q×q blocks Z_j'Z_j and the q-vectors Z_j'r_j enter, as in the exact fitter's
  * profiled criterion per level. The chain moves on φ = (log C_ii, C_rs for r > s), in θ order
  * (column by column), where the target is p(Ψ = CC') |∂Ψ/∂C| Π_i C_ii (the last factor from
- * the logarithm of the diagonal; |∂Ψ/∂C| as in `logPriorOfFactor`).
+ * the logarithm of the diagonal; |∂Ψ/∂C| as in `logPriorOfFactor`). The prior p(Ψ) is the
+ * inverse-Wishart (df, S) the caller passes: the prior itself, or under the half-t prior the
+ * conditional prior of Ψ given λ (df = ν + q − 1, S = 2ν·diag(1/λ)), λ being held fixed during
+ * the step like β and σ².
  *
  * Validity (van Dyk & Park 2008, §3): the step leaves p(Ψ_k | β, a_{−k}, σ², y) invariant but
  * not a_k's value consistent with the new Ψ_k, so a_k must be drawn afresh from its conditional
@@ -34,8 +37,6 @@ export class CollapsedPsi {
   private readonly colOf: Int32Array[];
   /** Per term: the proposal (tuned in warmup). */
   readonly proposals: PhiProposal[];
-  /** Per term: the prior scale whose Cholesky factor `work[k].LS` holds. */
-  private readonly scaleOf: (Float64Array | null)[];
   private readonly work: { rk: Float64Array; C: Float64Array; phi: Float64Array; phiProp: Float64Array; LS: Float64Array; col: Float64Array; T: Float64Array; N: Float64Array; w: Float64Array }[];
 
   /**
@@ -48,7 +49,6 @@ export class CollapsedPsi {
     this.rowOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[0]));
     this.colOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[1]));
     this.proposals = untunedSd.map((sd) => new PhiProposal(sd));
-    this.scaleOf = shapes.map(() => null);
     this.work = shapes.map(({ q, nlevels }, k) => ({
       rk: new Float64Array(nlevels * q),
       C: new Float64Array(q * q),
@@ -170,11 +170,8 @@ export class CollapsedPsi {
     const { rk, C, phi, phiProp, LS } = this.work[k];
     const proposal = this.proposals[k];
     partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, rk);
-    if (this.scaleOf[k] !== scale) {
-      // chol(S) once per prior (the prior is fixed for a kernel).
-      if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
-      this.scaleOf[k] = scale;
-    }
+    // chol(S) of this step's prior scale (under the half-t prior it moves with λ; q ≤ 2 here, so cheap).
+    if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
     if (!choleskyInto(Psi[k], q, C)) throw new Error('internal: Ψ is not positive definite');
     this.phiOf(k, C, phi);
     let logTarget = this.logTarget(k, phi, sigma2, df);

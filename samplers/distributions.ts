@@ -91,3 +91,27 @@ export function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Flo
   }
   return -(df + q + 1) * logdet - 0.5 * trace + jacobian;
 }
+
+/**
+ * The diagonal of Ψ^{-1} for a small SPD Ψ (q×q) into `out`: with Ψ = LL', (Ψ^{-1})_rr = ||L^{-1}e_r||²
+ * (no inverse formed). `L` (q²) and `col` (q) are scratch; returns false if Ψ is not positive definite.
+ */
+export function inverseDiagonal(Psi: Float64Array, q: number, L: Float64Array, col: Float64Array, out: Float64Array): boolean {
+  if (q === 1) {
+    out[0] = 1 / Psi[0];
+    return Psi[0] > 0;
+  }
+  if (!choleskyInto(Psi, q, L)) return false;
+  for (let r = 0; r < q; r++) {
+    // Solve L x = e_r (x_i = 0 for i < r).
+    let s = 0;
+    for (let i = 0; i < q; i++) {
+      let v = i === r ? 1 : 0;
+      for (let l = r; l < i; l++) v -= L[i * q + l] * col[l];
+      col[i] = i < r ? 0 : v / L[i * q + i];
+      s += col[i] * col[i];
+    }
+    out[r] = s;
+  }
+  return true;
+}
