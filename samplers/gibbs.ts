@@ -77,9 +77,11 @@ export interface StepInfo {
  *   4. under a half-t prior, λ_kr | Ψ_k ~ IG((ν + q)/2, ν(Ψ_k⁻¹)_rr + 1/A_r²) (Huang & Wand 2013, eq. 3);
  *   5. σ² | β, a ~ IG(shape + n/2, rate + RSS/2), for the half-t prior with shape = ν/2 and
  *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²).
- * Steps 0 and 3 target the conditionals given λ (the inverse-Wishart density of Ψ_k given λ_k
- * enters their Metropolis–Hastings ratios), so every step leaves the joint posterior of
- * (β, a, Ψ, λ, σ², λ_σ) invariant and the draws of (β, a, Ψ, σ²) come from its marginal.
+ * Under the half-t prior step 0 integrates λ_k out as well as a_k (its target has the marginal
+ * Huang–Wand density of Ψ_k) and λ_k | Ψ_k is drawn right after it; step 3 targets the
+ * conditional given λ (the inverse-Wishart density of Ψ_k given λ_k enters its ratio). Every
+ * step leaves the joint posterior of (β, a, Ψ, λ, σ², λ_σ) invariant, and the draws of
+ * (β, a, Ψ, σ²) come from its marginal.
  * `step` never touches the n rows: RSS comes from the factor (see `drawEffects`).
  *
  * On hsb (4 chains × 1000 kept draws) the slowest parameter, Ψ[cses,cses], reached a bulk-ESS
@@ -98,6 +100,15 @@ const interweavingProposals = 3;
  * hsb each is accepted ~84% of the time, and two leave Ψ nearly independent of its last value.
  */
 const collapsedProposals = 2;
+
+/**
+ * Random-walk proposals per collapsed step once tuned, after the independence proposals. Under
+ * the half-t prior the posterior of a variance can reach toward 0 (its density in log Ψ_rr decays
+ * only like Ψ_rr^{1/2} there), a tail the t proposal covers poorly: a chain that lands in it is
+ * stuck for the independence proposals alone (on hsb, seed 61, the tail-ESS of Ψ[cses,cses] was
+ * ~900 of 8,000), while a walk climbs out in a few steps.
+ */
+const collapsedWalks = 0;
 
 /** Largest q for which the collapsed step is used (its t proposal is fitted to warmup draws of q(q+1)/2 coordinates). */
 const collapsedMaxQ = 2;
@@ -139,7 +150,7 @@ export class GibbsKernel {
     this.psiScale = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? new Float64Array(model.shapes[k].q ** 2) : prior.scale.slice()));
     this.lambdaWork = model.shapes.map((s) => ({ L: new Float64Array(s.q * s.q), col: new Float64Array(s.q), diag: new Float64Array(s.q) }));
     const single = model.shapes.length === 1 && model.shapes[0].q <= collapsedMaxQ;
-    this.collapsed = single ? new CollapsedPsi(model.crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), 0, collapsedProposals) : null;
+    this.collapsed = single ? new CollapsedPsi(model.crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), collapsedWalks, collapsedProposals) : null;
   }
 
   /**
@@ -232,7 +243,9 @@ export class GibbsKernel {
     const { shapes, n } = this.model;
     const accepted: boolean[] = [];
     if (this.collapsed) {
-      accepted.push(this.collapsed.step(0, rng, state.beta, state.b, state.Psi, state.sigma2, this.psiDf[0], this.priorScaleOf(state, 0)) > 0);
+      // Under the half-t prior the step integrates λ out too; λ | Ψ is then drawn afresh (collapsed.ts).
+      accepted.push(this.collapsed.step(0, rng, state.beta, state.b, state.Psi, state.sigma2, this.priors.Psi[0]) > 0);
+      this.drawLambda(rng, state, 0);
     }
     let rss = this.drawEffects(rng, state);
     for (let k = 0; k < shapes.length; k++) {
