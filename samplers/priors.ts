@@ -107,10 +107,21 @@ export function groupColumns(model: MixedModel, group: string): string[] {
 export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
   const spec = defaultPriors(model);
   if (user === undefined || user === null) return spec;
-  const structural = schemaViolations(priorsSchema, user);
+  // Unknown grouping factors first (their entries' own problems would only be noise), then the schema.
+  const unknownGroups: string[] = [];
+  let checked = user;
+  const psiGiven = (user as { Psi?: unknown }).Psi;
+  if (typeof user === 'object' && !Array.isArray(user) && psiGiven !== null && typeof psiGiven === 'object' && !Array.isArray(psiGiven)) {
+    const known = Object.fromEntries(Object.entries(psiGiven).filter(([group]) => group in spec.Psi));
+    for (const group of Object.keys(psiGiven)) {
+      if (!(group in spec.Psi)) unknownGroups.push(`Psi: unknown grouping factor '${group}' (the model has ${Object.keys(spec.Psi).map((g) => `'${g}'`).join(', ')})`);
+    }
+    checked = { ...(user as object), Psi: known };
+  }
+  const structural = [...unknownGroups, ...schemaViolations(priorsSchema, checked)];
   if (structural.length > 0) fail(structural);
   const problems: string[] = [];
-  const given = user as { beta?: unknown; Psi?: Record<string, unknown>; sigma2?: unknown };
+  const given = checked as { beta?: unknown; Psi?: Record<string, unknown>; sigma2?: unknown };
   const p = model.p;
 
   if (given.beta !== undefined) {
@@ -125,10 +136,6 @@ export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
     }
   }
   for (const [group, value] of Object.entries(given.Psi ?? {})) {
-    if (!(group in spec.Psi)) {
-      problems.push(`Psi: unknown grouping factor '${group}' (the model has ${Object.keys(spec.Psi).map((g) => `'${g}'`).join(', ')})`);
-      continue;
-    }
     const columns = groupColumns(model, group);
     const q = columns.length;
     const defaults = (spec.Psi[group] as HalfTPsi).halfT;
