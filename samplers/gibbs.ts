@@ -77,9 +77,9 @@ export interface StepInfo {
  *   4. under a half-t prior, λ_kr | Ψ_k ~ IG((ν + q)/2, ν(Ψ_k⁻¹)_rr + 1/A_r²) (Huang & Wand 2013, eq. 3);
  *   5. σ² | β, a ~ IG(shape + n/2, rate + RSS/2), for the half-t prior with shape = ν/2 and
  *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²).
- * Under the half-t prior step 0 integrates λ_k out as well as a_k (its target has the marginal
- * Huang–Wand density of Ψ_k) and λ_k | Ψ_k is drawn right after it; step 3 targets the
- * conditional given λ (the inverse-Wishart density of Ψ_k given λ_k enters its ratio). Every
+ * Under the half-t prior steps 0 and 3 integrate λ_k out (their targets have the marginal
+ * Huang–Wand density of Ψ_k; with λ held fixed the chain crawls where a variance nears 0) and
+ * λ_k | Ψ_k is drawn afresh after each of them (step 4 follows step 3). Every
  * step leaves the joint posterior of (β, a, Ψ, λ, σ², λ_σ) invariant, and the draws of
  * (β, a, Ψ, σ²) come from its marginal.
  * `step` never touches the n rows: RSS comes from the factor (see `drawEffects`).
@@ -261,7 +261,8 @@ export class GibbsKernel {
     }
     if (!this.collapsed) {
       for (let k = 0; k < shapes.length; k++) {
-        const result = this.interweaving.step(k, rng, state.beta, state.b, state.Psi, state.sigma2, this.psiDf[k], this.psiScale[k], rss);
+        const prior = this.priors.Psi[k];
+        const result = this.interweaving.step(k, rng, state.beta, state.b, state.Psi, state.sigma2, prior.kind === 'halfT' ? prior : { kind: 'invWishart', df: this.psiDf[k], scale: this.psiScale[k] }, rss);
         rss = result.rss;
         accepted.push(result.accepted);
       }
