@@ -123,8 +123,9 @@ export async function main(options: ExampleOptions = {}) {
   ] as const) {
     log(`  ${label.padEnd(12)} ${signif(exact, 5).padStart(10)} ${signif(transform(post(param)), 5).padStart(12)}`);
   }
-  log('  The posterior of psi2^2 sits well above REML: with 160 schools of about 45 students the data say');
-  log('  little about the slope variance, so the inverse-Wishart prior (df 3) pulls it up, and the slopes shrink less.');
+  log('  Under the default priors (half-t with 2 df on each SD, scale sd(y) for the intercept and sd(y)/sd(cses) for');
+  log('  the slope; Huang & Wand 2013) the posterior mean of psi2^2 sits near REML: 160 schools of about 45 students');
+  log('  say enough about the slope variance, though its posterior keeps a long tail toward 0.');
   log(formatModelLevel(comparison));
   for (const term of ['(Intercept)', 'cses']) {
     const rowsOfTerm = comparison.groups.filter((g) => g.term === term && g.shrinkage !== null);
