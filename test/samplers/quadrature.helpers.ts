@@ -112,36 +112,35 @@ export function randomInterceptPosterior(model: MixedModel, priors: PriorsSpec):
   const [grid, top] = evaluate(density, uRange, wRange, 320);
   const weights = grid.map(([, , l]) => Math.exp(l - top));
   const total = weights.reduce((s, v) => s + v, 0);
-  const moments = (f: (u: number, w: number) => number): Moments => {
+  // Medians from the marginal of each axis: each grid line's mass spread evenly over its cell.
+  const median = (axis: 0 | 1): number => {
+    const range = axis === 0 ? uRange : wRange;
+    const h = (range[1] - range[0]) / 319;
+    const mass = new Float64Array(320);
+    grid.forEach(([u, w], i) => (mass[Math.round(((axis === 0 ? u : w) - range[0]) / h)] += weights[i] / total));
+    let cum = 0;
+    for (let a = 0; a < 320; a++) {
+      if (cum + mass[a] >= 0.5) return range[0] + (a - 0.5) * h + ((0.5 - cum) / mass[a]) * h;
+      cum += mass[a];
+    }
+    return NaN;
+  };
+  const medians = [median(0), median(1)];
+  const moments = (f: (u: number, w: number) => number, axis: 0 | 1, g: (x: number) => number): Moments => {
     let m = 0;
     let m2 = 0;
-    const values: [number, number][] = [];
     grid.forEach(([u, w], i) => {
       const v = f(u, w);
       m += (weights[i] * v) / total;
       m2 += (weights[i] * v * v) / total;
-      values.push([v, weights[i] / total]);
     });
-    values.sort((a, b) => a[0] - b[0]);
-    let cum = 0;
-    let median = NaN;
-    for (let i = 0; i < values.length; i++) {
-      const next = cum + values[i][1];
-      if (next >= 0.5) {
-        // Interpolate between neighbouring values (midpoint rule on the sorted cells).
-        const prev = i > 0 ? values[i - 1][0] : values[i][0];
-        median = prev + ((0.5 - cum) / values[i][1]) * (values[i][0] - prev);
-        break;
-      }
-      cum = next;
-    }
-    return { mean: m, sd: Math.sqrt(Math.max(m2 - m * m, 0)), median };
+    return { mean: m, sd: Math.sqrt(Math.max(m2 - m * m, 0)), median: g(medians[axis]) };
   };
   return {
-    tau2: moments((u) => Math.exp(u)),
-    sigma2: moments((_, w) => Math.exp(w)),
-    tau: moments((u) => Math.exp(u / 2)),
-    sigma: moments((_, w) => Math.exp(w / 2)),
+    tau2: moments((u) => Math.exp(u), 0, Math.exp),
+    sigma2: moments((_, w) => Math.exp(w), 1, Math.exp),
+    tau: moments((u) => Math.exp(u / 2), 0, (x) => Math.exp(x / 2)),
+    sigma: moments((_, w) => Math.exp(w / 2), 1, (x) => Math.exp(x / 2)),
   };
 }
 
