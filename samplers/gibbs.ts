@@ -84,9 +84,11 @@ export interface StepInfo {
  * (β, a, Ψ, σ²) come from its marginal.
  * `step` never touches the n rows: RSS comes from the factor (see `drawEffects`).
  *
- * On hsb (4 chains × 1000 kept draws) the slowest parameter, Ψ[cses,cses], reached a bulk-ESS
- * of ~1,900 with steps 1–4; with step 0 every parameter is at ~3,400–4,000, and step 3 then
- * adds nothing measurable for its cost.
+ * On hsb (4 chains × 1000 kept draws) under the former inverse-Wishart default, the slowest
+ * parameter, Ψ[cses,cses], reached a bulk-ESS of ~1,900 with steps 1–4; with step 0 every
+ * parameter was at ~3,400–4,000, and step 3 then added nothing measurable for its cost. Under
+ * the half-t default its posterior has a long tail toward 0, and its bulk-ESS is ~1,100–1,600
+ * (seeds 1, 2), the other parameters' ~3,000–4,000.
  */
 /**
  * Metropolis–Hastings proposals per interweaving step (see `Interweaving`): on hsb, 3 raise the
@@ -102,11 +104,10 @@ const interweavingProposals = 3;
 const collapsedProposals = 2;
 
 /**
- * Random-walk proposals per collapsed step once tuned, after the independence proposals. Under
- * the half-t prior the posterior of a variance can reach toward 0 (its density in log Ψ_rr decays
- * only like Ψ_rr^{1/2} there), a tail the t proposal covers poorly: a chain that lands in it is
- * stuck for the independence proposals alone (on hsb, seed 61, the tail-ESS of Ψ[cses,cses] was
- * ~900 of 8,000), while a walk climbs out in a few steps.
+ * Random-walk proposals per collapsed step once tuned, after the independence proposals. None:
+ * where the posterior of a variance reaches toward 0 under the half-t prior, one walk per step did
+ * not help on hsb (tail-ESS of Ψ[cses,cses] 235–1,185 of 8,000 over three seeds); the proposal's
+ * heavy-tailed defensive component did (proposal.ts).
  */
 const collapsedWalks = 0;
 
