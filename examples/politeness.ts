@@ -110,7 +110,8 @@ export async function main(options: ExampleOptions = {}) {
     log(`  ${(group + ' attitudepol SD').padEnd(26)} ${signif(component(ml, group, 'attitudepol').sdcor, 3).padStart(8)}  ${signif(s.posteriorMean, 3).padStart(10)}  [${signif(s.q5, 3)}, ${signif(s.q95, 3)}]`);
   }
   log('  With 6 subjects and 7 scenarios the data cannot pin down a 2x2 covariance: the likelihood is maximised');
-  log('  on the boundary, while the posterior averages over covariances the data do not rule out (prior-driven).');
+  log('  on the boundary, while the posterior averages over covariances the data do not rule out: the correlations');
+  log('  stay near their uniform prior, and the slope SDs (half-t prior, 2 df, scale sd(y)/sd(attitudepol)) stay wide.');
   log(formatModelLevel(comparison));
   if (options.report) {
     await writeReport(comparison, options.report);

@@ -91,3 +91,59 @@ export function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Flo
   }
   return -(df + q + 1) * logdet - 0.5 * trace + jacobian;
 }
+
+/**
+ * The diagonal of Ψ^{-1} for a small SPD Ψ (q×q) into `out`: with Ψ = LL', (Ψ^{-1})_rr = ||L^{-1}e_r||²
+ * (no inverse formed). `L` (q²) and `col` (q) are scratch; returns false if Ψ is not positive definite.
+ */
+export function inverseDiagonal(Psi: Float64Array, q: number, L: Float64Array, col: Float64Array, out: Float64Array): boolean {
+  if (q === 1) {
+    out[0] = 1 / Psi[0];
+    return Psi[0] > 0;
+  }
+  if (!choleskyInto(Psi, q, L)) return false;
+  for (let r = 0; r < q; r++) {
+    // Solve L x = e_r (x_i = 0 for i < r).
+    let s = 0;
+    for (let i = 0; i < q; i++) {
+      let v = i === r ? 1 : 0;
+      for (let l = r; l < i; l++) v -= L[i * q + l] * col[l];
+      col[i] = i < r ? 0 : v / L[i * q + i];
+      s += col[i] * col[i];
+    }
+    out[r] = s;
+  }
+  return true;
+}
+
+/**
+ * log of the Huang & Wand (2013) prior density of a (lower-triangular) factor C with Ψ = CC',
+ * λ integrated out, up to a constant: from Ψ | λ ~ IW(ν + q − 1, 2ν·diag(1/λ)) and
+ * λ_r ~ IG(1/2, 1/A_r²),
+ *   p(Ψ) ∝ |Ψ|^{−(ν+2q)/2} Π_r (ν(Ψ^{-1})_rr + 1/A_r²)^{−(ν+q)/2}
+ * (each √Ψ_rr half-t(ν, A_r)), times |∂Ψ/∂C| = 2^q Π_i |C_ii|^{q−i+1} as in `logPriorOfFactor`.
+ * (Ψ^{-1})_rr = ||C^{-1}e_r||². `col` is scratch of length q.
+ */
+export function logHalfTPriorOfFactor(C: Float64Array, q: number, nu: number, A: Float64Array, col: Float64Array): number {
+  let logdet = 0;
+  let jacobian = 0;
+  for (let i = 0; i < q; i++) {
+    const d = Math.abs(C[i * q + i]);
+    if (!(d > 0)) return -Infinity;
+    logdet += Math.log(d);
+    jacobian += (q - i) * Math.log(d);
+  }
+  let scales = 0;
+  for (let r = 0; r < q; r++) {
+    // x = C^{-1} e_r by forward substitution (x_i = 0 for i < r).
+    let s = 0;
+    for (let i = r; i < q; i++) {
+      let v = i === r ? 1 : 0;
+      for (let l = r; l < i; l++) v -= C[i * q + l] * col[l];
+      col[i] = v / C[i * q + i];
+      s += col[i] * col[i];
+    }
+    scales += Math.log(nu * s + 1 / (A[r] * A[r]));
+  }
+  return -(nu + 2 * q) * logdet - 0.5 * (nu + q) * scales + jacobian;
+}

@@ -2,7 +2,7 @@ import { BlockedCholesky, type BlockShape } from '../src/fit/blocked.js';
 import { solutionBuffers, solve, type Solution } from '../src/fit/solution.js';
 import type { CrossProducts } from '../src/model/crossprod.js';
 import type { MixedModel } from '../src/model/model.js';
-import { choleskyInto, drawInverseGamma, drawInverseWishart } from './distributions.js';
+import { choleskyInto, drawInverseGamma, drawInverseWishart, inverseDiagonal } from './distributions.js';
 import type { TermPriors } from './priors.js';
 import type { Rng } from './rng.js';
 import { Interweaving } from './interweave.js';
@@ -37,12 +37,19 @@ export function samplerModel(model: MixedModel): SamplerModel {
   };
 }
 
-/** The state of a chain: β' (the cross-products' parametrisation, see reparam.ts), b per term (level-major), Ψ per term, σ². */
+/**
+ * The state of a chain: β' (the cross-products' parametrisation, see reparam.ts), b per term
+ * (level-major), Ψ per term, σ², and the auxiliary variables of the half-t priors: λ per term
+ * (q entries for a half-t term, none for an inverse-Wishart one) and λ_σ (0 under an
+ * inverse-gamma prior). The λ's are not recorded in the draws.
+ */
 export interface GibbsState {
   beta: Float64Array;
   b: Float64Array[];
   Psi: Float64Array[];
   sigma2: number;
+  lambda: Float64Array[];
+  lambdaSigma2: number;
 }
 
 /** Per-step information (for diagnostics and tests). */
@@ -61,17 +68,27 @@ export interface StepInfo {
  *   1. (β, all a) | Ψ, σ² jointly from their Gaussian conditional, through the same blocked
  *      Cholesky and conditional-normal routine (`solve`) that gives the exact fit's eBLUPs, with
  *      Λ_k = chol(Ψ_k/σ²) and β's normal prior as one more penalty;
- *   2. Ψ_k | a ~ IW(df_k + J_k, S_k + Σ_j a_j a_j');
+ *   2. Ψ_k | a ~ IW(df_k + J_k, S_k + Σ_j a_j a_j'), where under the default half-t prior
+ *      (Huang & Wand 2013) df_k = ν + q − 1 and S_k = 2ν·diag(1/λ_k) with the current λ_k;
  *   3. for the terms without step 0, (a_k, Ψ_k) by ancillarity–sufficiency interweaving
  *      (`interweave.ts`): Metropolis steps for the Cholesky factor of Ψ_k in the non-centred
  *      parametrisation, which remove most of the a–Ψ autocorrelation when the data say little
  *      about each level;
- *   4. σ² | β, a ~ IG(shape + n/2, rate + RSS/2).
+ *   4. under a half-t prior, λ_kr | Ψ_k ~ IG((ν + q)/2, ν(Ψ_k⁻¹)_rr + 1/A_r²) (Huang & Wand 2013, eq. 3);
+ *   5. σ² | β, a ~ IG(shape + n/2, rate + RSS/2), for the half-t prior with shape = ν/2 and
+ *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²).
+ * Under the half-t prior steps 0 and 3 integrate λ_k out (their targets have the marginal
+ * Huang–Wand density of Ψ_k; with λ held fixed the chain crawls where a variance nears 0) and
+ * λ_k | Ψ_k is drawn afresh after each of them (step 4 follows step 3). Every
+ * step leaves the joint posterior of (β, a, Ψ, λ, σ², λ_σ) invariant, and the draws of
+ * (β, a, Ψ, σ²) come from its marginal.
  * `step` never touches the n rows: RSS comes from the factor (see `drawEffects`).
  *
- * On hsb (4 chains × 1000 kept draws) the slowest parameter, Ψ[cses,cses], reached a bulk-ESS
- * of ~1,900 with steps 1–4; with step 0 every parameter is at ~3,400–4,000, and step 3 then
- * adds nothing measurable for its cost.
+ * On hsb (4 chains × 1000 kept draws) under the former inverse-Wishart default, the slowest
+ * parameter, Ψ[cses,cses], reached a bulk-ESS of ~1,900 with steps 1–4; with step 0 every
+ * parameter was at ~3,400–4,000, and step 3 then added nothing measurable for its cost. Under
+ * the half-t default its posterior has a long tail toward 0, and its bulk-ESS is ~1,100–1,600
+ * (seeds 1, 2), the other parameters' ~3,000–4,000.
  */
 /**
  * Metropolis–Hastings proposals per interweaving step (see `Interweaving`): on hsb, 3 raise the
@@ -85,6 +102,14 @@ const interweavingProposals = 3;
  * hsb each is accepted ~84% of the time, and two leave Ψ nearly independent of its last value.
  */
 const collapsedProposals = 2;
+
+/**
+ * Random-walk proposals per collapsed step once tuned, after the independence proposals. None:
+ * where the posterior of a variance reaches toward 0 under the half-t prior, one walk per step did
+ * not help on hsb (tail-ESS of Ψ[cses,cses] 235–1,185 of 8,000 over three seeds); the proposal's
+ * heavy-tailed defensive component did (proposal.ts).
+ */
+const collapsedWalks = 0;
 
 /** Largest q for which the collapsed step is used (its t proposal is fitted to warmup draws of q(q+1)/2 coordinates). */
 const collapsedMaxQ = 2;
@@ -104,6 +129,11 @@ export class GibbsKernel {
   private readonly lambda: Float64Array[];
   private readonly interweaving: Interweaving;
   private readonly collapsed: CollapsedPsi | null;
+  /** Per term: the inverse-Wishart df and scale of Ψ_k's prior given λ_k (fixed for an inverse-Wishart prior). */
+  private readonly psiDf: number[];
+  private readonly psiScale: Float64Array[];
+  /** Scratch of the λ draws: chol(Ψ_k) and a column (q² and q per term), and diag(Ψ_k⁻¹). */
+  private readonly lambdaWork: { L: Float64Array; col: Float64Array; diag: Float64Array }[];
 
   constructor(readonly model: SamplerModel, readonly priors: TermPriors) {
     this.factor = new BlockedCholesky(model.crossprod, model.shapes);
@@ -117,8 +147,11 @@ export class GibbsKernel {
     this.wishartWork = model.shapes.map((s) => new Float64Array(3 * s.q * s.q));
     this.lambda = model.shapes.map((s) => new Float64Array(s.q * s.q));
     this.interweaving = new Interweaving(model.crossprod, model.shapes, model.p, interweavingProposals);
+    this.psiDf = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? prior.nu + model.shapes[k].q - 1 : prior.df));
+    this.psiScale = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? new Float64Array(model.shapes[k].q ** 2) : prior.scale.slice()));
+    this.lambdaWork = model.shapes.map((s) => ({ L: new Float64Array(s.q * s.q), col: new Float64Array(s.q), diag: new Float64Array(s.q) }));
     const single = model.shapes.length === 1 && model.shapes[0].q <= collapsedMaxQ;
-    this.collapsed = single ? new CollapsedPsi(model.crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, priors.Psi[k].df, priors.Psi[k].scale)), 0, collapsedProposals) : null;
+    this.collapsed = single ? new CollapsedPsi(model.crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), collapsedWalks, collapsedProposals) : null;
   }
 
   /**
@@ -135,8 +168,9 @@ export class GibbsKernel {
 
   /**
    * A dispersed starting state: σ² at the response's mean square times e^{U(−1.5, 1.5)}, each Ψ_k
-   * at its prior's mean (or scale, where the mean does not exist) times e^{U(−1.5, 1.5)}; then β
-   * and b drawn from their conditional given those.
+   * at its prior's mean (or scale, where the mean does not exist; diag(A_r²) for a half-t prior)
+   * times e^{U(−1.5, 1.5)}; the λ's from their conditionals given those; then β and b drawn from
+   * their conditional given Ψ and σ².
    */
   init(rng: Rng): GibbsState {
     const { shapes, n, p, crossprod } = this.model;
@@ -145,12 +179,48 @@ export class GibbsKernel {
     const sigma2 = (meanSquare > 0 ? meanSquare : 1) * Math.exp(3 * rng.uniform() - 1.5);
     const Psi = shapes.map((shape, k) => {
       const prior = this.priors.Psi[k];
-      const f = Math.exp(3 * rng.uniform() - 1.5) / Math.max(prior.df - shape.q - 1, 1);
-      return prior.scale.map((v) => v * f);
+      const f = Math.exp(3 * rng.uniform() - 1.5);
+      if (prior.kind === 'invWishart') return prior.scale.map((v) => (v * f) / Math.max(prior.df - shape.q - 1, 1));
+      const out = new Float64Array(shape.q * shape.q);
+      for (let r = 0; r < shape.q; r++) out[r * shape.q + r] = prior.scale[r] ** 2 * f;
+      return out;
     });
-    const state: GibbsState = { beta: new Float64Array(p), b: shapes.map((s) => new Float64Array(s.q * s.nlevels)), Psi, sigma2 };
+    const lambda = shapes.map((s, k) => new Float64Array(this.priors.Psi[k].kind === 'halfT' ? s.q : 0));
+    const state: GibbsState = { beta: new Float64Array(p), b: shapes.map((s) => new Float64Array(s.q * s.nlevels)), Psi, sigma2, lambda, lambdaSigma2: 0 };
+    for (let k = 0; k < shapes.length; k++) this.drawLambda(rng, state, k);
+    this.drawLambdaSigma2(rng, state);
     this.drawEffects(rng, state);
     return state;
+  }
+
+  /** λ_kr | Ψ_k ~ IG((ν + q)/2, ν(Ψ_k⁻¹)_rr + 1/A_r²) for a half-t term (Huang & Wand 2013); nothing otherwise. */
+  private drawLambda(rng: Rng, state: GibbsState, k: number): void {
+    const prior = this.priors.Psi[k];
+    if (prior.kind !== 'halfT') return;
+    const q = this.model.shapes[k].q;
+    const { L, col, diag } = this.lambdaWork[k];
+    if (!inverseDiagonal(state.Psi[k], q, L, col, diag)) throw new Error('internal: Ψ is not positive definite');
+    const lambda = state.lambda[k];
+    for (let r = 0; r < q; r++) lambda[r] = drawInverseGamma(rng, (prior.nu + q) / 2, prior.nu * diag[r] + 1 / prior.scale[r] ** 2);
+  }
+
+  /** λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²) under the half-t prior on σ; nothing otherwise. */
+  private drawLambdaSigma2(rng: Rng, state: GibbsState): void {
+    const prior = this.priors.sigma2;
+    if (prior.kind !== 'halfT') return;
+    state.lambdaSigma2 = drawInverseGamma(rng, (prior.nu + 1) / 2, prior.nu / state.sigma2 + 1 / prior.scale ** 2);
+  }
+
+  /** The inverse-Wishart scale of Ψ_k's prior given λ_k into `psiScale[k]`: 2ν·diag(1/λ_k) for a half-t term. */
+  private priorScaleOf(state: GibbsState, k: number): Float64Array {
+    const prior = this.priors.Psi[k];
+    const S = this.psiScale[k];
+    if (prior.kind === 'halfT') {
+      const q = this.model.shapes[k].q;
+      const lambda = state.lambda[k];
+      for (let r = 0; r < q; r++) S[r * q + r] = (2 * prior.nu) / lambda[r];
+    }
+    return S;
   }
 
   /** One sweep of the conditional draws; returns the new state (the input is not changed). */
@@ -160,6 +230,8 @@ export class GibbsKernel {
       b: previous.b.map((b) => b.slice()),
       Psi: previous.Psi.map((Psi) => Psi.slice()),
       sigma2: previous.sigma2,
+      lambda: previous.lambda.map((l) => l.slice()),
+      lambdaSigma2: previous.lambdaSigma2,
     };
     return [state, this.advance(rng, state)];
   }
@@ -172,31 +244,36 @@ export class GibbsKernel {
     const { shapes, n } = this.model;
     const accepted: boolean[] = [];
     if (this.collapsed) {
-      const prior = this.priors.Psi[0];
-      accepted.push(this.collapsed.step(0, rng, state.beta, state.b, state.Psi, state.sigma2, prior.df, prior.scale) > 0);
+      // Under the half-t prior the step integrates λ out too; λ | Ψ is then drawn afresh (collapsed.ts).
+      accepted.push(this.collapsed.step(0, rng, state.beta, state.b, state.Psi, state.sigma2, this.priors.Psi[0]) > 0);
+      this.drawLambda(rng, state, 0);
     }
     let rss = this.drawEffects(rng, state);
     for (let k = 0; k < shapes.length; k++) {
       const { q, nlevels } = shapes[k];
-      const prior = this.priors.Psi[k];
-      // Ψ_k | a ~ IW(df + J, S + Σ_j a_j a_j').
+      // Ψ_k | a, λ_k ~ IW(df + J, S + Σ_j a_j a_j').
       const S = this.posteriorScale[k];
-      S.set(prior.scale);
+      S.set(this.priorScaleOf(state, k));
       const b = state.b[k];
       for (let j = 0; j < nlevels; j++) {
         for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) S[r * q + c] += b[j * q + r] * b[j * q + c];
       }
-      drawInverseWishart(rng, prior.df + nlevels, S, q, state.Psi[k], this.wishartWork[k]);
+      drawInverseWishart(rng, this.psiDf[k] + nlevels, S, q, state.Psi[k], this.wishartWork[k]);
     }
     if (!this.collapsed) {
       for (let k = 0; k < shapes.length; k++) {
         const prior = this.priors.Psi[k];
-        const result = this.interweaving.step(k, rng, state.beta, state.b, state.Psi, state.sigma2, prior.df, prior.scale, rss);
+        const result = this.interweaving.step(k, rng, state.beta, state.b, state.Psi, state.sigma2, prior.kind === 'halfT' ? prior : { kind: 'invWishart', df: this.psiDf[k], scale: this.psiScale[k] }, rss);
         rss = result.rss;
         accepted.push(result.accepted);
       }
     }
-    state.sigma2 = drawInverseGamma(rng, this.priors.sigma2.shape + n / 2, this.priors.sigma2.rate + rss / 2);
+    for (let k = 0; k < shapes.length; k++) this.drawLambda(rng, state, k);
+    const s2 = this.priors.sigma2;
+    const shape = s2.kind === 'halfT' ? s2.nu / 2 : s2.shape;
+    const rate = s2.kind === 'halfT' ? s2.nu / state.lambdaSigma2 : s2.rate;
+    state.sigma2 = drawInverseGamma(rng, shape + n / 2, rate + rss / 2);
+    this.drawLambdaSigma2(rng, state);
     return { rss, accepted };
   }
 
@@ -259,18 +336,28 @@ export class GibbsKernel {
 }
 
 /**
+ * A typical size of each variance Ψ_rr under a term's prior, for starting values and the untuned
+ * walk: the inverse-Wishart's mean (its scale where the mean does not exist), or A_r² under a
+ * half-t prior (its median is about 0.8·A_r² for ν = 2).
+ */
+function typicalVariances(prior: TermPriors['Psi'][number], q: number): Float64Array {
+  if (prior.kind === 'halfT') return Float64Array.from(prior.scale, (a) => a * a);
+  return Float64Array.from({ length: q }, (_, r) => prior.scale[r * q + r] / Math.max(prior.df - q - 1, 1));
+}
+
+/**
  * Standard deviations of the untuned random walk on φ = (log C_ii, C_rs) for a term with J
  * levels: about the posterior spread with J informative levels, log C_ii ± 1/√(2J) and
- * C_rs ± √(E[Ψ_rr]/J) at the prior mean of Ψ, times the usual 2.38/√m.
+ * C_rs ± √(v_r/J) at a typical variance v_r of the prior, times the usual 2.38/√m.
  */
-function untunedSd(q: number, nlevels: number, df: number, scale: Float64Array): Float64Array {
+function untunedSd(q: number, nlevels: number, variances: Float64Array): Float64Array {
   const m = (q * (q + 1)) / 2;
   const f = 2.38 / Math.sqrt(m);
   const J = Math.max(nlevels, 1);
   const sd = new Float64Array(m);
   let u = 0;
   for (let s = 0; s < q; s++) {
-    for (let r = s; r < q; r++) sd[u++] = r === s ? f / Math.sqrt(2 * J) : f * Math.sqrt(scale[r * q + r] / Math.max(df - q - 1, 1) / J);
+    for (let r = s; r < q; r++) sd[u++] = r === s ? f / Math.sqrt(2 * J) : f * Math.sqrt(variances[r] / J);
   }
   return sd;
 }

@@ -1,6 +1,7 @@
 import type { CrossProducts } from '../src/model/crossprod.js';
 import { backSolve, forwardSolve } from '../src/linalg/dense.js';
-import { choleskyInto, logPriorOfFactor } from './distributions.js';
+import { choleskyInto, logHalfTPriorOfFactor, logPriorOfFactor } from './distributions.js';
+import type { CollapsedPrior } from './collapsed.js';
 import type { BlockShape } from '../src/fit/blocked.js';
 import { partialResiduals } from './residuals.js';
 import type { Rng } from './rng.js';
@@ -17,7 +18,9 @@ import type { Rng } from './rng.js';
  *
  * with D'D = G, G[(r,s),(r',s')] = Σ_j ξ_js ξ_js' (Z_kj'Z_kj)_rr' and D'r = h, h[(r,s)] = Σ_j ξ_js (Z_kj'r)_r,
  * all from the cross-product blocks. The prior of C is the inverse-Wishart of CC' times the
- * Jacobian |∂Ψ/∂C| = 2^q Π_i |C_ii|^{q−i+1} (Muirhead 1982, Thm 2.1.9). An independence
+ * Jacobian |∂Ψ/∂C| = 2^q Π_i |C_ii|^{q−i+1} (Muirhead 1982, Thm 2.1.9); under the half-t prior,
+ * the Huang–Wand density with λ integrated out (`logHalfTPriorOfFactor`), for the reason the
+ * collapsed step gives (collapsed.ts): the caller then draws λ_k | Ψ_k afresh. An independence
  * Metropolis–Hastings step proposes c* ~ N(G^{-1}h, σ²G^{-1}), the normalised likelihood, and
  * accepts with the ratio of the priors. ξ, β and σ² stay fixed during the step, so the proposal
  * (and the work of building G and h) serves `proposals` successive Metropolis–Hastings steps, each
@@ -68,7 +71,7 @@ export class Interweaving {
    * Update (a_k, Ψ_k) in place; returns the new residual sum of squares given the old one and
    * whether a proposal was accepted.
    */
-  step(k: number, rng: Rng, beta: Float64Array, b: Float64Array[], Psi: Float64Array[], sigma2: number, df: number, scale: Float64Array, rss: number): { rss: number; accepted: boolean } {
+  step(k: number, rng: Rng, beta: Float64Array, b: Float64Array[], Psi: Float64Array[], sigma2: number, psiPrior: CollapsedPrior, rss: number): { rss: number; accepted: boolean } {
     const { q, nlevels } = this.shapes[k];
     const m = this.m[k];
     const { xi, G, LG, h, mean, z, C0, C, LS, col, c0, c, cProp } = this.work[k];
@@ -113,10 +116,11 @@ export class Interweaving {
     mean.set(h);
     forwardSolve(LG, m, mean);
     backSolve(LG, m, mean);
-    if (!choleskyInto(scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
+    if (psiPrior.kind === 'invWishart' && !choleskyInto(psiPrior.scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
+    const logPriorOf = (F: Float64Array) => (psiPrior.kind === 'halfT' ? logHalfTPriorOfFactor(F, q, psiPrior.nu, psiPrior.scale, col) : logPriorOfFactor(F, q, psiPrior.df, LS, col));
     const sigma = Math.sqrt(sigma2);
     c.set(c0);
-    let logPrior = logPriorOfFactor(C0, q, df, LS, col);
+    let logPrior = logPriorOf(C0);
     let accepted = false;
     for (let t = 0; t < this.proposals; t++) {
       for (let u = 0; u < m; u++) z[u] = rng.normal();
@@ -125,7 +129,7 @@ export class Interweaving {
         cProp[u] = mean[u] + sigma * z[u];
         C[rowOf[u] * q + colOf[u]] = cProp[u];
       }
-      const logPriorProp = logPriorOfFactor(C, q, df, LS, col);
+      const logPriorProp = logPriorOf(C);
       if (Math.log(rng.uniform()) < logPriorProp - logPrior) {
         c.set(cProp);
         logPrior = logPriorProp;

@@ -3,8 +3,10 @@ import { toOriginalBeta } from '../src/model/reparam.js';
 import type { GibbsState, SamplerModel } from './gibbs.js';
 
 /**
- * The parameter vector of a draw, named as CONTRACT.md says: `beta[name]`, `sigma2`,
- * `Psi[g][r,c]` (lower triangle, row then column, terms in formula order) and
+ * The parameter vector of a draw, named as CONTRACT.md says: `beta[name]`, `sigma2`, `sigma`,
+ * `Psi[g][r,c]` (lower triangle, row then column, terms in formula order), each variance followed
+ * by its SD `sd[g][r]` = √Ψ_rr and each covariance by its correlation `corr[g][r,c]` =
+ * Ψ_rc/√(Ψ_rr Ψ_cc) (the Std.Dev. and Corr columns of lme4's `VarCorr`), and
  * `a[g][level,term]` (terms in formula order, levels in R's order).
  */
 export interface ParameterLayout {
@@ -16,11 +18,16 @@ export interface ParameterLayout {
 /** Names of the sampled parameters of a model. */
 export function parameterLayout(model: MixedModel): ParameterLayout {
   const names = model.fixefNames.map((name) => `beta[${name}]`);
-  names.push('sigma2');
+  names.push('sigma2', 'sigma');
   const formulaOrder = model.terms.map((_, k) => k).sort((a, b) => model.terms[a].formulaIndex - model.terms[b].formulaIndex);
   for (const k of formulaOrder) {
     const t = model.terms[k];
-    for (let r = 0; r < t.q; r++) for (let c = 0; c <= r; c++) names.push(`Psi[${t.group}][${t.names[r]},${t.names[c]}]`);
+    for (let r = 0; r < t.q; r++) {
+      for (let c = 0; c <= r; c++) {
+        names.push(`Psi[${t.group}][${t.names[r]},${t.names[c]}]`);
+        names.push(r === c ? `sd[${t.group}][${t.names[r]}]` : `corr[${t.group}][${t.names[r]},${t.names[c]}]`);
+      }
+    }
   }
   for (const k of formulaOrder) {
     const t = model.terms[k];
@@ -35,10 +42,17 @@ export function recordState(model: SamplerModel, formulaOrder: readonly number[]
   const beta = toOriginalBeta(model, state.beta);
   for (let j = 0; j < model.p; j++) out[o++] = beta[j];
   out[o++] = state.sigma2;
+  out[o++] = Math.sqrt(state.sigma2);
   for (const k of formulaOrder) {
     const q = model.shapes[k].q;
     const Psi = state.Psi[k];
-    for (let r = 0; r < q; r++) for (let c = 0; c <= r; c++) out[o++] = Psi[r * q + c];
+    for (let r = 0; r < q; r++) {
+      for (let c = 0; c <= r; c++) {
+        const v = Psi[r * q + c];
+        out[o++] = v;
+        out[o++] = r === c ? Math.sqrt(v) : v / Math.sqrt(Psi[r * q + r] * Psi[c * q + c]);
+      }
+    }
   }
   for (const k of formulaOrder) {
     const b = state.b[k];

@@ -3,46 +3,70 @@ import type { MixedModel } from '../src/model/model.js';
 import { backSolve, forwardSolve } from '../src/linalg/dense.js';
 import { cholesky } from './distributions.js';
 import { toPrimeCovariance, toPrimeMean } from '../src/model/reparam.js';
+import { priorsSchema } from './priorsSchema.js';
+import { schemaViolations } from './schemaCheck.js';
+
+/** Huang & Wand (2013) prior on a grouping factor's Ψ: each SD half-t(df, scale_r); for df = 2 each correlation uniform. */
+export interface HalfTPsi {
+  halfT: { df: number; scale: number[] };
+}
+/** Ψ ~ InverseWishart(df, scale), density ∝ |Ψ|^{−(df+q+1)/2} exp(−tr(scale·Ψ⁻¹)/2). */
+export interface InverseWishartPsi {
+  df: number;
+  scale: number[][];
+}
+/** σ ~ half-t(df, scale), by σ² | λ ~ IG(df/2, df/λ), λ ~ IG(1/2, 1/scale²). */
+export interface HalfTSigma2 {
+  halfT: { df: number; scale: number };
+}
+/** σ² ~ InverseGamma(shape, rate), density ∝ (σ²)^{−(shape+1)} exp(−rate/σ²). */
+export interface InverseGammaSigma2 {
+  shape: number;
+  rate: number;
+}
 
 /** Priors in the priors-file form of CONTRACT.md, fully specified (what `priors` echoes). */
 export interface PriorsSpec {
   /** β ~ Normal(mean, var), or the improper flat prior. */
   beta: 'flat' | { mean: number[]; var: number[][] };
-  /** Ψ[g] ~ InverseWishart(df, scale) per grouping factor, scale over all the factor's columns. */
-  Psi: Record<string, { df: number; scale: number[][] }>;
-  /** σ² ~ InverseGamma(shape, rate). */
-  sigma2: { shape: number; rate: number };
+  /** Per grouping factor, over all the factor's random-effects columns (in formula order). */
+  Psi: Record<string, HalfTPsi | InverseWishartPsi>;
+  sigma2: HalfTSigma2 | InverseGammaSigma2;
 }
 
-/** Priors per model term, ready for the sampler's conditionals. */
+/**
+ * One term's prior on Ψ_k, as the kernel uses it. `halfT`: the Huang–Wand hierarchy
+ * Ψ_k | λ ~ IW(ν + q − 1, 2ν·diag(1/λ_1, …, 1/λ_q)), λ_r ~ IG(1/2, 1/A_r²), with `scale` = (A_r).
+ */
+export type TermPsiPrior = { kind: 'invWishart'; df: number; scale: Float64Array } | { kind: 'halfT'; nu: number; scale: Float64Array };
+/** The prior on σ² as the kernel uses it (`halfT`: σ² | λ ~ IG(ν/2, ν/λ), λ ~ IG(1/2, 1/A²)). */
+export type Sigma2Prior = { kind: 'invGamma'; shape: number; rate: number } | { kind: 'halfT'; nu: number; scale: number };
+
+/** Priors per model term, ready for the sampler's conditionals (plain data: sent to workers). */
 export interface TermPriors {
   /** Prior precision of β (p×p) and precision × mean, or null for the flat prior. */
   betaPrecision: Float64Array | null;
   betaPrecisionMean: Float64Array | null;
   betaMean: Float64Array | null;
-  /** Per term (lme4 order): inverse-Wishart df and q×q scale. */
-  Psi: { df: number; scale: Float64Array }[];
-  sigma2: { shape: number; rate: number };
+  /** Per term (lme4 order). */
+  Psi: TermPsiPrior[];
+  sigma2: Sigma2Prior;
 }
 
 /** Multiplier of the data's scale in the default normal prior on β (weakly informative). */
 const betaScale = 10;
 
-/**
- * Default prior mean of a random-effect variance, as a fraction of the response variance (per
- * unit of the predictor's variance for a slope): small enough that the data dominate even with
- * few groups, where a prior mean at the full response variance inflated the slope variances
- * several-fold (hsb: 2.6 against REML 0.69).
- */
-const psiScale = 0.1;
+/** Degrees of freedom of the default half-t priors: ν = 2 makes each correlation uniform on (−1, 1) (Huang & Wand 2013, §3). */
+const halfTDf = 2;
 
 /**
- * Default priors, adapted to the scale of the data (documented in README):
+ * Default priors, adapted to the scale of the rows used (documented in README; sample SDs with
+ * n − 1):
  * - β_j ~ N(0, (10·sd(y)/sd(x_j))²); for a constant column (the intercept) sd(x_j) is taken as 1
  *   and sd(y) as max(sd(y), |mean(y)|), so the prior covers the response's level;
- * - Ψ[g] ~ IW(q + 2, diag(s_r²)) so that E[Ψ] = diag(s_r²), with s_r² = var(y)/10 for a constant
- *   column and var(y)/(10·var(z_r)) otherwise;
- * - σ² ~ IG(0.001, 0.001·var(y)), nearly the scale-invariant 1/σ².
+ * - Ψ[g]: Huang–Wand with ν = 2, A_r = sd(y) for a constant random-effects column and
+ *   sd(y)/sd(z_r) otherwise (each SD half-t(2, A_r), correlations uniform);
+ * - σ: half-t(2, sd(y)).
  */
 export function defaultPriors(model: MixedModel): PriorsSpec {
   const { n, p, X, y } = model;
@@ -50,72 +74,106 @@ export function defaultPriors(model: MixedModel): PriorsSpec {
   const ySd = Math.sqrt(yVar);
   const mean = new Array<number>(p).fill(0);
   const variance = Array.from({ length: p }, (_, j) => {
-    const [xm, xv] = meanVar(X, p, j, n);
-    void xm;
+    const xv = isConstant(X, p, j, n) ? 0 : meanVar(X, p, j, n)[1];
     const v = xv > 0 ? (betaScale * ySd) ** 2 / xv : (betaScale * Math.max(ySd, Math.abs(yMean))) ** 2;
     return Array.from({ length: p }, (__, c) => (c === j ? v : 0));
   });
   const Psi: PriorsSpec['Psi'] = {};
   for (const group of groupsOf(model)) {
-    const columns = model.terms.filter((t) => t.group === group).flatMap((t) => t.names.map((_, r) => meanVar(t.Z, t.q, r, n)[1]));
-    const q = columns.length;
-    Psi[group] = { df: q + 2, scale: Array.from({ length: q }, (_, r) => Array.from({ length: q }, (__, c) => (r === c ? (psiScale * yVar) / (columns[r] > 0 ? columns[r] : 1) : 0))) };
+    const scale = model.terms
+      .filter((t) => t.group === group)
+      .sort((a, b) => a.formulaIndex - b.formulaIndex)
+      .flatMap((t) => t.names.map((_, r) => (isConstant(t.Z, t.q, r, n) ? ySd : ySd / Math.sqrt(meanVar(t.Z, t.q, r, n)[1]))));
+    Psi[group] = { halfT: { df: halfTDf, scale } };
   }
-  return { beta: { mean, var: variance }, Psi, sigma2: { shape: 0.001, rate: 0.001 * yVar } };
+  return { beta: { mean, var: variance }, Psi, sigma2: { halfT: { df: halfTDf, scale: ySd } } };
+}
+
+/** The random-effects column names of a grouping factor, terms in formula order (the order of its `scale`). */
+export function groupColumns(model: MixedModel, group: string): string[] {
+  return model.terms
+    .filter((t) => t.group === group)
+    .sort((a, b) => a.formulaIndex - b.formulaIndex)
+    .flatMap((t) => t.names);
 }
 
 /**
- * The priors a run uses: the user's priors file (CONTRACT.md form) over the defaults, checked.
- * Every problem is an LmmError naming `--priors` and the entry at fault.
+ * The priors a run uses: the user's priors file (CONTRACT.md form, `schema/priors.schema.json`)
+ * over the defaults, checked. A block left out takes its default; in a `halfT` block `df` and
+ * `scale` may each be left out; the inverse-Wishart and inverse-gamma forms need both their
+ * numbers. Every problem is an LmmError naming `--priors` and the key at fault (all problems of
+ * the file on one line).
  */
 export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
   const spec = defaultPriors(model);
   if (user === undefined || user === null) return spec;
-  if (typeof user !== 'object' || Array.isArray(user)) fail('must be a JSON object with keys beta, Psi, sigma2');
-  const given = user as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (!['beta', 'Psi', 'sigma2'].includes(key)) fail(`unknown key '${key}' (expected beta, Psi, sigma2)`);
+  // Unknown grouping factors first (their entries' own problems would only be noise), then the schema.
+  const unknownGroups: string[] = [];
+  let checked = user;
+  const psiGiven = (user as { Psi?: unknown }).Psi;
+  if (typeof user === 'object' && !Array.isArray(user) && psiGiven !== null && typeof psiGiven === 'object' && !Array.isArray(psiGiven)) {
+    const known = Object.fromEntries(Object.entries(psiGiven).filter(([group]) => group in spec.Psi));
+    for (const group of Object.keys(psiGiven)) {
+      if (!(group in spec.Psi)) unknownGroups.push(`Psi: unknown grouping factor '${group}' (the model has ${Object.keys(spec.Psi).map((g) => `'${g}'`).join(', ')})`);
+    }
+    checked = { ...(user as object), Psi: known };
+  }
+  const structural = [...unknownGroups, ...schemaViolations(priorsSchema, checked)];
+  if (structural.length > 0) fail(structural);
+  const problems: string[] = [];
+  const given = checked as { beta?: unknown; Psi?: Record<string, unknown>; sigma2?: unknown };
   const p = model.p;
 
   if (given.beta !== undefined) {
     if (given.beta === 'flat') spec.beta = 'flat';
     else {
-      const b = object(given.beta, 'beta');
-      const mean = b.mean === undefined ? new Array<number>(p).fill(0) : vector(b.mean, p, 'beta.mean');
-      const variance = b.var === undefined ? (spec.beta as { var: number[][] }).var : matrix(b.var, p, 'beta.var');
-      checkSpd(variance, 'beta.var');
-      spec.beta = { mean, var: variance };
+      const b = given.beta as { mean?: unknown; var?: unknown };
+      const mean = b.mean === undefined ? new Array<number>(p).fill(0) : vector(b.mean, p, 'beta.mean', problems);
+      const variance = b.var === undefined ? (spec.beta as { var: number[][] }).var : matrix(b.var, p, 'beta.var', problems);
+      if (mean && variance) {
+        if (checkSpd(variance, 'beta.var', problems)) spec.beta = { mean, var: variance };
+      }
     }
   }
-  if (given.Psi !== undefined) {
-    const groups = object(given.Psi, 'Psi');
-    for (const [group, value] of Object.entries(groups)) {
-      if (!(group in spec.Psi)) fail(`Psi: unknown grouping factor '${group}' (the model has ${Object.keys(spec.Psi).map((g) => `'${g}'`).join(', ')})`);
-      const entry = object(value, `Psi.${group}`);
-      const q = spec.Psi[group].scale.length;
-      const df = entry.df === undefined ? spec.Psi[group].df : positive(entry.df, `Psi.${group}.df`);
-      if (!(df > q - 1)) fail(`Psi.${group}.df must be greater than ${q - 1} (the dimension minus one) for a proper inverse-Wishart`);
-      const scale = entry.scale === undefined ? spec.Psi[group].scale : matrix(entry.scale, q, `Psi.${group}.scale`);
-      checkSpd(scale, `Psi.${group}.scale`);
-      for (const key of Object.keys(entry)) if (key !== 'df' && key !== 'scale') fail(`Psi.${group}: unknown key '${key}' (expected df, scale)`);
-      spec.Psi[group] = { df, scale };
+  for (const [group, value] of Object.entries(given.Psi ?? {})) {
+    const columns = groupColumns(model, group);
+    const q = columns.length;
+    const defaults = (spec.Psi[group] as HalfTPsi).halfT;
+    if (isHalfT(value)) {
+      const h = value.halfT as { df?: number; scale?: unknown };
+      const scale = h.scale === undefined ? defaults.scale : vector(h.scale, q, `Psi.${group}.halfT.scale`, problems, `(one per column: ${columns.join(', ')})`);
+      if (scale) spec.Psi[group] = { halfT: { df: h.df ?? defaults.df, scale } };
+    } else {
+      const w = value as { df: number; scale: unknown };
+      if (!(w.df > q - 1)) problems.push(`Psi.${group}.df must be greater than ${q - 1} (the dimension minus one) for a proper inverse-Wishart, got ${w.df}`);
+      const scale = matrix(w.scale, q, `Psi.${group}.scale`, problems, `(columns ${columns.join(', ')})`);
+      if (scale && checkSpd(scale, `Psi.${group}.scale`, problems)) spec.Psi[group] = { df: w.df, scale };
     }
   }
   if (given.sigma2 !== undefined) {
-    const s = object(given.sigma2, 'sigma2');
-    for (const key of Object.keys(s)) if (key !== 'shape' && key !== 'rate') fail(`sigma2: unknown key '${key}' (expected shape, rate)`);
-    spec.sigma2 = {
-      shape: s.shape === undefined ? spec.sigma2.shape : positive(s.shape, 'sigma2.shape'),
-      rate: s.rate === undefined ? spec.sigma2.rate : positive(s.rate, 'sigma2.rate'),
-    };
+    if (isHalfT(given.sigma2)) {
+      const h = given.sigma2.halfT as { df?: number; scale?: number };
+      const defaults = (spec.sigma2 as HalfTSigma2).halfT;
+      spec.sigma2 = { halfT: { df: h.df ?? defaults.df, scale: h.scale ?? defaults.scale } };
+    } else {
+      const s = given.sigma2 as InverseGammaSigma2;
+      spec.sigma2 = { shape: s.shape, rate: s.rate };
+    }
   }
+  if (problems.length > 0) fail(problems);
   return spec;
 }
 
+/** Whether a priors-file block is in the half-t form. */
+function isHalfT(value: unknown): value is { halfT: Record<string, unknown> } {
+  return typeof value === 'object' && value !== null && 'halfT' in value;
+}
+
 /**
- * Per-term priors from a spec: β's precision (flat: none), and for each term the df and the
- * block of its group's scale over the term's columns (an uncorrelated term takes its diagonal
- * entry, a 1×1 inverse-Wishart). The β prior is expressed in the cross-products'
- * parametrisation (shifted response, centred columns; see reparam.ts).
+ * Per-term priors from a spec: β's precision (flat: none), and for each term its block of its
+ * group's prior over the term's columns (an uncorrelated term `(x || g)` takes its diagonal
+ * entries: a 1×1 inverse-Wishart, or a half-t on its own SD). The β prior is expressed in the
+ * cross-products' parametrisation (shifted response, centred columns; see reparam.ts).
  */
 export function termPriors(model: MixedModel, spec: PriorsSpec): TermPriors {
   const p = model.p;
@@ -130,21 +188,35 @@ export function termPriors(model: MixedModel, spec: PriorsSpec): TermPriors {
     betaPrecisionMean = new Float64Array(p);
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) betaPrecisionMean[a] += betaPrecision[a * p + b] * betaMean[b];
   }
-  const offsets = new Map<string, number>();
-  const Psi = model.terms.map((term) => {
-    const g = spec.Psi[term.group];
-    const start = offsets.get(term.group) ?? 0;
-    offsets.set(term.group, start + term.q);
-    const scale = new Float64Array(term.q * term.q);
-    for (let r = 0; r < term.q; r++) for (let c = 0; c < term.q; c++) scale[r * term.q + c] = g.scale[start + r][start + c];
-    return { df: g.df, scale };
+  // A term's first column within its group's columns (terms of a group in formula order).
+  const start = model.terms.map((term) => {
+    let s = 0;
+    for (const t of model.terms) if (t.group === term.group && t.formulaIndex < term.formulaIndex) s += t.q;
+    return s;
   });
-  return { betaPrecision, betaPrecisionMean, betaMean, Psi, sigma2: spec.sigma2 };
+  const Psi = model.terms.map((term, k): TermPsiPrior => {
+    const g = spec.Psi[term.group];
+    const s0 = start[k];
+    const q = term.q;
+    if ('halfT' in g) return { kind: 'halfT', nu: g.halfT.df, scale: Float64Array.from(g.halfT.scale.slice(s0, s0 + q)) };
+    const scale = new Float64Array(q * q);
+    for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) scale[r * q + c] = g.scale[s0 + r][s0 + c];
+    return { kind: 'invWishart', df: g.df, scale };
+  });
+  const sigma2: Sigma2Prior = 'halfT' in spec.sigma2 ? { kind: 'halfT', nu: spec.sigma2.halfT.df, scale: spec.sigma2.halfT.scale } : { kind: 'invGamma', shape: spec.sigma2.shape, rate: spec.sigma2.rate };
+  return { betaPrecision, betaPrecisionMean, betaMean, Psi, sigma2 };
 }
 
 /** Grouping factors in lme4 term order, each once. */
 function groupsOf(model: MixedModel): string[] {
   return [...new Set(model.terms.map((t) => t.group))];
+}
+
+/** Whether column `offset` of a row-major array is one value on every row. */
+function isConstant(values: Float64Array, stride: number, offset: number, n: number): boolean {
+  const first = values[offset];
+  for (let i = 1; i < n; i++) if (values[i * stride + offset] !== first) return false;
+  return true;
 }
 
 function meanVar(values: Float64Array, stride: number, offset: number, n: number): [number, number] {
@@ -171,54 +243,49 @@ function inverseSpd(A: Float64Array, p: number): Float64Array {
   return inv;
 }
 
-function fail(message: string): never {
-  throw new LmmError('option', `--priors: ${message}`);
+function fail(problems: string[]): never {
+  throw new LmmError('option', problems.length === 1 ? `--priors: ${problems[0]}` : `--priors: ${problems.length} problems: ${problems.join('; ')}`);
 }
 
-function object(value: unknown, name: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`${name} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function finite(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${name} must be a finite number`);
-  return value;
-}
-
-function positive(value: unknown, name: string): number {
-  const v = finite(value, name);
-  if (!(v > 0)) fail(`${name} must be positive, got ${v}`);
-  return v;
-}
-
-/** A number (repeated) or a vector of length p. */
-function vector(value: unknown, p: number, name: string): number[] {
-  if (typeof value === 'number') return new Array<number>(p).fill(finite(value, name));
-  if (!Array.isArray(value) || value.length !== p) fail(`${name} must be a number or a vector of length ${p}`);
-  return value.map((v, i) => finite(v, `${name}[${i}]`));
-}
-
-/** A number (times the identity), a vector (the diagonal) or a q×q matrix. */
-function matrix(value: unknown, q: number, name: string): number[][] {
-  if (typeof value === 'number') {
-    const v = finite(value, name);
-    return Array.from({ length: q }, (_, r) => Array.from({ length: q }, (__, c) => (r === c ? v : 0)));
+/** A number (repeated) or a vector of length p (the schema has checked the numbers themselves). */
+function vector(value: unknown, p: number, name: string, problems: string[], note = ''): number[] | null {
+  if (typeof value === 'number') return new Array<number>(p).fill(value);
+  const v = value as number[];
+  if (v.length !== p) {
+    problems.push(`${name} must be a number or a vector of length ${p}${note ? ' ' + note : ''}, got length ${v.length}`);
+    return null;
   }
-  if (Array.isArray(value) && value.length === q && value.every((v) => typeof v === 'number')) {
-    return Array.from({ length: q }, (_, r) => Array.from({ length: q }, (__, c) => (r === c ? finite(value[r], `${name}[${r}]`) : 0)));
-  }
-  if (!Array.isArray(value) || value.length !== q || !value.every((row) => Array.isArray(row) && row.length === q)) {
-    fail(`${name} must be a number, a vector of length ${q} or a ${q}×${q} matrix`);
-  }
-  const m = (value as unknown[][]).map((row, r) => row.map((v, c) => finite(v, `${name}[${r}][${c}]`)));
-  for (let r = 0; r < q; r++) for (let c = 0; c < r; c++) if (m[r][c] !== m[c][r]) fail(`${name} must be symmetric`);
-  return m;
+  return v.slice();
 }
 
-function checkSpd(m: number[][], name: string): void {
+/** A number (times the identity), a vector (the diagonal) or a q×q symmetric matrix. */
+function matrix(value: unknown, q: number, name: string, problems: string[], note = ''): number[][] | null {
+  const diagonal = (d: (r: number) => number) => Array.from({ length: q }, (_, r) => Array.from({ length: q }, (__, c) => (r === c ? d(r) : 0)));
+  if (typeof value === 'number') return diagonal(() => value);
+  const v = value as (number | number[])[];
+  if (v.length === q && v.every((x) => typeof x === 'number')) return diagonal((r) => v[r] as number);
+  if (v.length !== q || !v.every((row) => Array.isArray(row) && row.length === q)) {
+    problems.push(`${name} must be a number, a vector of length ${q} or a ${q}×${q} matrix${note ? ' ' + note : ''}`);
+    return null;
+  }
+  const m = v as number[][];
+  for (let r = 0; r < q; r++) {
+    for (let c = 0; c < r; c++) {
+      if (m[r][c] !== m[c][r]) {
+        problems.push(`${name} must be symmetric ([${r}][${c}] = ${m[r][c]}, [${c}][${r}] = ${m[c][r]})`);
+        return null;
+      }
+    }
+  }
+  return m.map((row) => row.slice());
+}
+
+function checkSpd(m: number[][], name: string, problems: string[]): boolean {
   try {
     cholesky(Float64Array.from(m.flat()), m.length);
+    return true;
   } catch {
-    fail(`${name} must be positive definite`);
+    problems.push(`${name} must be positive definite`);
+    return false;
   }
 }

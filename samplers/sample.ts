@@ -8,6 +8,7 @@ import { samplerModel } from './gibbs.js';
 import { parameterLayout } from './params.js';
 import { resolvePriors, termPriors, type PriorsSpec } from './priors.js';
 import { runChains } from './run.js';
+import { samplerWarnings, type SamplerWarning } from './warnings.js';
 
 /** Options of `sample` (CONTRACT.md's `lmm sample`). */
 export interface SampleOptions {
@@ -76,8 +77,17 @@ export class SampleResult {
     return summarizeParameters(this.params.map((param, j) => ({ param, chains: this.chainsOf(j) })));
   }
 
+  private summaryCache: ParamSummaryRow[] | null = null;
+
+  /** Posterior summaries as rows (computed once per result). */
   summary(): ParamSummaryRow[] {
-    return summaryRows(this.summaryTable());
+    this.summaryCache ??= summaryRows(this.summaryTable());
+    return this.summaryCache;
+  }
+
+  /** Convergence warnings (R-hat ≥ 1.01, bulk- or tail-ESS below 100 per chain; `warnings.ts`). */
+  warnings(): SamplerWarning[] {
+    return samplerWarnings(this.summary(), this.settings);
   }
 
   /** The object of `lmm sample --json` (CONTRACT.md). */
@@ -87,6 +97,7 @@ export class SampleResult {
       ...this.settings,
       priors: this.priors,
       summary: this.summary(),
+      warnings: this.warnings(),
       sampleMillis: this.sampleMillis,
     };
   }

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { loadTable } from '../data/load.js';
-import { formatSummaryTable } from '../diagnostics/format.js';
 import { writeDrawsCsv } from '../diagnostics/drawsCsv.js';
 import { buildModel } from '../model/model.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
@@ -9,11 +8,12 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 
 /** `lmm sample`: the Gibbs sampler (an entry point, so it may load samplers/). */
 export const sample: Command = async (argv, io) => {
-  const options = parseOptions('sample', argv, { ...samplerOptionSpec, draws: { type: 'string' } });
+  const options = parseOptions('sample', argv, { ...samplerOptionSpec, draws: { type: 'string' }, ranef: { type: 'boolean', default: false } });
   const data = requireOption('sample', options.data as string | undefined, 'data');
   const formula = requireOption('sample', options.formula as string | undefined, 'formula');
   const settings = samplerSettings('sample', options);
   const { sampleModel, runSettings } = await import('../../samplers/sample.js');
+  const { formatSampleText } = await import('../../samplers/text.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
   const model = buildModel(loadTable(data), formula);
   for (const note of model.notes) io.stderr(`lmm sample: ${note}\n`);
@@ -28,9 +28,9 @@ export const sample: Command = async (argv, io) => {
   if (options.json) {
     io.stdout(toJson(json) + '\n');
   } else {
-    const s = result.settings;
-    io.stdout(`Gibbs sampler: ${formula}\n${s.chains} chains × ${s.iter} iterations (${s.warmup} warmup, thin ${s.thin}), seed ${s.seed}, ${result.sampleMillis.toFixed(0)} ms\n\n`);
-    io.stdout(formatSummaryTable(json.summary as Parameters<typeof formatSummaryTable>[0]));
+    io.stdout(formatSampleText(result, { ranef: Boolean(options.ranef) }));
   }
+  // Convergence warnings after the table, on stderr; they do not change the exit status.
+  for (const warning of result.warnings()) io.stderr(`lmm sample: warning: ${warning.message}\n`);
   return 0;
 };

@@ -80,6 +80,6 @@ describe('lmm sample', () => {
     expect(a.summary).toEqual(b.summary);
     expect(a.summary[0].param).toBe('beta[(Intercept)]');
     expect(Object.keys(a.summary[0])).toEqual(['param', 'mean', 'median', 'sd', 'mad', 'q5', 'q95', 'rhat', 'ess_bulk', 'ess_tail', 'mcse_mean']);
-    expect(a.priors.Psi.Subject.df).toBe(3);
+    expect(a.priors.Psi.Subject.halfT.df).toBe(2);
   });
 });

@@ -113,14 +113,14 @@ describe('collapsed Metropolis–Hastings step for q = 1 (fixed β, σ²)', () =
       // Tune on a deliberately imperfect cloud (a walk chain's draws, shifted): any fixed proposal must leave the target invariant.
       const pilot = new CollapsedPsi(crossprod, shapes, p, [[0.8]], 1, 0);
       for (let t = 0; t < 2000; t++) {
-        pilot.step(0, rng, beta, b, Psi, sigma2, df, scale);
+        pilot.step(0, rng, beta, b, Psi, sigma2, { kind: 'invWishart', df, scale });
         collapsed.observe(0, Float64Array.from([Psi[0][0] * 1.5]));
       }
       expect(collapsed.proposals[0].tune()).toBe(true);
     }
     const draws: number[] = [];
     for (let t = 0; t < 40_000; t++) {
-      collapsed.step(0, rng, beta, b, Psi, sigma2, df, scale);
+      collapsed.step(0, rng, beta, b, Psi, sigma2, { kind: 'invWishart', df, scale });
       draws.push(Math.log(Psi[0][0]));
     }
     return draws;
@@ -138,5 +138,69 @@ describe('collapsed Metropolis–Hastings step for q = 1 (fixed β, σ²)', () =
         expect(Math.abs(mean - exact), `${name}: mean ${mean} vs ${exact}`).toBeLessThan(4 * Math.sqrt(variance / ess));
       }
     });
+  }
+});
+
+describe('collapsed step under the half-t prior (q = 1, fixed β, σ²)', () => {
+  // The step targets p(ψ | λ, β, σ², y) with the prior IW₁(ν, 2ν/λ) = IG(ν/2, ν/λ); alternated with
+  // λ | ψ ~ IG((ν + 1)/2, ν/ψ + 1/A²) the chain's ψ must follow the half-t marginal: with λ
+  // integrated out, p(ψ) ∝ ψ^{−1/2} (ν + ψ/A²)^{−(ν+1)/2} (√ψ ~ half-t(ν, A)), times the likelihood.
+  const { model, crossprod } = design('y ~ x + (1 | g)');
+  const p = model.p;
+  const nlevels = model.terms[0].nlevels;
+  const shapes = [{ q: 1, nlevels }];
+  const beta = Float64Array.from([0.9, 0.4]);
+  const sigma2 = 0.3;
+  const nu = 2;
+  const A = 0.7;
+  const b = [new Float64Array(nlevels)];
+  const rk = partialResiduals(crossprod, shapes, p, 0, beta, b, new Float64Array(nlevels));
+  const reference = new CollapsedPsi(crossprod, shapes, p, [[0.5]], 1, 0);
+  const logTarget = (logPsi: number) => {
+    const psi = Math.exp(logPsi);
+    return -0.5 * logPsi - ((nu + 1) / 2) * Math.log(nu + psi / (A * A)) + logPsi + reference.logLikelihood(0, Float64Array.from([Math.sqrt(psi)]), sigma2, rk);
+  };
+  const grid = Array.from({ length: 40001 }, (_, i) => -16 + (i * 26) / 40000);
+  const logs = grid.map(logTarget);
+  const top = Math.max(...logs);
+  const weights = logs.map((l) => Math.exp(l - top));
+  const total = weights.reduce((s, w) => s + w, 0);
+  const exactMean = (f: (x: number) => number) => grid.reduce((s, x, i) => s + weights[i] * f(x), 0) / total;
+
+  // λ held fixed in the step (the prior IW₁(ν, 2ν/λ)) and drawn between steps; or λ integrated out
+  // in the step's target (what the kernel does), untuned and with the tuned independence proposal.
+  for (const mode of ['given λ', 'λ integrated out', 'λ integrated out, tuned'] as const) {
+  it(`leaves the half-t marginal of ψ invariant (log ψ and √ψ within 4 MCSE): ${mode}`, () => {
+    const rng = createRng(mode === 'given λ' ? 57 : mode === 'λ integrated out' ? 58 : 59);
+    const tuned = mode.endsWith('tuned');
+    const collapsed = new CollapsedPsi(crossprod, shapes, p, [[0.8]], tuned ? 0 : 2, tuned ? 2 : 0);
+    const Psi = [Float64Array.from([0.4])];
+    const halfT = { kind: 'halfT' as const, nu, scale: Float64Array.from([A]) };
+    if (tuned) {
+      const pilot = new CollapsedPsi(crossprod, shapes, p, [[0.8]], 1, 0);
+      for (let t = 0; t < 2000; t++) {
+        pilot.step(0, rng, beta, b, Psi, sigma2, halfT);
+        collapsed.observe(0, Float64Array.from([Psi[0][0] * 1.5]));
+      }
+      expect(collapsed.proposals[0].tune()).toBe(true);
+    }
+    let lambda = 1;
+    const draws: number[] = [];
+    for (let t = 0; t < 40_000; t++) {
+      if (mode === 'given λ') {
+        collapsed.step(0, rng, beta, b, Psi, sigma2, { kind: 'invWishart', df: nu, scale: Float64Array.from([(2 * nu) / lambda]) });
+        lambda = (nu / Psi[0][0] + 1 / (A * A)) / rng.gamma((nu + 1) / 2);
+      } else collapsed.step(0, rng, beta, b, Psi, sigma2, halfT);
+      draws.push(Math.log(Psi[0][0]));
+    }
+    for (const [name, f] of [['log ψ', (x: number) => x], ['√ψ', (x: number) => Math.exp(x / 2)]] as const) {
+      const values = Float64Array.from(draws, f);
+      const mean = values.reduce((s, v) => s + v, 0) / values.length;
+      const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
+      const ess = essMean([values]) ?? values.length;
+      const exact = exactMean(f);
+      expect(Math.abs(mean - exact), `${name}: mean ${mean} vs ${exact}`).toBeLessThan(4 * Math.sqrt(variance / ess));
+    }
+  });
   }
 });
