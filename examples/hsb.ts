@@ -135,7 +135,7 @@ export async function main(options: ExampleOptions = {}) {
   }
   log('  Under the default priors (half-t with 2 df on each SD, scale sd(y) for the intercept and sd(y)/sd(cses) for');
   log('  the slope; Huang & Wand 2013) the posterior of the variance components sits near REML: 160 schools of about 45 students');
-  log('  say enough about them, though the slope variance's posterior keeps a long tail toward 0.');
+  log('  say enough about them, though the slope variance\'s posterior keeps a long tail toward 0.');
   log(formatModelLevel(comparison));
   for (const term of ['(Intercept)', 'cses']) {
     const rowsOfTerm = comparison.groups.filter((g) => g.term === term && g.shrinkage !== null);
