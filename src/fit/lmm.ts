@@ -2,8 +2,8 @@ import type * as aq from 'arquero';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
-import { minimizeBounded } from '../optim/bobyqa.js';
 import { BlockedCholesky } from './blocked.js';
+import { optimizeTheta, type OptimizationSummary } from './optimize.js';
 import { predict, type PredictOptions } from './predict.js';
 import { conditionalVariances, fixedEffectsCovariance, solve } from './solution.js';
 import { varCorr, type VarCorrRow } from './varcorr.js';
@@ -16,17 +16,7 @@ export interface FitOptions {
   weights?: string | ArrayLike<number>;
 }
 
-/** What the optimiser did, kept with the fit (as MixedModels.jl's `optsum`). */
-export interface OptimizationSummary {
-  optimizer: string;
-  evaluations: number;
-  initialTheta: number[];
-  initialObjective: number;
-  finalTheta: number[];
-  finalObjective: number;
-  converged: boolean;
-  message: string;
-}
+export type { OptimizationSummary } from './optimize.js';
 
 /** Conditional modes (eBLUPs) and conditional SDs of one random-effects column. */
 export interface RanefEntry {
@@ -244,51 +234,15 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
   const objective = (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
   const { layout } = factor;
-  const result = minimizeBounded(objective, layout.start, { lower: layout.lower, rhobeg: 0.2, rhoend: 2e-7 });
-  if (!Number.isFinite(result.fval)) {
+  const optimization = optimizeTheta(objective, layout, model);
+  if (!Number.isFinite(optimization.finalObjective)) {
     throw new LmmError('model', `the ${reml ? 'REML criterion' : 'deviance'} could not be evaluated at any θ (is the fixed-effects design degenerate?)`);
   }
-  const snapped = snapToBounds(objective, result.x, result.fval, layout.lower);
-  const optimization: OptimizationSummary = {
-    optimizer: 'bobyqa',
-    evaluations: result.evaluations + snapped.evaluations,
-    initialTheta: Array.from(result.x0),
-    initialObjective: result.f0,
-    finalTheta: Array.from(snapped.theta),
-    finalObjective: snapped.fval,
-    converged: result.converged,
-    message: result.message + (snapped.evaluations > 0 ? `; ${snapped.evaluations} θ element(s) tried on the bound` : ''),
-  };
   // The results keep a factor of their own (the optimiser's may sit on the helper thread's
   // shared memory, which the next fit of the same size reuses).
   const fit = new LmmFit(model, new BlockedCholesky(model.crossprod, model.terms), reml, optimization);
   fit.fitMillis = performance.now() - start;
   return fit;
-}
-
-/** θ diagonal elements this close to their bound of 0 are tried exactly on it. */
-const snapDistance = 1e-5;
-
-/**
- * The optimiser can stop a hair above a bound where the criterion is flat (a singular fit:
- * 2·10⁻⁸ instead of lme4's 0). Set each such element to its bound and keep the change when the
- * criterion does not increase, so that zero variances are exact zeros.
- */
-function snapToBounds(objective: (theta: Float64Array) => number, x: Float64Array, fval: number, lower: Float64Array): { theta: Float64Array; fval: number; evaluations: number } {
-  const theta = Float64Array.from(x);
-  let evaluations = 0;
-  for (let i = 0; i < theta.length; i++) {
-    if (lower[i] !== 0 || theta[i] === 0 || theta[i] > snapDistance) continue;
-    const trial = Float64Array.from(theta);
-    trial[i] = 0;
-    const f = objective(trial);
-    evaluations++;
-    if (f <= fval) {
-      theta[i] = 0;
-      fval = f;
-    }
-  }
-  return { theta, fval, evaluations };
 }
 
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */
