@@ -103,10 +103,9 @@ describe('prior weights off the reference path', () => {
     expectInvariant(1e-3);
     expectInvariant(1e6);
   });
-  // KNOWN FAILURE (reported): with weights times 1000 the optimiser stops at 1756.60, 21.9 above
-  // the optimum, and says converged; the same root cause as the rescaled covariates of issue 13
-  // (θ ≈ 0.03 from a start at 1). Flip `it.fails` to `it` once the convergence checks land.
-  it.fails('weights times 1000: the same criterion (fails today: the optimiser stops short)', () => expectInvariant(1000));
+  // Weights × 1000 put θ near 0.03 from a start at 1; before the optimiser worked on θ scaled by
+  // the columns' root mean squares, it stopped 21.9 above the optimum and said converged.
+  it('weights times 1000: the same criterion', () => expectInvariant(1000));
   it('unit weights are the unweighted fit', () => {
     const t = dataset('sleepstudy');
     const a = fitLmm(t, formula);
