@@ -2,6 +2,7 @@ import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
 import { BitGraph, choleskySupernodal, planSupernodal, type SupernodalPlan } from '../linalg/supernodal.js';
 import type { CrossProducts } from '../model/crossprod.js';
+import { ObservationUpdate, type TermRows } from './observationUpdate.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
 /** Dense rests at least this large factor on two threads (below it, thread hand-offs cost more). */
@@ -17,6 +18,9 @@ const minSparseSize = 400;
 export interface BlockShape {
   q: number;
   nlevels: number;
+  /** The term's design rows and level codes (a model's terms have them; see observationUpdate.ts). */
+  refs?: Int32Array;
+  Z?: Float64Array;
 }
 
 /** The supernodal route's fixed parts (see `BlockedCholesky.sparse`). */
@@ -95,6 +99,12 @@ export class BlockedCholesky {
   private readonly sparse: (SparseRest & { S: Float64Array; shared: SharedCholesky | undefined }) | undefined;
 
   /**
+   * For `evaluate` on the dense route: the levels of term 0 whose update of the rest is summed
+   * over their observations (observationUpdate.ts), or undefined.
+   */
+  private readonly observation: ObservationUpdate | undefined;
+
+  /**
    * @param options.threads use a helper thread for the dense rest's Cholesky when it is large
    *   (the exact fitter sets it; the Gibbs sampler runs its chains on their own threads).
    * @param options.sparse let `evaluate` factor a large rest that crossed factors leave sparse
@@ -136,6 +146,7 @@ export class BlockedCholesky {
     this.sparse = plan && { ...plan, S: shared ? shared.matrix : own(), shared };
     this.shared = plan ? undefined : shared;
     this.S = this.shared ? this.shared.matrix : own();
+    this.observation = options.sparse && !plan ? ObservationUpdate.plan(crossprod, shapes as readonly TermRows[], this.restOffset, this.P) : undefined;
   }
 
   /** Whether `evaluate` takes the supernodal route (a large rest that is sparse enough). */
@@ -160,9 +171,9 @@ export class BlockedCholesky {
    * Λ for θ, term 0's blocks (returns whether they are positive definite) and the rest before
    * the update from term 0, in S.
    */
-  private assemble(theta: ArrayLike<number>): boolean {
+  private assemble(theta: ArrayLike<number>, skip?: Uint8Array): boolean {
     for (let k = 0; k < this.shapes.length; k++) lambdaOf(theta, this.layout, k, this.lambdas[k]);
-    const L0ok = this.updateFirstTerm();
+    const L0ok = this.updateFirstTerm(skip);
     this.S.fill(0);
     this.fillRest();
     return L0ok;
@@ -176,6 +187,15 @@ export class BlockedCholesky {
    */
   evaluate(theta: ArrayLike<number>, reml: boolean): number {
     const sparse = this.sparse;
+    const observation = this.observation;
+    if (!sparse && observation) {
+      // Term 0's W blocks are formed only for the blocked levels (the factor's own W is stale).
+      const L0ok = this.assemble(theta, observation.byObservation);
+      this.subtractFirstTerm(this.S, undefined, observation);
+      this.ok = false;
+      if (!L0ok || !choleskyAuto(this.S, this.M, this.envelope, this.shared?.helper())) return Infinity;
+      return this.criterion(this.S, reml);
+    }
     if (!sparse) {
       this.update(theta);
       return this.objective(reml);
@@ -305,7 +325,7 @@ export class BlockedCholesky {
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
-  private updateFirstTerm(): boolean {
+  private updateFirstTerm(skip?: Uint8Array): boolean {
     const { q: q0, nlevels: n0 } = this.shapes[0];
     const { P, WXy, L0, work } = this;
     const Lam0 = this.lambdas[0];
@@ -357,6 +377,7 @@ export class BlockedCholesky {
       const W = this.Wre[k];
       const Lamk = this.lambdas[k];
       for (let j = 0; j < n0; j++) {
+        if (skip && skip[j]) continue;
         for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
           const o = s * qk * q0;
           sandwich(Lamk, qk, values, o, Lam0, q0, W, o);
@@ -414,7 +435,7 @@ export class BlockedCholesky {
    * pairs b ≤ a land in the lower triangle. Every entry gets the same subtractions in the same
    * order either way.
    */
-  private subtractFirstTerm(C: Float64Array, sparse?: SparseRest): void {
+  private subtractFirstTerm(C: Float64Array, sparse?: SparseRest, observation?: ObservationUpdate): void {
     const { shapes, M, P, xOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
     if (shapes.length === 1) {
@@ -424,6 +445,11 @@ export class BlockedCholesky {
     }
     const { rowIndex, rowValues, identity } = this.gather;
     for (let j = 0; j < n0; j++) {
+      if (observation && observation.byObservation[j]) {
+        observation.subtract(j, this.lambdas, this.L0, j * q0 * q0, WXy, j * P * q0, P, C, M, xOffset);
+        subtractLevelXy(C, M, q0, P, WXy, j * P * q0, xOffset);
+        continue;
+      }
       const count = this.gatherColumn(j);
       if (sparse) {
         const base = sparse.levelStart[j];
@@ -484,6 +510,20 @@ function subtractLevel(C: Float64Array, M: number, q0: number, count: number, va
       let s = 0;
       for (let c = 0; c < q0; c++) s += values[oa + c] * values[ob + c];
       C[ra + rows[base + b]] -= s;
+    }
+  }
+}
+
+/** C[X y, X y] −= WXy_j WXy_j' (lower triangle) for one level's P×q0 block at `wo`. */
+function subtractLevelXy(C: Float64Array, M: number, q0: number, P: number, WXy: Float64Array, wo: number, xOffset: number): void {
+  for (let a = 0; a < P; a++) {
+    const ra = (xOffset + a) * M + xOffset;
+    const oa = wo + a * q0;
+    for (let b = 0; b <= a; b++) {
+      const ob = wo + b * q0;
+      let s = 0;
+      for (let c = 0; c < q0; c++) s += WXy[oa + c] * WXy[ob + c];
+      C[ra + b] -= s;
     }
   }
 }
