@@ -105,12 +105,14 @@ export class BlockedCholesky {
   private readonly observation: ObservationUpdate | undefined;
 
   /**
-   * @param options.threads use a helper thread for the dense rest's Cholesky when it is large
-   *   (the exact fitter sets it; the Gibbs sampler runs its chains on their own threads).
+   * @param options.threads use helper threads for the rest's Cholesky when it is large (the
+   *   exact fitter sets it; the Gibbs sampler runs its chains on their own threads): `true` for
+   *   the default number (parallel.ts `defaultThreads`), or the number of threads, the calling
+   *   one included. The factor is the same bit for bit whatever the number.
    * @param options.sparse let `evaluate` factor a large rest that crossed factors leave sparse
    *   by the supernodal Cholesky (the exact fitter sets it).
    */
-  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean; sparse?: boolean } = {}) {
+  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean | number; sparse?: boolean } = {}) {
     this.layout = thetaLayout(shapes.map((s) => s.q));
     this.n = crossprod.n;
     this.p = crossprod.p;
@@ -141,12 +143,17 @@ export class BlockedCholesky {
     this.work2 = new Float64Array(qmax * qmax);
     const plan = options.sparse && this.M >= minSparseSize && this.xOffset > 0 ? this.planSparse() : undefined;
     // One shared matrix for the helper thread: the permuted copy when the optimiser factors that.
-    const shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M) : undefined;
+    const shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M, options.threads === true ? undefined : options.threads) : undefined;
     const own = () => new Float64Array(this.M * this.M);
     this.sparse = plan && { ...plan, S: shared ? shared.matrix : own(), shared };
     this.shared = plan ? undefined : shared;
     this.S = this.shared ? this.shared.matrix : own();
     this.observation = options.sparse && !plan ? ObservationUpdate.plan(crossprod, shapes as readonly TermRows[], this.restOffset, this.P) : undefined;
+  }
+
+  /** Threads that factor the rest (the calling one included; 1 without helpers). */
+  get threads(): number {
+    return (this.sparse ? this.sparse.shared : this.shared)?.threads ?? 1;
   }
 
   /** Whether `evaluate` takes the supernodal route (a large rest that is sparse enough). */

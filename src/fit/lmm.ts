@@ -24,6 +24,8 @@ export interface OptimizationSummary {
   finalObjective: number;
   converged: boolean;
   message: string;
+  /** Threads that factored the criterion's Cholesky (1 without helper threads); the same result for any number. */
+  threads: number;
 }
 
 /** Conditional modes (eBLUPs) and conditional SDs of one random-effects column. */
@@ -255,6 +257,7 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
     finalObjective: snapped.fval,
     converged: result.converged,
     message: result.message + (snapped.evaluations > 0 ? `; ${snapped.evaluations} θ element(s) tried on the bound` : ''),
+    threads: factor.threads,
   };
   // The results keep a factor of their own (the optimiser's may sit on the helper thread's
   // shared memory, which the next fit of the same size reuses).
