@@ -36,6 +36,15 @@ interface SparseRest {
   levelStart: Int32Array;
   order: Int32Array;
   rowPos: Int32Array;
+  /**
+   * Per level j, from pairStart[j]: for each pair b ≤ a of its gathered rows (a-major), the
+   * index of their entry in `from`/`to`. The update from term 0 is summed in a packed array of
+   * the structural entries (a few MB that stay in cache) instead of in the permuted copy.
+   */
+  pairStart: Float64Array;
+  pairEntry: Int32Array;
+  /** The packed structural entries of the rest. */
+  packed: Float64Array;
 }
 
 /**
@@ -178,10 +187,10 @@ export class BlockedCholesky {
    * Λ for θ, term 0's blocks (returns whether they are positive definite) and the rest before
    * the update from term 0, in S.
    */
-  private assemble(theta: ArrayLike<number>, skip?: Uint8Array): boolean {
+  private assemble(theta: ArrayLike<number>, skip?: Uint8Array, clear = true): boolean {
     for (let k = 0; k < this.shapes.length; k++) lambdaOf(theta, this.layout, k, this.lambdas[k]);
     const L0ok = this.updateFirstTerm(skip);
-    this.S.fill(0);
+    if (clear) this.S.fill(0);
     this.fillRest();
     return L0ok;
   }
@@ -207,14 +216,19 @@ export class BlockedCholesky {
       this.update(theta);
       return this.objective(reml);
     }
-    const L0ok = this.assemble(theta);
-    this.ok = false;
-    const { from, to } = sparse;
+    // The rest's structural entries are all that is read of S (the rest is not written
+    // elsewhere by this route), packed; term 0's update is subtracted there, then the packed
+    // entries go to the permuted copy, whose factor's structure starts at zero.
+    const { from, to, packed } = sparse;
     const { S } = this;
+    for (let e = 0; e < from.length; e++) S[from[e]] = 0;
+    const L0ok = this.assemble(theta, undefined, false);
+    this.ok = false;
+    for (let e = 0; e < from.length; e++) packed[e] = S[from[e]];
+    this.subtractFirstTerm(packed, sparse);
     const Sp = sparse.S;
-    Sp.fill(0);
-    for (let e = 0; e < from.length; e++) Sp[to[e]] = S[from[e]];
-    this.subtractFirstTerm(Sp, sparse);
+    zeroStructure(Sp, sparse.plan);
+    for (let e = 0; e < from.length; e++) Sp[to[e]] = packed[e];
     if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
     return this.criterion(Sp, reml);
   }
@@ -328,7 +342,41 @@ export class BlockedCholesky {
         rowPos[base + i] = pos[rowIndex[a]];
       });
     }
-    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), levelStart, order, rowPos };
+    // Entry of each level's pairs: by a dense map of positions for rests up to 4096 rows (64 MB
+    // while planning), else by binary search of the pair's position in the sorted `to`.
+    const toArray = Int32Array.from(to);
+    const dense = M <= 4096 ? new Int32Array(M * M).fill(-1) : undefined;
+    if (dense) for (let e = 0; e < toArray.length; e++) dense[toArray[e]] = e;
+    const byTo = dense ? new Int32Array(0) : Int32Array.from(toArray.keys()).sort((a, b) => toArray[a] - toArray[b]);
+    const sortedTo = Int32Array.from(byTo, (e) => toArray[e]);
+    const entryOf = (key: number): number => {
+      if (dense) return dense[key];
+      let lo = 0, hi = sortedTo.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sortedTo[mid] < key) lo = mid + 1;
+        else hi = mid;
+      }
+      return sortedTo[lo] === key ? byTo[lo] : -1;
+    };
+    const pairStart = new Float64Array(shapes[0].nlevels + 1);
+    for (let j = 0; j < shapes[0].nlevels; j++) {
+      const count = levelStart[j + 1] - levelStart[j];
+      pairStart[j + 1] = pairStart[j] + (count * (count + 1)) / 2;
+    }
+    const pairEntry = new Int32Array(pairStart[shapes[0].nlevels]);
+    for (let j = 0, t = 0; j < shapes[0].nlevels; j++) {
+      const base = levelStart[j];
+      const count = levelStart[j + 1] - base;
+      for (let a = 0; a < count; a++) {
+        for (let b = 0; b <= a; b++) {
+          const e = entryOf(rowPos[base + a] * M + rowPos[base + b]);
+          if (e < 0) throw new Error('blocked factor: a pair of term 0 outside the planned structure');
+          pairEntry[t++] = e;
+        }
+      }
+    }
+    return { plan, from: Int32Array.from(from), to: toArray, levelStart, order, rowPos, pairStart, pairEntry, packed: new Float64Array(from.length) };
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
@@ -438,9 +486,9 @@ export class BlockedCholesky {
 
   /**
    * S −= W W', summed over the levels j of term 0 (each column block touches few rows); with
-   * `sparse`, on its permuted copy `C` instead, each level's rows visited by position so that
-   * pairs b ≤ a land in the lower triangle. Every entry gets the same subtractions in the same
-   * order either way.
+   * `sparse`, on the packed structural entries `C` of its permuted copy instead, each level's
+   * rows visited by position so that pairs b ≤ a are the lower triangle's. Every entry gets the
+   * same subtractions in the same order either way.
    */
   private subtractFirstTerm(C: Float64Array, sparse?: SparseRest, observation?: ObservationUpdate): void {
     const { shapes, M, P, xOffset, WXy } = this;
@@ -459,8 +507,7 @@ export class BlockedCholesky {
       }
       const count = this.gatherColumn(j);
       if (sparse) {
-        const base = sparse.levelStart[j];
-        subtractLevel(C, M, q0, count, rowValues, sparse.rowPos, sparse.order, base);
+        subtractLevelPacked(C, q0, count, rowValues, sparse.order, sparse.levelStart[j], sparse.pairEntry, sparse.pairStart[j]);
       } else {
         // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
         subtractLevel(C, M, q0, count, rowValues, rowIndex, identity, 0);
@@ -532,6 +579,43 @@ function subtractLevelXy(C: Float64Array, M: number, q0: number, P: number, WXy:
       for (let c = 0; c < q0; c++) s += WXy[oa + c] * WXy[ob + c];
       C[ra + b] -= s;
     }
+  }
+}
+
+/**
+ * {@link subtractLevel} on packed entries: the pair (a, b), b ≤ a, of one level's gathered rows
+ * goes to C[entry[t]], t counting the pairs a-major from `pairOffset`.
+ */
+function subtractLevelPacked(C: Float64Array, q0: number, count: number, values: Float64Array, order: Int32Array, base: number, entry: Int32Array, pairOffset: number): void {
+  let t = pairOffset;
+  for (let a = 0; a < count; a++) {
+    const oa = order[base + a] * q0;
+    if (q0 === 1) {
+      const wa = values[oa];
+      for (let b = 0; b <= a; b++) C[entry[t++]] -= wa * values[order[base + b]];
+      continue;
+    }
+    for (let b = 0; b <= a; b++) {
+      const ob = order[base + b] * q0;
+      let s = 0;
+      for (let c = 0; c < q0; c++) s += values[oa + c] * values[ob + c];
+      C[entry[t++]] -= s;
+    }
+  }
+}
+
+/**
+ * Zero the entries of an n×n row-major array that a supernodal factorisation with `plan`
+ * reads or writes: each chunk's diagonal block (lower triangle) and its rows below, on the
+ * chunk's columns (the structure of L, explicit zeros of relaxed supernodes included).
+ */
+function zeroStructure(a: Float64Array, plan: SupernodalPlan): void {
+  const { n, start, end, rows } = plan;
+  for (let c = 0; c < start.length; c++) {
+    const kb = start[c], ke = end[c];
+    for (let i = kb; i < ke; i++) a.fill(0, i * n + kb, i * n + i + 1);
+    const r = rows[c];
+    for (let t = 0; t < r.length; t++) a.fill(0, r[t] * n + kb, r[t] * n + ke);
   }
 }
 
