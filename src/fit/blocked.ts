@@ -37,12 +37,20 @@ interface SparseRest {
   order: Int32Array;
   rowPos: Int32Array;
   /**
-   * Per level j, from pairStart[j]: for each pair b ≤ a of its gathered rows (a-major), the
-   * index of their entry in `from`/`to`. The update from term 0 is summed in a packed array of
-   * the structural entries (a few MB that stay in cache) instead of in the permuted copy.
+   * The update from term 0 is summed row by row of the permuted copy (Gustavson's sparse
+   * product with a dense accumulator that stays in cache) on the packed structural entries:
+   * `from`/`to` are sorted by position, row r's entries are rowEntryStart[r] .. [r + 1], and its
+   * gathered slots (indices into `order`/`rowPos`, one per level of term 0 meeting the row,
+   * levels ascending) rowSlotStart[r] .. [r + 1] of `rowSlot`, with their levels in `rowSlotLevel`.
    */
-  pairStart: Float64Array;
-  pairEntry: Int32Array;
+  rowEntryStart: Int32Array;
+  rowSlotStart: Int32Array;
+  rowSlot: Int32Array;
+  rowSlotLevel: Int32Array;
+  /** Every level's W values at its gathered slots (slot t at t·q0). */
+  gathered: Float64Array;
+  /** One row of the permuted copy. */
+  accumulator: Float64Array;
   /** The packed structural entries of the rest. */
   packed: Float64Array;
 }
@@ -207,7 +215,7 @@ export class BlockedCholesky {
     if (!sparse && observation) {
       // Term 0's W blocks are formed only for the blocked levels (the factor's own W is stale).
       const L0ok = this.assemble(theta, observation.byObservation);
-      this.subtractFirstTerm(this.S, undefined, observation);
+      this.subtractFirstTerm(this.S, observation);
       this.ok = false;
       if (!L0ok || !choleskyAuto(this.S, this.M, this.envelope, this.shared?.helper())) return Infinity;
       return this.criterion(this.S, reml);
@@ -225,7 +233,7 @@ export class BlockedCholesky {
     const L0ok = this.assemble(theta, undefined, false);
     this.ok = false;
     for (let e = 0; e < from.length; e++) packed[e] = S[from[e]];
-    this.subtractFirstTerm(packed, sparse);
+    this.subtractFirstTermPacked(sparse);
     const Sp = sparse.S;
     zeroStructure(Sp, sparse.plan);
     for (let e = 0; e < from.length; e++) Sp[to[e]] = packed[e];
@@ -342,41 +350,32 @@ export class BlockedCholesky {
         rowPos[base + i] = pos[rowIndex[a]];
       });
     }
-    // Entry of each level's pairs: by a dense map of positions for rests up to 4096 rows (64 MB
-    // while planning), else by binary search of the pair's position in the sorted `to`.
-    const toArray = Int32Array.from(to);
-    const dense = M <= 4096 ? new Int32Array(M * M).fill(-1) : undefined;
-    if (dense) for (let e = 0; e < toArray.length; e++) dense[toArray[e]] = e;
-    const byTo = dense ? new Int32Array(0) : Int32Array.from(toArray.keys()).sort((a, b) => toArray[a] - toArray[b]);
-    const sortedTo = Int32Array.from(byTo, (e) => toArray[e]);
-    const entryOf = (key: number): number => {
-      if (dense) return dense[key];
-      let lo = 0, hi = sortedTo.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sortedTo[mid] < key) lo = mid + 1;
-        else hi = mid;
-      }
-      return sortedTo[lo] === key ? byTo[lo] : -1;
-    };
-    const pairStart = new Float64Array(shapes[0].nlevels + 1);
+    // Structural entries in the order of their positions in the permuted copy (row-major), so
+    // that each row of the copy is a contiguous run of the packed entries.
+    const byTo = Int32Array.from(to.keys()).sort((a, b) => to[a] - to[b]);
+    const fromSorted = Int32Array.from(byTo, (e) => from[e]);
+    const toSorted = Int32Array.from(byTo, (e) => to[e]);
+    const rowEntryStart = new Int32Array(M + 1);
+    for (let e = 0; e < toSorted.length; e++) rowEntryStart[Math.floor(toSorted[e] / M) + 1]++;
+    for (let r = 0; r < M; r++) rowEntryStart[r + 1] += rowEntryStart[r];
+    // Per position row: the gathered slots on it (one per level of term 0 that meets the row), levels ascending.
+    const rowSlotStart = new Int32Array(M + 1);
+    for (let t = 0; t < rowPos.length; t++) rowSlotStart[rowPos[t] + 1]++;
+    for (let r = 0; r < M; r++) rowSlotStart[r + 1] += rowSlotStart[r];
+    const rowSlot = new Int32Array(rowPos.length);
+    const rowSlotLevel = new Int32Array(rowPos.length);
+    const fillAt = rowSlotStart.slice(0, M);
     for (let j = 0; j < shapes[0].nlevels; j++) {
-      const count = levelStart[j + 1] - levelStart[j];
-      pairStart[j + 1] = pairStart[j] + (count * (count + 1)) / 2;
-    }
-    const pairEntry = new Int32Array(pairStart[shapes[0].nlevels]);
-    for (let j = 0, t = 0; j < shapes[0].nlevels; j++) {
-      const base = levelStart[j];
-      const count = levelStart[j + 1] - base;
-      for (let a = 0; a < count; a++) {
-        for (let b = 0; b <= a; b++) {
-          const e = entryOf(rowPos[base + a] * M + rowPos[base + b]);
-          if (e < 0) throw new Error('blocked factor: a pair of term 0 outside the planned structure');
-          pairEntry[t++] = e;
-        }
+      for (let t = levelStart[j]; t < levelStart[j + 1]; t++) {
+        const at = fillAt[rowPos[t]]++;
+        rowSlot[at] = t;
+        rowSlotLevel[at] = j;
       }
     }
-    return { plan, from: Int32Array.from(from), to: toArray, levelStart, order, rowPos, pairStart, pairEntry, packed: new Float64Array(from.length) };
+    return {
+      plan, from: fromSorted, to: toSorted, levelStart, order, rowPos, rowEntryStart, rowSlotStart, rowSlot, rowSlotLevel,
+      packed: new Float64Array(from.length), gathered: new Float64Array(rowPos.length * shapes[0].q), accumulator: new Float64Array(M),
+    };
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
@@ -486,11 +485,9 @@ export class BlockedCholesky {
 
   /**
    * S −= W W', summed over the levels j of term 0 (each column block touches few rows); with
-   * `sparse`, on the packed structural entries `C` of its permuted copy instead, each level's
-   * rows visited by position so that pairs b ≤ a are the lower triangle's. Every entry gets the
-   * same subtractions in the same order either way.
+   * `observation`, its levels by observations.
    */
-  private subtractFirstTerm(C: Float64Array, sparse?: SparseRest, observation?: ObservationUpdate): void {
+  private subtractFirstTerm(C: Float64Array, observation?: ObservationUpdate): void {
     const { shapes, M, P, xOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
     if (shapes.length === 1) {
@@ -506,12 +503,55 @@ export class BlockedCholesky {
         continue;
       }
       const count = this.gatherColumn(j);
-      if (sparse) {
-        subtractLevelPacked(C, q0, count, rowValues, sparse.order, sparse.levelStart[j], sparse.pairEntry, sparse.pairStart[j]);
-      } else {
-        // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
-        subtractLevel(C, M, q0, count, rowValues, rowIndex, identity, 0);
+      // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
+      subtractLevel(C, M, q0, count, rowValues, rowIndex, identity, 0);
+    }
+  }
+
+  /**
+   * The supernodal route's S −= W W' on the packed structural entries, row by row of the
+   * permuted copy: row a's entries go to the accumulator, each level j meeting the row (in
+   * ascending j) subtracts w_a · w_b for its rows b at or before a, and the row goes back. Each
+   * entry gets the subtractions of the levels in ascending order, as in `subtractFirstTerm`.
+   */
+  private subtractFirstTermPacked(sparse: SparseRest): void {
+    const q0 = this.shapes[0].q;
+    const n0 = this.shapes[0].nlevels;
+    const { M } = this;
+    const { packed, to, gathered, accumulator: acc, rowEntryStart, rowSlotStart, rowSlot, rowSlotLevel, levelStart, order, rowPos } = sparse;
+    const { rowValues } = this.gather;
+    for (let j = 0; j < n0; j++) {
+      const count = this.gatherColumn(j);
+      const base = levelStart[j];
+      for (let i = 0; i < count; i++) {
+        const from = order[base + i] * q0;
+        const at = (base + i) * q0;
+        for (let c = 0; c < q0; c++) gathered[at + c] = rowValues[from + c];
       }
+    }
+    for (let a = 0; a < M; a++) {
+      const s0 = rowSlotStart[a], s1 = rowSlotStart[a + 1];
+      if (s0 === s1) continue;
+      const e0 = rowEntryStart[a], e1 = rowEntryStart[a + 1];
+      const ra = a * M;
+      for (let e = e0; e < e1; e++) acc[to[e] - ra] = packed[e];
+      for (let s = s0; s < s1; s++) {
+        const t = rowSlot[s];
+        const base = levelStart[rowSlotLevel[s]];
+        if (q0 === 1) {
+          const wa = gathered[t];
+          for (let b = base; b <= t; b++) acc[rowPos[b]] -= wa * gathered[b];
+          continue;
+        }
+        const oa = t * q0;
+        for (let b = base; b <= t; b++) {
+          const ob = b * q0;
+          let sum = 0;
+          for (let c = 0; c < q0; c++) sum += gathered[oa + c] * gathered[ob + c];
+          acc[rowPos[b]] -= sum;
+        }
+      }
+      for (let e = e0; e < e1; e++) packed[e] = acc[to[e] - ra];
     }
   }
 
@@ -578,28 +618,6 @@ function subtractLevelXy(C: Float64Array, M: number, q0: number, P: number, WXy:
       let s = 0;
       for (let c = 0; c < q0; c++) s += WXy[oa + c] * WXy[ob + c];
       C[ra + b] -= s;
-    }
-  }
-}
-
-/**
- * {@link subtractLevel} on packed entries: the pair (a, b), b ≤ a, of one level's gathered rows
- * goes to C[entry[t]], t counting the pairs a-major from `pairOffset`.
- */
-function subtractLevelPacked(C: Float64Array, q0: number, count: number, values: Float64Array, order: Int32Array, base: number, entry: Int32Array, pairOffset: number): void {
-  let t = pairOffset;
-  for (let a = 0; a < count; a++) {
-    const oa = order[base + a] * q0;
-    if (q0 === 1) {
-      const wa = values[oa];
-      for (let b = 0; b <= a; b++) C[entry[t++]] -= wa * values[order[base + b]];
-      continue;
-    }
-    for (let b = 0; b <= a; b++) {
-      const ob = order[base + b] * q0;
-      let s = 0;
-      for (let c = 0; c < q0; c++) s += values[oa + c] * values[ob + c];
-      C[entry[t++]] -= s;
     }
   }
 }
