@@ -17,6 +17,7 @@ cases <- list(
   insteval_intercepts = list(data = "insteval", REML = TRUE, formula = "y ~ service + (1 | s) + (1 | d) + (1 | dept)")
 )
 if (length(args) > 0) cases <- cases[args]
+load_start <- readLines("/proc/loadavg")
 invisible(lmer(Reaction ~ Days + (Days | Subject), sleepstudy))  # warm-up
 out <- list()
 for (name in names(cases)) {
@@ -29,5 +30,6 @@ for (name in names(cases)) {
   message(name, ": ", t, " s, ", fit@optinfo$feval, " evaluations")
 }
 meta <- list(R = R.version.string, lme4 = as.character(packageVersion("lme4")), date = format(Sys.time(), tz = "UTC", usetz = TRUE),
-             machine = paste(Sys.info()[["sysname"]], Sys.info()[["machine"]], parallel::detectCores(), "cores"))
+             machine = paste(Sys.info()[["sysname"]], Sys.info()[["machine"]], parallel::detectCores(), "cores"),
+             conditions = paste("load average (1, 5, 15 min) at start", load_start, "; at end", readLines("/proc/loadavg")))
 cat(jsonlite::toJSON(c(list(meta = meta), out), auto_unbox = TRUE, digits = NA, pretty = TRUE), "\n")
