@@ -13,7 +13,8 @@ export interface SharedCholesky {
   matrix: Float64Array;
   /**
    * Threads that factor the matrix, the calling one included: fixed when the storage is made
-   * (the helpers have started by then), 1 when no helper could be started.
+   * (the helpers have started by then); 1 when no helper could be started, or after its helpers
+   * were replaced by helpers of another number.
    */
   readonly threads: number;
   /**
@@ -25,6 +26,8 @@ export interface SharedCholesky {
 
 /** Helper threads of a process: each with its control words and a port for binding buffers. */
 interface Team {
+  /** Threads asked for, and the threads that started (the calling one included). */
+  requested: number;
   threads: number;
   workers: Worker[];
   ctl: Int32Array[];
@@ -66,33 +69,36 @@ export function defaultThreads(): number {
 export function sharedCholesky(n: number, threads = defaultThreads()): SharedCholesky | undefined {
   if (!isMainThread || !existsSync(fileURLToPath(workerUrl))) return undefined;
   threads = Math.max(1, Math.floor(threads));
-  if (threads > 1 && (!team || !team.alive || team.threads !== threads)) {
+  if (threads > 1 && (!team || !team.alive || team.requested !== threads)) {
     if (team) stop(team);
     team = start(threads);
   }
   const matrix = new SharedArrayBuffer(n * n * 8);
   const panel = new SharedArrayBuffer(n * chunkWidth * 8);
   const rows = new SharedArrayBuffer(n * 4);
-  const storage = { matrix: new Float64Array(matrix), threads: 1, helper: (): CholeskyHelper | undefined => undefined };
   const t = threads > 1 ? team : undefined;
-  if (!t || t.threads < 2) return storage;
+  if (!t || t.threads < 2) return { matrix: new Float64Array(matrix), threads: 1, helper: () => undefined };
   const helper = teamHelper(t, n, new Float64Array(panel), new Int32Array(rows));
   const key = {};
-  storage.threads = t.threads;
-  storage.helper = () => {
-    if (!t.alive) return undefined;
-    if (t.bound !== key) {
-      // Bind every helper to this storage (a message each, taken synchronously by the helper).
-      for (let h = 0; h < t.workers.length; h++) {
-        t.ports[h].postMessage({ matrix, panel, rows });
-        post(t.ctl[h], Op.Bind, n, 0, 0, 0, 0, 0);
+  return {
+    matrix: new Float64Array(matrix),
+    get threads() {
+      return t.alive ? t.threads : 1;
+    },
+    helper: () => {
+      if (!t.alive) return undefined;
+      if (t.bound !== key) {
+        // Bind every helper to this storage (a message each, taken synchronously by the helper).
+        for (let h = 0; h < t.workers.length; h++) {
+          t.ports[h].postMessage({ matrix, panel, rows });
+          post(t.ctl[h], Op.Bind, n, 0, 0, 0, 0, 0);
+        }
+        for (const ctl of t.ctl) waitDone(ctl);
+        t.bound = key;
       }
-      for (const ctl of t.ctl) waitDone(ctl);
-      t.bound = key;
-    }
-    return helper;
+      return helper;
+    },
   };
-  return storage;
 }
 
 /** Start `threads − 1` helpers and wait until they run; the ones that do not start in time are dropped. */
@@ -117,7 +123,7 @@ function start(threads: number): Team {
     }
   }
   const ready = ctls.map((ctl) => Atomics.load(ctl, Control.Ready) === 1);
-  const t: Team = { threads: 1, workers: [], ctl: [], ports: [], bound: undefined, alive: true };
+  const t: Team = { requested: threads, threads: 1, workers: [], ctl: [], ports: [], bound: undefined, alive: true };
   ready.forEach((ok, h) => {
     if (ok) {
       t.workers.push(workers[h]);
