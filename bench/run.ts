@@ -39,7 +39,9 @@ function lme4Seconds(name: string): { seconds: number; evaluations?: number; sou
     }
   }
   const recorded = JSON.parse(readFileSync(join(repoRoot, 'bench', 'lme4_times.json'), 'utf8'));
-  return { seconds: recorded[name].seconds, evaluations: recorded[name].evaluations, source: `recorded ${recorded.meta.date} (${recorded.meta.conditions ?? 'conditions not recorded'})` };
+  const r = recorded[name];
+  if (!r || typeof r.seconds !== 'number') return { seconds: NaN, source: `not recorded (${r?.note ?? 'run with --lme4 where R is installed'})` };
+  return { seconds: r.seconds, evaluations: r.evaluations, source: `recorded ${r.date ?? recorded.meta.date} (${r.conditions ?? recorded.meta.conditions ?? 'conditions not recorded'})` };
 }
 
 /** One fit of a hard model (no warm-up: these take seconds), against lme4 and an absolute target. */
