@@ -25,8 +25,14 @@ for (;;) {
   for (let i = 0; i < spinChecks && Atomics.load(ctl, Control.Sequence) === seen; i++);
   Atomics.wait(ctl, Control.Sequence, seen);
   seen = Atomics.load(ctl, Control.Sequence);
-  const n = ctl[Control.N];
-  const op = ctl[Control.Op];
+  // Every word of the command by an atomic load: plain loads of the same words in the last
+  // command may be reused by the compiler (they were: wrong row ranges under some timings).
+  const n = Atomics.load(ctl, Control.N);
+  const op = Atomics.load(ctl, Control.Op);
+  const A = Atomics.load(ctl, Control.A);
+  const B = Atomics.load(ctl, Control.B);
+  const from = Atomics.load(ctl, Control.From);
+  const to = Atomics.load(ctl, Control.To);
   if (op === Op.Stop) break;
   if (op === Op.Bind) {
     const received = receiveMessageOnPort(port);
@@ -35,8 +41,8 @@ for (;;) {
     a = new Float64Array(buffers.matrix);
     p = new Float64Array(buffers.panel);
     r = new Int32Array(buffers.rows);
-  } else if (op === Op.RowsPanel) panelRows(a, n, ctl[Control.A], ctl[Control.B], r, p, ctl[Control.From], ctl[Control.To]);
-  else scatterUpdate(a, n, r, p, ctl[Control.B], ctl[Control.From], ctl[Control.To]);
+  } else if (op === Op.RowsPanel) panelRows(a, n, A, B, r, p, from, to);
+  else scatterUpdate(a, n, r, p, B, from, to);
   Atomics.store(ctl, Control.Done, seen);
   Atomics.notify(ctl, Control.Done);
 }

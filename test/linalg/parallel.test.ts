@@ -26,7 +26,7 @@ describe('threaded Cholesky', () => {
     const d = Array.from({ length: n }, () => `d${Math.floor(next() * 450)}`);
     const y = Array.from({ length: n }, () => next() * 5);
     const model = buildModel(aq.table({ y, s, d }), 'y ~ 1 + (1 | s) + (1 | d)');
-    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: true });
+    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: 2 });
     const single = new BlockedCholesky(model.crossprod, model.terms);
     expect(threaded.M).toBeGreaterThanOrEqual(400);
     // Give the helper thread time to start (until then the threaded factor runs on one thread).
@@ -61,7 +61,7 @@ describe('threaded Cholesky', () => {
       }
     }
     const model = buildModel(aq.table({ y, s, d }), 'y ~ 1 + (1 | s) + (1 | d)');
-    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
+    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: 2, sparse: true });
     const single = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
     expect(threaded.supernodal).toBe(true);
     type Sparse = { sparse: { S: Float64Array; shared?: { helper(): unknown } } };
@@ -114,9 +114,12 @@ describe('threaded Cholesky', () => {
     const { fitModel } = await import(join(dist, 'src', 'fit', 'lmm.js'));
     const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
     const { defaultThreads } = await import(join(dist, 'src', 'linalg', 'parallel.js'));
-    expect(defaultThreads()).toBe(process.env.LMM_THREADS ? Number(process.env.LMM_THREADS) : Math.min(4, availableParallelism()));
+    expect(defaultThreads()).toBe(process.env.LMM_THREADS ? Math.min(Number(process.env.LMM_THREADS), Math.max(4, availableParallelism())) : 1);
     const large = fitModel(buildModel(sparseRatings(), 'y ~ 1 + (1 | s) + (1 | d)'));
     expect(large.toJSON().optimization.threads).toBe(defaultThreads());
+    const { BlockedCholesky } = await import(join(dist, 'src', 'fit', 'blocked.js'));
+    const m = buildModel(sparseRatings(), 'y ~ 1 + (1 | s) + (1 | d)');
+    expect(new BlockedCholesky(m.crossprod, m.terms, { threads: 2, sparse: true }).threads).toBe(2);
     // A small rest factors on the calling thread alone.
     const small = fitModel(buildModel(sparseRatings(300), 'y ~ 1 + (1 | s) + (1 | d)'));
     expect(small.toJSON().optimization.threads).toBe(1);
