@@ -4,6 +4,10 @@
  * process run in a child process of their own.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { loadTable } from '../src/data/load.js';
 import { benchSummaries, benchSummariesParallel } from '../src/diagnostics/bench.js';
@@ -16,6 +20,56 @@ import { sampleModel } from '../samplers/sample.js';
 import { instEval, simulateExam, simulateSlopes, simulateTwoFactors } from './simulate.js';
 
 const hsbPath = fileURLToPath(new URL('../../test/fixtures/data/hsb.csv', import.meta.url));
+const kb07Path = fileURLToPath(new URL('../../test/fixtures/data/kb07.csv', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * lme4's seconds for a case of bench/lme4_times.R: timed now by R when `--lme4` is given and
+ * Rscript is there (the figure then comes from the same machine and load), else the figure
+ * recorded in bench/lme4_times.json (with the conditions it was measured in).
+ */
+function lme4Seconds(name: string): { seconds: number; evaluations?: number; source: string } {
+  if (process.argv.includes('--lme4')) {
+    try {
+      const out = execFileSync('Rscript', [join(repoRoot, 'bench', 'lme4_times.R'), name], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'ignore'] });
+      const r = JSON.parse(out)[name];
+      return { seconds: r.seconds, evaluations: r.evaluations, source: 'timed now (Rscript bench/lme4_times.R)' };
+    } catch {
+      // no R here: the recorded figure
+    }
+  }
+  const recorded = JSON.parse(readFileSync(join(repoRoot, 'bench', 'lme4_times.json'), 'utf8'));
+  const r = recorded[name];
+  if (!r || typeof r.seconds !== 'number') return { seconds: NaN, source: `not recorded (${r?.note ?? 'run with --lme4 where R is installed'})` };
+  return { seconds: r.seconds, evaluations: r.evaluations, source: `recorded ${r.date ?? recorded.meta.date} (${r.conditions ?? recorded.meta.conditions ?? 'conditions not recorded'})` };
+}
+
+/** One fit of a hard model (no warm-up: these take seconds), against lme4 and an absolute target. */
+function hardCase(name: string, lme4Case: string, table: Parameters<typeof fitLmm>[0], formula: string, reml: boolean, maxSeconds?: number): Line {
+  const lme4 = lme4Seconds(lme4Case);
+  const fit = fitLmm(table, formula, { reml });
+  const seconds = fit.fitMillis / 1000;
+  const ratio = seconds / lme4.seconds;
+  return {
+    benchmark: `fit ${name}`,
+    formula,
+    method: reml ? 'REML' : 'ML',
+    rows: fit.nobs,
+    groups: fit.ngroups,
+    theta: fit.theta.length,
+    seconds: +seconds.toFixed(3),
+    evaluations: fit.optimization.evaluations,
+    msPerEvaluation: +(fit.fitMillis / fit.optimization.evaluations).toFixed(3),
+    threads: fit.optimization.threads,
+    criterion: fit.objective,
+    lme4Seconds: lme4.seconds,
+    lme4Evaluations: lme4.evaluations,
+    lme4Source: lme4.source,
+    ratio: +ratio.toFixed(4),
+    target: maxSeconds === undefined ? 'ratio <= 0.2' : `ratio <= 0.2 and seconds <= ${maxSeconds}`,
+    pass: ratio <= 0.2 && (maxSeconds === undefined || seconds <= maxSeconds),
+  };
+}
 
 type Line = Record<string, unknown>;
 const emit = (line: Line) => process.stdout.write(JSON.stringify(line) + '\n');
@@ -77,6 +131,45 @@ const cases: Record<string, () => Promise<Line[]>> = {
   },
   async insteval() {
     return [fitCase('InstEval', instEval(), 'y ~ service + (1 | s) + (1 | d) + (1 | dept)', 36.1, 3)];
+  },
+  async instevalFresh() {
+    // `lmm fit` in a fresh process, wall clock from start to exit (Node start-up, reading the
+    // CSV, JIT warm-up and the fit): the median of three runs.
+    const dir = mkdtempSync(join(tmpdir(), 'lmm-bench-'));
+    try {
+      const csv = join(dir, 'insteval.csv');
+      writeFileSync(csv, gunzipSync(readFileSync(join(repoRoot, 'bench', 'data', 'insteval.csv.gz'))));
+      const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+      const formula = 'y ~ service + (1 | s) + (1 | d) + (1 | dept)';
+      const times: number[] = [];
+      let fit: { REMLcrit: number; optimization: { evaluations: number; threads: number } } | undefined;
+      for (let r = 0; r < 3; r++) {
+        const start = performance.now();
+        const out = execFileSync(process.execPath, [cli, 'fit', '--data', csv, '--formula', formula, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        times.push(performance.now() - start);
+        fit = JSON.parse(out);
+      }
+      const seconds = median(times) / 1000;
+      const lme4 = lme4Seconds('insteval_intercepts');
+      return [{
+        benchmark: 'fit InstEval REML, `lmm fit` in a fresh process (wall clock, median of 3)',
+        formula, seconds: +seconds.toFixed(3), evaluations: fit?.optimization.evaluations, threads: fit?.optimization.threads, criterion: fit?.REMLcrit,
+        lme4Seconds: lme4.seconds, lme4Source: lme4.source, ratio: +(seconds / lme4.seconds).toFixed(4),
+        target: 'seconds <= 7.2', pass: seconds <= 7.2,
+      }];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  async kb07() {
+    const table = loadTable(kb07Path);
+    return [
+      hardCase('kb07 slopes', 'kb07_slopes', table, 'RTtrunc ~ 1 + S*P*C + (1 + S + P + C | subj) + (1 + S + P + C | item)', false),
+      hardCase('kb07 maximal', 'kb07_maximal', table, 'RTtrunc ~ 1 + S*P*C + (1 + S*P*C | subj) + (1 + S*P*C | item)', false, 10),
+    ];
+  },
+  async instevalSlopes() {
+    return [hardCase('InstEval slopes', 'insteval_slopes', instEval(), 'y ~ 1 + service + (1 + service | s) + (1 + service | d) + (1 + service | dept)', false)];
   },
   async fit1e6() {
     return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
@@ -152,7 +245,8 @@ if (caseArg >= 0) {
   for (const name of Object.keys(cases)) {
     if (only.length && !only.includes(name)) continue;
     // Each case in a fresh process: clean peak-memory figures and no JIT or heap carry-over.
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const flags = process.argv.includes('--lme4') ? ['--lme4'] : [];
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', name, ...flags], { encoding: 'utf8', maxBuffer: 1 << 24 });
     process.stdout.write(out);
   }
 }

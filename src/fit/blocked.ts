@@ -2,6 +2,7 @@ import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
 import { BitGraph, choleskySupernodal, planSupernodal, type SupernodalPlan } from '../linalg/supernodal.js';
 import type { CrossProducts } from '../model/crossprod.js';
+import { ObservationUpdate, type TermRows } from './observationUpdate.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
 /** Dense rests at least this large factor on two threads (below it, thread hand-offs cost more). */
@@ -17,6 +18,9 @@ const minSparseSize = 400;
 export interface BlockShape {
   q: number;
   nlevels: number;
+  /** The term's design rows and level codes (a model's terms have them; see observationUpdate.ts). */
+  refs?: Int32Array;
+  Z?: Float64Array;
 }
 
 /** The supernodal route's fixed parts (see `BlockedCholesky.sparse`). */
@@ -32,6 +36,23 @@ interface SparseRest {
   levelStart: Int32Array;
   order: Int32Array;
   rowPos: Int32Array;
+  /**
+   * The update from term 0 is summed row by row of the permuted copy (Gustavson's sparse
+   * product with a dense accumulator that stays in cache) on the packed structural entries:
+   * `from`/`to` are sorted by position, row r's entries are rowEntryStart[r] .. [r + 1], and its
+   * gathered slots (indices into `order`/`rowPos`, one per level of term 0 meeting the row,
+   * levels ascending) rowSlotStart[r] .. [r + 1] of `rowSlot`, with their levels in `rowSlotLevel`.
+   */
+  rowEntryStart: Int32Array;
+  rowSlotStart: Int32Array;
+  rowSlot: Int32Array;
+  rowSlotLevel: Int32Array;
+  /** Every level's W values at its gathered slots (slot t at t·q0). */
+  gathered: Float64Array;
+  /** One row of the permuted copy. */
+  accumulator: Float64Array;
+  /** The packed structural entries of the rest. */
+  packed: Float64Array;
 }
 
 /**
@@ -95,12 +116,20 @@ export class BlockedCholesky {
   private readonly sparse: (SparseRest & { S: Float64Array; shared: SharedCholesky | undefined }) | undefined;
 
   /**
-   * @param options.threads use a helper thread for the dense rest's Cholesky when it is large
-   *   (the exact fitter sets it; the Gibbs sampler runs its chains on their own threads).
+   * For `evaluate` on the dense route: the levels of term 0 whose update of the rest is summed
+   * over their observations (observationUpdate.ts), or undefined.
+   */
+  private readonly observation: ObservationUpdate | undefined;
+
+  /**
+   * @param options.threads use helper threads for the rest's Cholesky when it is large (the
+   *   exact fitter sets it; the Gibbs sampler runs its chains on their own threads): `true` for
+   *   the default number (parallel.ts `defaultThreads`), or the number of threads, the calling
+   *   one included. The factor is the same bit for bit whatever the number.
    * @param options.sparse let `evaluate` factor a large rest that crossed factors leave sparse
    *   by the supernodal Cholesky (the exact fitter sets it).
    */
-  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean; sparse?: boolean } = {}) {
+  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean | number; sparse?: boolean } = {}) {
     this.layout = thetaLayout(shapes.map((s) => s.q));
     this.n = crossprod.n;
     this.p = crossprod.p;
@@ -131,11 +160,17 @@ export class BlockedCholesky {
     this.work2 = new Float64Array(qmax * qmax);
     const plan = options.sparse && this.M >= minSparseSize && this.xOffset > 0 ? this.planSparse() : undefined;
     // One shared matrix for the helper thread: the permuted copy when the optimiser factors that.
-    const shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M) : undefined;
+    const shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M, options.threads === true ? undefined : options.threads) : undefined;
     const own = () => new Float64Array(this.M * this.M);
     this.sparse = plan && { ...plan, S: shared ? shared.matrix : own(), shared };
     this.shared = plan ? undefined : shared;
     this.S = this.shared ? this.shared.matrix : own();
+    this.observation = options.sparse && !plan ? ObservationUpdate.plan(crossprod, shapes as readonly TermRows[], this.restOffset, this.P) : undefined;
+  }
+
+  /** Threads that factor the rest (the calling one included; 1 without helpers). */
+  get threads(): number {
+    return (this.sparse ? this.sparse.shared : this.shared)?.threads ?? 1;
   }
 
   /** Whether `evaluate` takes the supernodal route (a large rest that is sparse enough). */
@@ -160,10 +195,10 @@ export class BlockedCholesky {
    * Λ for θ, term 0's blocks (returns whether they are positive definite) and the rest before
    * the update from term 0, in S.
    */
-  private assemble(theta: ArrayLike<number>): boolean {
+  private assemble(theta: ArrayLike<number>, skip?: Uint8Array, clear = true): boolean {
     for (let k = 0; k < this.shapes.length; k++) lambdaOf(theta, this.layout, k, this.lambdas[k]);
-    const L0ok = this.updateFirstTerm();
-    this.S.fill(0);
+    const L0ok = this.updateFirstTerm(skip);
+    if (clear) this.S.fill(0);
     this.fillRest();
     return L0ok;
   }
@@ -176,18 +211,32 @@ export class BlockedCholesky {
    */
   evaluate(theta: ArrayLike<number>, reml: boolean): number {
     const sparse = this.sparse;
+    const observation = this.observation;
+    if (!sparse && observation) {
+      // Term 0's W blocks are formed only for the blocked levels (the factor's own W is stale).
+      const L0ok = this.assemble(theta, observation.byObservation);
+      this.subtractFirstTerm(this.S, observation);
+      this.ok = false;
+      if (!L0ok || !choleskyAuto(this.S, this.M, this.envelope, this.shared?.helper())) return Infinity;
+      return this.criterion(this.S, reml);
+    }
     if (!sparse) {
       this.update(theta);
       return this.objective(reml);
     }
-    const L0ok = this.assemble(theta);
-    this.ok = false;
-    const { from, to } = sparse;
+    // The rest's structural entries are all that is read of S (the rest is not written
+    // elsewhere by this route), packed; term 0's update is subtracted there, then the packed
+    // entries go to the permuted copy, whose factor's structure starts at zero.
+    const { from, to, packed } = sparse;
     const { S } = this;
+    for (let e = 0; e < from.length; e++) S[from[e]] = 0;
+    const L0ok = this.assemble(theta, undefined, false);
+    this.ok = false;
+    for (let e = 0; e < from.length; e++) packed[e] = S[from[e]];
+    this.subtractFirstTermPacked(sparse);
     const Sp = sparse.S;
-    Sp.fill(0);
-    for (let e = 0; e < from.length; e++) Sp[to[e]] = S[from[e]];
-    this.subtractFirstTerm(Sp, sparse);
+    zeroStructure(Sp, sparse.plan);
+    for (let e = 0; e < from.length; e++) Sp[to[e]] = packed[e];
     if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
     return this.criterion(Sp, reml);
   }
@@ -301,11 +350,36 @@ export class BlockedCholesky {
         rowPos[base + i] = pos[rowIndex[a]];
       });
     }
-    return { plan, from: Int32Array.from(from), to: Int32Array.from(to), levelStart, order, rowPos };
+    // Structural entries in the order of their positions in the permuted copy (row-major), so
+    // that each row of the copy is a contiguous run of the packed entries.
+    const byTo = Int32Array.from(to.keys()).sort((a, b) => to[a] - to[b]);
+    const fromSorted = Int32Array.from(byTo, (e) => from[e]);
+    const toSorted = Int32Array.from(byTo, (e) => to[e]);
+    const rowEntryStart = new Int32Array(M + 1);
+    for (let e = 0; e < toSorted.length; e++) rowEntryStart[Math.floor(toSorted[e] / M) + 1]++;
+    for (let r = 0; r < M; r++) rowEntryStart[r + 1] += rowEntryStart[r];
+    // Per position row: the gathered slots on it (one per level of term 0 that meets the row), levels ascending.
+    const rowSlotStart = new Int32Array(M + 1);
+    for (let t = 0; t < rowPos.length; t++) rowSlotStart[rowPos[t] + 1]++;
+    for (let r = 0; r < M; r++) rowSlotStart[r + 1] += rowSlotStart[r];
+    const rowSlot = new Int32Array(rowPos.length);
+    const rowSlotLevel = new Int32Array(rowPos.length);
+    const fillAt = rowSlotStart.slice(0, M);
+    for (let j = 0; j < shapes[0].nlevels; j++) {
+      for (let t = levelStart[j]; t < levelStart[j + 1]; t++) {
+        const at = fillAt[rowPos[t]]++;
+        rowSlot[at] = t;
+        rowSlotLevel[at] = j;
+      }
+    }
+    return {
+      plan, from: fromSorted, to: toSorted, levelStart, order, rowPos, rowEntryStart, rowSlotStart, rowSlot, rowSlotLevel,
+      packed: new Float64Array(from.length), gathered: new Float64Array(rowPos.length * shapes[0].q), accumulator: new Float64Array(M),
+    };
   }
 
   /** L0_j = chol(Λ0' Z_j'Z_j Λ0 + I) and the W blocks in column j, for every level j of term 0. */
-  private updateFirstTerm(): boolean {
+  private updateFirstTerm(skip?: Uint8Array): boolean {
     const { q: q0, nlevels: n0 } = this.shapes[0];
     const { P, WXy, L0, work } = this;
     const Lam0 = this.lambdas[0];
@@ -357,6 +431,7 @@ export class BlockedCholesky {
       const W = this.Wre[k];
       const Lamk = this.lambdas[k];
       for (let j = 0; j < n0; j++) {
+        if (skip && skip[j]) continue;
         for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
           const o = s * qk * q0;
           sandwich(Lamk, qk, values, o, Lam0, q0, W, o);
@@ -410,11 +485,9 @@ export class BlockedCholesky {
 
   /**
    * S −= W W', summed over the levels j of term 0 (each column block touches few rows); with
-   * `sparse`, on its permuted copy `C` instead, each level's rows visited by position so that
-   * pairs b ≤ a land in the lower triangle. Every entry gets the same subtractions in the same
-   * order either way.
+   * `observation`, its levels by observations.
    */
-  private subtractFirstTerm(C: Float64Array, sparse?: SparseRest): void {
+  private subtractFirstTerm(C: Float64Array, observation?: ObservationUpdate): void {
     const { shapes, M, P, xOffset, WXy } = this;
     const { q: q0, nlevels: n0 } = shapes[0];
     if (shapes.length === 1) {
@@ -424,14 +497,61 @@ export class BlockedCholesky {
     }
     const { rowIndex, rowValues, identity } = this.gather;
     for (let j = 0; j < n0; j++) {
-      const count = this.gatherColumn(j);
-      if (sparse) {
-        const base = sparse.levelStart[j];
-        subtractLevel(C, M, q0, count, rowValues, sparse.rowPos, sparse.order, base);
-      } else {
-        // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
-        subtractLevel(C, M, q0, count, rowValues, rowIndex, identity, 0);
+      if (observation && observation.byObservation[j]) {
+        observation.subtract(j, this.lambdas, this.L0, j * q0 * q0, WXy, j * P * q0, P, C, M, xOffset);
+        subtractLevelXy(C, M, q0, P, WXy, j * P * q0, xOffset);
+        continue;
       }
+      const count = this.gatherColumn(j);
+      // Rows are increasing (terms in order, levels sorted, then [X y]): a ≥ b is the lower triangle.
+      subtractLevel(C, M, q0, count, rowValues, rowIndex, identity, 0);
+    }
+  }
+
+  /**
+   * The supernodal route's S −= W W' on the packed structural entries, row by row of the
+   * permuted copy: row a's entries go to the accumulator, each level j meeting the row (in
+   * ascending j) subtracts w_a · w_b for its rows b at or before a, and the row goes back. Each
+   * entry gets the subtractions of the levels in ascending order, as in `subtractFirstTerm`.
+   */
+  private subtractFirstTermPacked(sparse: SparseRest): void {
+    const q0 = this.shapes[0].q;
+    const n0 = this.shapes[0].nlevels;
+    const { M } = this;
+    const { packed, to, gathered, accumulator: acc, rowEntryStart, rowSlotStart, rowSlot, rowSlotLevel, levelStart, order, rowPos } = sparse;
+    const { rowValues } = this.gather;
+    for (let j = 0; j < n0; j++) {
+      const count = this.gatherColumn(j);
+      const base = levelStart[j];
+      for (let i = 0; i < count; i++) {
+        const from = order[base + i] * q0;
+        const at = (base + i) * q0;
+        for (let c = 0; c < q0; c++) gathered[at + c] = rowValues[from + c];
+      }
+    }
+    for (let a = 0; a < M; a++) {
+      const s0 = rowSlotStart[a], s1 = rowSlotStart[a + 1];
+      if (s0 === s1) continue;
+      const e0 = rowEntryStart[a], e1 = rowEntryStart[a + 1];
+      const ra = a * M;
+      for (let e = e0; e < e1; e++) acc[to[e] - ra] = packed[e];
+      for (let s = s0; s < s1; s++) {
+        const t = rowSlot[s];
+        const base = levelStart[rowSlotLevel[s]];
+        if (q0 === 1) {
+          const wa = gathered[t];
+          for (let b = base; b <= t; b++) acc[rowPos[b]] -= wa * gathered[b];
+          continue;
+        }
+        const oa = t * q0;
+        for (let b = base; b <= t; b++) {
+          const ob = b * q0;
+          let sum = 0;
+          for (let c = 0; c < q0; c++) sum += gathered[oa + c] * gathered[ob + c];
+          acc[rowPos[b]] -= sum;
+        }
+      }
+      for (let e = e0; e < e1; e++) packed[e] = acc[to[e] - ra];
     }
   }
 
@@ -485,6 +605,35 @@ function subtractLevel(C: Float64Array, M: number, q0: number, count: number, va
       for (let c = 0; c < q0; c++) s += values[oa + c] * values[ob + c];
       C[ra + rows[base + b]] -= s;
     }
+  }
+}
+
+/** C[X y, X y] −= WXy_j WXy_j' (lower triangle) for one level's P×q0 block at `wo`. */
+function subtractLevelXy(C: Float64Array, M: number, q0: number, P: number, WXy: Float64Array, wo: number, xOffset: number): void {
+  for (let a = 0; a < P; a++) {
+    const ra = (xOffset + a) * M + xOffset;
+    const oa = wo + a * q0;
+    for (let b = 0; b <= a; b++) {
+      const ob = wo + b * q0;
+      let s = 0;
+      for (let c = 0; c < q0; c++) s += WXy[oa + c] * WXy[ob + c];
+      C[ra + b] -= s;
+    }
+  }
+}
+
+/**
+ * Zero the entries of an n×n row-major array that a supernodal factorisation with `plan`
+ * reads or writes: each chunk's diagonal block (lower triangle) and its rows below, on the
+ * chunk's columns (the structure of L, explicit zeros of relaxed supernodes included).
+ */
+function zeroStructure(a: Float64Array, plan: SupernodalPlan): void {
+  const { n, start, end, rows } = plan;
+  for (let c = 0; c < start.length; c++) {
+    const kb = start[c], ke = end[c];
+    for (let i = kb; i < ke; i++) a.fill(0, i * n + kb, i * n + i + 1);
+    const r = rows[c];
+    for (let t = 0; t < r.length; t++) a.fill(0, r[t] * n + kb, r[t] * n + ke);
   }
 }
 

@@ -35,6 +35,8 @@ export interface OptimizationSummary {
   restarts: number;
   /** The last convergence check (of the optimum returned). */
   check: ConvergenceCheck;
+  /** Threads that factored the criterion's Cholesky (1 without helper threads); set by the fit. */
+  threads?: number;
 }
 
 /** Options of {@link optimizeTheta}. */

@@ -1,4 +1,4 @@
-/** Layout of the shared control words between the Cholesky helper thread and its owner. */
+/** Layout of the shared control words between a Cholesky helper thread and its owner. */
 export const Control = {
   /** Incremented by the owner for each command. */
   Sequence: 0,
@@ -18,8 +18,12 @@ export const Control = {
   Length: 10,
 } as const;
 
-/** Commands. */
-export const Op = { RowsPanel: 1, Scatter: 2, Stop: 3 } as const;
+/**
+ * Commands. `Bind` makes the helper take the shared buffers (matrix, panel, rows) of the
+ * message waiting on its port: each factor owns its buffers, and the helpers serve whichever
+ * factor factors next.
+ */
+export const Op = { RowsPanel: 1, Scatter: 2, Stop: 3, Bind: 4 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
 /** Checks of a control word before a thread sleeps on it (about 0.1 ms of spinning). */

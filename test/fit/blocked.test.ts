@@ -96,3 +96,69 @@ describe('blocked factor of a sparse crossed rest', () => {
     }
   });
 });
+
+/**
+ * Subjects crossed with items, each subject seeing every item once or twice (so some cells
+ * hold two observations), with three covariates that vary within subject and item: the update
+ * of the rest from the subjects' levels is summed over their observations (observationUpdate.ts)
+ * where that is cheaper. Its criterion must be the blocked route's, to 1e-12 relative (rounding).
+ */
+function crossedSlopes(seed = 11, subjects = 24, items = 16): aq.ColumnTable {
+  const rng = createRng(seed);
+  const cols: Record<'y' | 'a' | 'b' | 'c' | 'subj' | 'item', number[]> = { y: [], a: [], b: [], c: [], subj: [], item: [] };
+  for (let s = 0; s < subjects; s++) {
+    for (let i = 0; i < items; i++) {
+      for (let r = 0; r < (rng.uniform() < 0.2 ? 2 : 1); r++) {
+        const a = rng.uniform() < 0.5 ? -1 : 1, b = rng.normal(), c = 10 + rng.normal();
+        cols.y.push(100 + 3 * a + b + 0.1 * c + rng.normal() * 5 + (s % 5) + (i % 3) * b);
+        cols.a.push(a);
+        cols.b.push(b);
+        cols.c.push(c);
+        cols.subj.push(s + 1);
+        cols.item.push(i + 1);
+      }
+    }
+  }
+  return aq.table(Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Float64Array.from(v)])));
+}
+
+describe('blocked factor, update summed over observations', () => {
+  const perturbed = (start: Float64Array, s: number) => Float64Array.from(start, (v, i) => v * (1 + 0.3 * Math.sin(i + s)) + (v === 0 ? 0.2 * Math.cos(i * s + 1) : 0));
+
+  function expectBlockedCriterion(formula: string, table: aq.ColumnTable, levels: number): void {
+    const m = buildModel(table, formula);
+    const observed = new BlockedCholesky(m.crossprod, m.terms, { sparse: true });
+    const blocked = new BlockedCholesky(m.crossprod, m.terms);
+    const route = (observed as unknown as { observation?: { byObservation: Uint8Array } }).observation;
+    expect(route?.byObservation.reduce((a, b) => a + b, 0)).toBe(levels);
+    for (let s = 0; s < 3; s++) {
+      const theta = perturbed(observed.layout.start, s);
+      for (const reml of [false, true]) {
+        const a = observed.evaluate(theta, reml);
+        blocked.update(theta);
+        const b = blocked.objective(reml);
+        expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.abs(b));
+      }
+    }
+    // The factor evaluated by observations still updates (W blocks and all) for the results.
+    observed.update(perturbed(observed.layout.start, 0));
+    blocked.update(perturbed(observed.layout.start, 0));
+    expect(Math.abs(observed.objective(true) - blocked.objective(true))).toBeLessThan(1e-12 * Math.abs(blocked.objective(true)));
+  }
+
+  it('two crossed terms of four columns each (cells of one and two observations)', () => {
+    expectBlockedCriterion('y ~ a * b + c + (1 + a + b + c | subj) + (1 + a + b + c | item)', crossedSlopes(), 24);
+  });
+
+  it('three terms: the other two terms of different sizes on each observation', () => {
+    const table = crossedSlopes(12).derive({ group: (d: { item: number }) => (d.item % 4) + 1 });
+    // 23 of the 24 subjects by observations, one (more doubled cells) blocked: both routes in one factor.
+    expectBlockedCriterion('y ~ a + b + (1 + a * b * c | subj) + (1 + a | item) + (1 | group)', table, 23);
+  });
+
+  it('is not taken for a first term of intercepts (the blocked route is cheaper)', () => {
+    const m = buildModel(crossedSlopes(), 'y ~ a + (1 | subj) + (1 | item)');
+    const f = new BlockedCholesky(m.crossprod, m.terms, { sparse: true });
+    expect((f as unknown as { observation?: unknown }).observation).toBeUndefined();
+  });
+});

@@ -3,7 +3,9 @@
  * same factor, bit for bit, as the one-thread kernel: each entry is computed by one thread with
  * the same arithmetic in the same order.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +26,7 @@ describe('threaded Cholesky', () => {
     const d = Array.from({ length: n }, () => `d${Math.floor(next() * 450)}`);
     const y = Array.from({ length: n }, () => next() * 5);
     const model = buildModel(aq.table({ y, s, d }), 'y ~ 1 + (1 | s) + (1 | d)');
-    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: true });
+    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: 2 });
     const single = new BlockedCholesky(model.crossprod, model.terms);
     expect(threaded.M).toBeGreaterThanOrEqual(400);
     // Give the helper thread time to start (until then the threaded factor runs on one thread).
@@ -59,7 +61,7 @@ describe('threaded Cholesky', () => {
       }
     }
     const model = buildModel(aq.table({ y, s, d }), 'y ~ 1 + (1 | s) + (1 | d)');
-    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
+    const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads: 2, sparse: true });
     const single = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
     expect(threaded.supernodal).toBe(true);
     type Sparse = { sparse: { S: Float64Array; shared?: { helper(): unknown } } };
@@ -73,4 +75,88 @@ describe('threaded Cholesky', () => {
       expect(Buffer.from(sparseOf(threaded).S.buffer).equals(Buffer.from(sparseOf(single).S.buffer))).toBe(true);
     }
   });
+
+  // KNOWN FAILURE, skipped: under load (the full suite beside other work on 2 vCPUs) this test
+  // has failed (the permuted factor differed from the one-thread factor while the criterion was
+  // equal), and `lmm fit` with LMM_THREADS=2 reached other InstEval optima. The race is not
+  // found yet; helper threads are off by default (parallel.ts defaultThreads). Run it with
+  // LMM_THREAD_RACE=1 while looking for it.
+  it.skipIf(!built || !process.env.LMM_THREAD_RACE)('is the one-thread factor bit for bit under contention, for 2 to 4 threads (more than the cores), with busy loops beside', async () => {
+    const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
+    const { BlockedCholesky } = await import(join(dist, 'src', 'fit', 'blocked.js'));
+    const model = buildModel(sparseRatings(), 'y ~ 1 + (1 | s) + (1 | d)');
+    const dense = buildModel(denseCrossed(), 'y ~ 1 + (1 | s) + (1 | d)');
+    const single = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
+    const singleDense = new BlockedCholesky(dense.crossprod, dense.terms);
+    // Two busy loops (children of this test, killed at the end) beside the factor's threads.
+    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      for (const threads of [2, 3, 4]) {
+        const threaded = new BlockedCholesky(model.crossprod, model.terms, { threads, sparse: true });
+        const threadedDense = new BlockedCholesky(dense.crossprod, dense.terms, { threads });
+        expect(threaded.threads).toBe(threads);
+        expect(threadedDense.threads).toBe(threads);
+        for (let t = 0; t < 12; t++) {
+          const theta = [0.2 + Math.abs(Math.sin(t)), 0.1 + Math.abs(Math.cos(3 * t))];
+          const a = threaded.evaluate(theta, t % 2 === 0);
+          const b = single.evaluate(theta, t % 2 === 0);
+          expect(a).toBe(b);
+          expect(Buffer.from(sparseOf(threaded).S.buffer).equals(Buffer.from(sparseOf(single).S.buffer))).toBe(true);
+          if (t % 5 === 0) {
+            threadedDense.update(theta);
+            singleDense.update(theta);
+            expect(Buffer.from(threadedDense.S.buffer).equals(Buffer.from(singleDense.S.buffer))).toBe(true);
+          }
+        }
+      }
+    } finally {
+      for (const child of busy) child.kill();
+    }
+  });
+
+  it.skipIf(!built)("reports in the fit's JSON how many threads factored the criterion", async () => {
+    const { fitModel } = await import(join(dist, 'src', 'fit', 'lmm.js'));
+    const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
+    const { defaultThreads } = await import(join(dist, 'src', 'linalg', 'parallel.js'));
+    expect(defaultThreads()).toBe(process.env.LMM_THREADS ? Math.min(Number(process.env.LMM_THREADS), Math.max(4, availableParallelism())) : 1);
+    const large = fitModel(buildModel(sparseRatings(), 'y ~ 1 + (1 | s) + (1 | d)'));
+    expect(large.toJSON().optimization.threads).toBe(defaultThreads());
+    const { BlockedCholesky } = await import(join(dist, 'src', 'fit', 'blocked.js'));
+    const m = buildModel(sparseRatings(), 'y ~ 1 + (1 | s) + (1 | d)');
+    expect(new BlockedCholesky(m.crossprod, m.terms, { threads: 2, sparse: true }).threads).toBe(2);
+    // A small rest factors on the calling thread alone.
+    const small = fitModel(buildModel(sparseRatings(300), 'y ~ 1 + (1 | s) + (1 | d)'));
+    expect(small.toJSON().optimization.threads).toBe(1);
+  });
 });
+
+type Sparse = { sparse: { S: Float64Array } };
+const sparseOf = (f: unknown) => (f as Sparse).sparse;
+
+/** The sparse crossed design of the second test: subjects rating items mostly of one course. */
+function sparseRatings(subjects = 3000): aq.ColumnTable {
+  let state = 777;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const s: string[] = [], d: string[] = [], y: number[] = [];
+  for (let subject = 0; subject < subjects; subject++) {
+    const course = Math.floor(next() * 50);
+    for (let r = 0; r < 5; r++) {
+      s.push(`s${subject}`);
+      d.push(r < 4 || subject % 3 !== 0 ? `d${course * 12 + Math.floor(next() * 12)}` : `d${Math.floor(next() * 600)}`);
+      y.push(next() * 5);
+    }
+  }
+  return aq.table({ y, s, d });
+}
+
+/** 1,000 subjects × 450 items at random, 8,000 rows: a dense rest. */
+function denseCrossed(): aq.ColumnTable {
+  let state = 12345;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const n = 8000;
+  const s = Array.from({ length: n }, () => `s${Math.floor(next() * 1000)}`);
+  const d = Array.from({ length: n }, () => `d${Math.floor(next() * 450)}`);
+  const y = Array.from({ length: n }, () => next() * 5);
+  return aq.table({ y, s, d });
+}
