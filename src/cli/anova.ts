@@ -7,6 +7,7 @@ import { parseOptions, requireOption, toJson, type Command } from './io.js';
 export const anova: Command = async (argv, io) => {
   const options = parseOptions('anova', argv, {
     data: { type: 'string' },
+    delimiter: { type: 'string' },
     formula: { type: 'string', multiple: true },
     weights: { type: 'string' },
     'no-refit': { type: 'boolean', default: false },
@@ -14,7 +15,7 @@ export const anova: Command = async (argv, io) => {
   });
   const data = requireOption('anova', options.data as string | undefined, 'data');
   const formulas = (options.formula as string[] | undefined) ?? [];
-  const result = compareModels(loadTable(data), formulas, { refit: !options['no-refit'], weights: options.weights as string | undefined });
+  const result = compareModels(loadTable(data, { delimiter: options.delimiter as string | undefined }), formulas, { refit: !options['no-refit'], weights: options.weights as string | undefined });
   for (const note of new Set(result.fits.flatMap((f) => f.model.notes))) io.stderr(`lmm anova: ${note}\n`);
   if (result.refitML) io.stderr('lmm anova: refitting model(s) with ML (instead of REML)\n');
   if (options.json) {

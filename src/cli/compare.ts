@@ -17,13 +17,19 @@ export const compare: Command = async (argv, io) => {
   const { runSettings } = await import('../../samplers/sample.js');
   const { compareModel, formatComparison } = await import('../../samplers/compare/index.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const model = buildModel(loadTable(data), formula);
+  const model = buildModel(loadTable(data, { delimiter: options.delimiter as string | undefined }), formula);
   for (const note of model.notes) io.stderr(`lmm compare: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
   const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update });
   bar?.finish();
   for (const note of comparison.notes) io.stderr(`lmm compare: ${note}\n`);
   if (!comparison.fit.converged) io.stderr(`lmm compare: warning: optimizer did not converge (${comparison.fit.optimization.message})\n`);
+  if (options.draws) {
+    const { writeDrawsCsv } = await import('../diagnostics/drawsCsv.js');
+    const { writeFileSync } = await import('node:fs');
+    const names = comparison.sample.params;
+    writeFileSync(options.draws as string, writeDrawsCsv(names, names.map((_, j) => comparison.sample.chainsOf(j))));
+  }
   if (report !== undefined) {
     const { writeReport } = await import('../../samplers/report/index.js');
     await writeReport(comparison, report);

@@ -8,6 +8,7 @@ import { parseOptions, requireOption, toJson, type Command } from './io.js';
 export const fit: Command = async (argv, io) => {
   const options = parseOptions('fit', argv, {
     data: { type: 'string' },
+    delimiter: { type: 'string' },
     formula: { type: 'string' },
     weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
@@ -15,7 +16,7 @@ export const fit: Command = async (argv, io) => {
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
   const formula = requireOption('fit', options.formula as string | undefined, 'formula');
-  const table = loadTable(data);
+  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
   const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);

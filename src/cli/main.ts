@@ -4,7 +4,8 @@
  * one line and exit 2; anything else is an internal failure and exits 1.
  */
 import { LmmError } from '../errors.js';
-import { processIo, type Command, type Io } from './io.js';
+import { HelpRequest, processIo, type Command, type Io } from './io.js';
+import { version } from './version.js';
 
 const usage = `usage: lmm <command> [options]
 
@@ -14,6 +15,8 @@ commands:
   sample     Gibbs sampler                lmm sample --data FILE --formula F [--chains 4] [--iter 2000] ...
   compare    eBLUPs beside posterior      lmm compare --data FILE --formula F [sampler options] [--json]
   summarize  diagnostics of draws         lmm summarize --draws draws.csv [--json]
+
+lmm <command> --help lists every option of a command with its default; lmm --version prints the version.
 `;
 
 /** Subcommands, loaded on demand so that start-up stays quick. */
@@ -32,11 +35,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout(usage);
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
     if (load === undefined) throw new LmmError('option', `unknown command '${name}' (expected one of: ${Object.keys(commands).join(', ')})`);
     return await (await load())(rest, io);
   } catch (error) {
+    if (error instanceof HelpRequest) {
+      io.stdout(error.text);
+      return 0;
+    }
     if (error instanceof LmmError) {
       const prefix = load === undefined ? 'lmm' : `lmm ${name}`;
       const message = error.message.split('\n')[0].replace(new RegExp(`^${name}: `), '');

@@ -5,13 +5,15 @@ import { integerOption } from './io.js';
 /** The sampler options shared by `lmm sample` and `lmm compare`, for node's argument parser. */
 export const samplerOptionSpec = {
   data: { type: 'string' },
+  delimiter: { type: 'string' },
   formula: { type: 'string' },
-  chains: { type: 'string' },
-  iter: { type: 'string' },
-  warmup: { type: 'string' },
-  thin: { type: 'string' },
-  seed: { type: 'string' },
+  chains: { type: 'string', defaultText: '4' },
+  iter: { type: 'string', defaultText: '2000' },
+  warmup: { type: 'string', defaultText: 'iter / 2' },
+  thin: { type: 'string', defaultText: '1' },
+  seed: { type: 'string', defaultText: '1' },
   priors: { type: 'string' },
+  draws: { type: 'string' },
   progress: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 } as const;

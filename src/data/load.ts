@@ -10,26 +10,56 @@ import { typeColumn, type TypedColumn } from './columns.js';
  * Numeric columns become Float64Array (NaN where missing), others string arrays (null where
  * missing). Every problem is an {@link LmmError} naming the file and, where it applies, the line.
  */
-export function loadTable(path: string): aq.ColumnTable {
+export function loadTable(path: string, options: LoadOptions = {}): aq.ColumnTable {
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw new LmmError('file', `cannot read data file '${path}': it is a directory`);
-    text = readFileSync(path, 'utf8');
+    if (path === '-') text = readFileSync(0, 'utf8');
+    else if (statSync(path).isDirectory()) throw new LmmError('file', `cannot read data file '${path}': it is a directory`);
+    else text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof LmmError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
     throw new LmmError('file', `cannot read data file '${path}': ${why}`);
   }
-  return extname(path).toLowerCase() === '.json' ? tableFromJson(text, path) : tableFromCsv(text, path);
+  const source = path === '-' ? 'stdin' : path;
+  const isJson = extname(path).toLowerCase() === '.json' || (path === '-' && /^\s*\[/.test(text));
+  const given = options.delimiter === 'tab' || options.delimiter === '\\t' ? '\t' : options.delimiter;
+  if (given !== undefined && given.length !== 1) throw new LmmError('option', `--delimiter must be one character (or 'tab'), got '${options.delimiter}'`);
+  const delimiter = given ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : undefined);
+  return isJson ? tableFromJson(text, source) : tableFromCsv(text, source, delimiter);
 }
 
-/** Parse CSV text (header row first) into a typed arquero table. */
-export function tableFromCsv(text: string, source = 'CSV input'): aq.ColumnTable {
+/** Options of {@link loadTable}. */
+export interface LoadOptions {
+  /** Field delimiter of delimited text (`'tab'` for a tab); detected from the header line when left out. */
+  delimiter?: string;
+}
+
+/**
+ * The delimiter of delimited text, from its first line: tab, semicolon or comma, whichever
+ * occurs most there outside quotes (comma when none does).
+ */
+export function detectDelimiter(text: string): string {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
+  let best = ',';
+  let most = 0;
+  for (const d of [',', '\t', ';']) {
+    const n = firstLine.split(d).length - 1;
+    if (n > most) {
+      best = d;
+      most = n;
+    }
+  }
+  return best;
+}
+
+/** Parse CSV or TSV text (header row first) into a typed arquero table. */
+export function tableFromCsv(text: string, source = 'CSV input', delimiter = detectDelimiter(text)): aq.ColumnTable {
   if (text.trim() === '') throw new LmmError('data', `data file '${source}' is empty`);
   let records: string[][];
   try {
-    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_quotes: false }) as string[][];
+    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_quotes: false, delimiter }) as string[][];
   } catch (error) {
     const message = (error as Error).message.replace(/^Invalid Record Length: expect (\d+), got (\d+) on line (\d+)$/, 'line $3 has $2 fields but the header has $1');
     throw new LmmError('data', `cannot parse '${source}': ${message}`);
@@ -44,14 +74,16 @@ export function tableFromCsv(text: string, source = 'CSV input'): aq.ColumnTable
   return aq.table(columns);
 }
 
-/** Parse JSON text (an array of flat records) into a typed arquero table. */
-export function tableFromJson(text: string, source = 'JSON input'): aq.ColumnTable {
-  if (text.trim() === '') throw new LmmError('data', `data file '${source}' is empty`);
-  let records: unknown;
-  try {
-    records = JSON.parse(text);
-  } catch (error) {
-    throw new LmmError('data', `cannot parse '${source}' as JSON: ${(error as Error).message}`);
+/** Parse JSON text (an array of flat records), or take such an array as it is, into a typed arquero table. */
+export function tableFromJson(text: string | readonly unknown[], source = 'JSON input'): aq.ColumnTable {
+  let records: unknown = text;
+  if (typeof text === 'string') {
+    if (text.trim() === '') throw new LmmError('data', `data file '${source}' is empty`);
+    try {
+      records = JSON.parse(text);
+    } catch (error) {
+      throw new LmmError('data', `cannot parse '${source}' as JSON: ${(error as Error).message}`);
+    }
   }
   if (!Array.isArray(records)) throw new LmmError('data', `'${source}' must hold a JSON array of records`);
   if (records.length === 0) throw new LmmError('data', `data file '${source}' has no rows`);
