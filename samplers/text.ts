@@ -1,4 +1,4 @@
-import { formatEss, formatRhat, formatSignificant } from '../src/diagnostics/format.js';
+import { formatSignificant, formatSummaryTable } from '../src/diagnostics/format.js';
 import type { ParamSummaryRow } from '../src/diagnostics/summarize.js';
 import type { MixedModel } from '../src/model/model.js';
 import { groupColumns, type PriorsSpec } from './priors.js';
@@ -59,26 +59,6 @@ export function textOrder(rows: readonly ParamSummaryRow[], ranef: boolean): Par
   return indexed.map((r) => r.row);
 }
 
-/** Aligned text table of summary rows with an MCSE column (of the mean), newline-terminated. */
-export function formatPosteriorTable(rows: readonly ParamSummaryRow[]): string {
-  const header = ['variable', 'mean', 'mcse', 'median', 'sd', 'mad', 'q5', 'q95', 'rhat', 'ess_bulk', 'ess_tail'];
-  const body = rows.map((r) => [
-    r.param,
-    formatSignificant(r.mean),
-    formatSignificant(r.mcse_mean, 2),
-    formatSignificant(r.median),
-    formatSignificant(r.sd),
-    formatSignificant(r.mad),
-    formatSignificant(r.q5),
-    formatSignificant(r.q95),
-    formatRhat(r.rhat),
-    formatEss(r.ess_bulk),
-    formatEss(r.ess_tail),
-  ]);
-  const widths = header.map((h, j) => Math.max(h.length, ...body.map((cells) => cells[j].length)));
-  const line = (cells: string[]): string => cells.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd();
-  return [line(header), ...body.map(line)].join('\n') + '\n';
-}
 
 /**
  * The text output of `lmm sample`: the run, the priors used, then the posterior table (β, σ,
@@ -90,5 +70,5 @@ export function formatSampleText(result: SampleResult, options: { ranef?: boolea
   const priors = `Priors:\n${formatPriors(result.model, result.priors).map((l) => `  ${l}\n`).join('')}\n`;
   const rows = textOrder(result.summary(), options.ranef ?? false);
   const note = options.ranef ? '' : `\n(random effects a[...]: with --ranef; always in --json and --draws)\n`;
-  return head + priors + formatPosteriorTable(rows) + note;
+  return head + priors + formatSummaryTable(rows, { mcse: true }) + note;
 }

@@ -29,12 +29,16 @@ export function formatEss(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'NA' : v.toFixed(0);
 }
 
-/** Aligned text table of summary rows (names left-aligned, numbers right-aligned), newline-terminated. */
-export function formatSummaryTable(rows: readonly ParamSummaryRow[]): string {
-  const header = ['variable', 'mean', 'median', 'sd', 'mad', 'q5', 'q95', 'rhat', 'ess_bulk', 'ess_tail'];
+/**
+ * Aligned text table of summary rows (names left-aligned, numbers right-aligned), newline-terminated;
+ * `mcse` adds the MCSE of the mean as a column after the mean.
+ */
+export function formatSummaryTable(rows: readonly ParamSummaryRow[], { mcse = false }: { mcse?: boolean } = {}): string {
+  const header = ['variable', 'mean', ...(mcse ? ['mcse'] : []), 'median', 'sd', 'mad', 'q5', 'q95', 'rhat', 'ess_bulk', 'ess_tail'];
   const body = rows.map((r) => [
     r.param,
     formatSignificant(r.mean),
+    ...(mcse ? [formatSignificant(r.mcse_mean, 2)] : []),
     formatSignificant(r.median),
     formatSignificant(r.sd),
     formatSignificant(r.mad),

@@ -20,6 +20,7 @@
  * Richardson step removes its first-order effect: the limit to working precision, with no
  * second pass over the rows.
  */
+import { symmetricEigen } from '../optim/eigen.js';
 import type { MixedModel } from '../model/model.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { BlockedCholesky } from './blocked.js';
@@ -240,11 +241,10 @@ export const IDENTIFIED_TOLERANCE = 1e-10;
 export function identifiedCoefficients(ZtZ: Float64Array, q: number, nlevels: number): Uint8Array {
   const out = new Uint8Array(nlevels * q);
   const A = new Float64Array(q * q);
-  const V = new Float64Array(q * q);
   for (let j = 0; j < nlevels; j++) {
     const d = Array.from({ length: q }, (_, r) => Math.sqrt(ZtZ[j * q * q + r * q + r]));
     for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) A[r * q + c] = d[r] > 0 && d[c] > 0 ? ZtZ[j * q * q + r * q + c] / (d[r] * d[c]) : 0;
-    const values = jacobiEigen(A, q, V);
+    const { values, vectors: V } = symmetricEigen(A, q);
     const largest = Math.max(...values);
     for (let r = 0; r < q; r++) {
       let ok = d[r] > 0;
@@ -253,46 +253,6 @@ export function identifiedCoefficients(ZtZ: Float64Array, q: number, nlevels: nu
     }
   }
   return out;
-}
-
-/** Eigenvalues of a small symmetric q×q matrix A (overwritten) by cyclic Jacobi; eigenvectors in V's columns. */
-function jacobiEigen(A: Float64Array, q: number, V: Float64Array): number[] {
-  V.fill(0);
-  for (let i = 0; i < q; i++) V[i * q + i] = 1;
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) off += A[a * q + b] ** 2;
-    if (off < 1e-30) break;
-    for (let a = 0; a < q; a++) {
-      for (let b = a + 1; b < q; b++) {
-        const apq = A[a * q + b];
-        if (apq === 0) continue;
-        const tau = (A[b * q + b] - A[a * q + a]) / (2 * apq);
-        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = t * c;
-        for (let m = 0; m < q; m++) {
-          const x = A[m * q + a];
-          const y = A[m * q + b];
-          A[m * q + a] = c * x - s * y;
-          A[m * q + b] = s * x + c * y;
-        }
-        for (let m = 0; m < q; m++) {
-          const x = A[a * q + m];
-          const y = A[b * q + m];
-          A[a * q + m] = c * x - s * y;
-          A[b * q + m] = s * x + c * y;
-        }
-        for (let m = 0; m < q; m++) {
-          const x = V[m * q + a];
-          const y = V[m * q + b];
-          V[m * q + a] = c * x - s * y;
-          V[m * q + b] = s * x + c * y;
-        }
-      }
-    }
-  }
-  return Array.from({ length: q }, (_, i) => A[i * q + i]);
 }
 
 /** The cross-products without fixed-effects columns `drop` (the [X y] blocks only). */
