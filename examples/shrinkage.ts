@@ -51,7 +51,8 @@ export async function main(options: ExampleOptions = {}) {
   log(
     besideTable([
       ['ICC tau^2/(tau^2 + sigma^2)', +(tau2 / (tau2 + sigma2)).toFixed(6), full.icc[0].estimate],
-      ['EDF n r/(r + sigma^2/tau^2)', +((18 * 10) / (10 + sigma2 / tau2)).toFixed(6), full.edf[0].estimate],
+      // The seed's n r/(r + sigma^2/tau^2) is for a model without fixed effects; estimating the mean takes one level's share.
+      ['EDF (n - 1) r/(r + sigma^2/tau^2)', +((17 * 10) / (10 + sigma2 / tau2)).toFixed(6), full.edf[0].estimate],
       ...full.groups.slice(0, 4).map((g, j): [string, number, number] => [`theta_${g.level} formula vs eBLUP`, +theta[j].toFixed(6), g.eblup]),
     ]),
   );

@@ -83,7 +83,7 @@ export function compareResults(fit: LmmFit, sample: SampleResult): Comparison {
     groupRows(fit, sample, pooling),
     iccRows(fit, sample),
     shrinkageWeightRows(fit, cross),
-    edfRows(fit, sample, cross),
+    edfRows(fit, sample),
     pooling,
     populationNotes(model, pooling),
   );

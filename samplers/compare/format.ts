@@ -20,10 +20,10 @@ export function formatModelLevel(comparison: Comparison): string {
     out.push(table([['group', 'estimate', 'posteriorMean', 'q5', 'q95'], ...comparison.icc.map((r) => [r.group, cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95)])], 1, '  '));
     out.push('');
   }
-  out.push('Effective degrees of freedom  EDF = sum_j tr[(Psi A_j + sigma^2 I)^-1 Psi A_j],  A_j = Z_j\'Z_j:');
+  out.push('Effective degrees of freedom  EDF_k = q J - tr((M^-1)_kk), each term\'s share of tr(hat matrix) - p (max: no pooling, rank[X Z_k] - p):');
   out.push(
     table(
-      [['group', 'columns', 'levels', 'max', 'estimate', 'posteriorMean', 'q5', 'q95'], ...comparison.edf.map((r) => [r.group, r.columns.join(','), String(r.nlevels), String(r.max), cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95)])],
+      [['group', 'columns', 'levels', 'max', 'estimate', 'posteriorMean', 'q5', 'q95', 'draws'], ...comparison.edf.map((r) => [r.group, r.columns.join(','), String(r.nlevels), String(r.max), cell(r.estimate), cell(r.posteriorMean), cell(r.q5), cell(r.q95), String(r.draws)])],
       2,
       '  ',
     ),

@@ -6,7 +6,7 @@ export { GROUP_COLUMNS, groupRows, shrinkageFraction, type GroupRow } from './gr
 export { levelCrossProducts, type LevelCrossProducts } from './levels.js';
 export { populationNotes } from './notes.js';
 export { levelCounts } from './groups.js';
-export { EDF_MAX_DRAWS, edfRows, termEdf, type EdfRow } from './edf.js';
+export { EDF_MAX_DRAWS, EDF_MIN_DRAWS, edfRows, type EdfRow } from './edf.js';
 export { iccRows, isRandomIntercept, shrinkageWeightRows, type IccRow, type ShrinkageWeightRow } from './icc.js';
 export { coefficientDraws, pooledDraws, posteriorInterval, type PosteriorInterval } from './posterior.js';
 export { formatComparison, formatGroups, formatModelLevel } from './format.js';

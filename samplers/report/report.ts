@@ -105,7 +105,7 @@ export async function renderReport(comparison: Comparison): Promise<string> {
       title: 'Model-level quantities',
       body:
         (comparison.icc.length > 0 ? htmlTable(comparison.iccTable(), 'Intraclass correlation ρ_g = τ_g² / (Σ_k τ_k² + σ²)') : '') +
-        htmlTable(comparison.edfTable(), "Effective degrees of freedom EDF = Σ_j tr[(Ψ A_j + σ² I)⁻¹ Ψ A_j], A_j = Z_j'Z_j") +
+        htmlTable(comparison.edfTable(), "Effective degrees of freedom of each term: its share q·J − tr((M⁻¹)_kk) of the hat matrix's trace beyond the fixed effects (M the penalised system); max = the no-pooling value rank[X Z_k] − rank X") +
         (comparison.shrinkageWeights.length > 0 ? `<div class="scroll">${htmlTable(comparison.shrinkageWeightsTable(), 'Shrinkage weights τ² / (τ² + σ²/n_j)')}</div>` : ''),
     },
     { title: 'Posterior summary', body: htmlTable(hyperparameterSummaryTable(comparison), 'β, σ² and Ψ') },

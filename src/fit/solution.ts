@@ -18,6 +18,11 @@ export interface Solution {
 export interface Perturbation {
   z: Float64Array;
   scale: number;
+  /**
+   * Whether the response row l_y enters the right-hand side (default true). With false, `solve`
+   * returns x = scale·L^{-T}z alone: a column of L^{-T} when z is a unit vector.
+   */
+  response?: boolean;
 }
 
 /** The rest's random effects while `solve` works (copied into the result at the end). */
@@ -44,9 +49,11 @@ export function solve(f: BlockedCholesky, noise?: Perturbation, out?: Solution):
   const m0 = q0 * n0;
   const z = noise?.z;
   const sz = noise?.scale ?? 0;
+  // The response row's weight: 1, or 0 for x = L^{-T}z alone (multiplying by 1 is exact).
+  const yw = noise?.response === false ? 0 : 1;
   // β: back-substitute with the p×p fixed-effects block of S.
   const beta = out ? out.beta : new Float64Array(p);
-  for (let a = 0; a < p; a++) beta[a] = S[yRow + xOffset + a] + (z ? sz * z[m0 + xOffset + a] : 0);
+  for (let a = 0; a < p; a++) beta[a] = S[yRow + xOffset + a] * yw + (z ? sz * z[m0 + xOffset + a] : 0);
   backSolve(S, p, beta, xOffset * M + xOffset, 0, M);
 
   // Right-hand side for the dense random-effects part of the rest: r_y − L_X'β.
@@ -54,7 +61,7 @@ export function solve(f: BlockedCholesky, noise?: Perturbation, out?: Solution):
   if (restScratch.length < mR) restScratch = new Float64Array(mR);
   const uR = restScratch; // its first mR entries
   for (let i = 0; i < mR; i++) {
-    let s = S[yRow + i] + (z ? sz * z[m0 + i] : 0);
+    let s = S[yRow + i] * yw + (z ? sz * z[m0 + i] : 0);
     for (let a = 0; a < p; a++) s -= S[(xOffset + a) * M + i] * beta[a];
     uR[i] = s;
   }
@@ -62,13 +69,13 @@ export function solve(f: BlockedCholesky, noise?: Perturbation, out?: Solution):
 
   // Term 0, level by level: L0_j' u_j = WXy_j[y] − WXy_j[X]'β − Σ_k W_kj' u_k.
   const u0 = out ? out.u[0] : new Float64Array(n0 * q0);
-  if (q0 === 2 && shapes.length === 1) {
+  if (q0 === 2 && shapes.length === 1 && yw === 1) {
     solveLevelsQ2(f.L0, f.WXy, beta, p, n0, z, sz, u0);
   } else {
     for (let j = 0; j < n0; j++) {
       const wo = j * P * q0;
       for (let c = 0; c < q0; c++) {
-        let s = f.WXy[wo + p * q0 + c] + (z ? sz * z[j * q0 + c] : 0);
+        let s = f.WXy[wo + p * q0 + c] * yw + (z ? sz * z[j * q0 + c] : 0);
         for (let a = 0; a < p; a++) s -= f.WXy[wo + a * q0 + c] * beta[a];
         u0[j * q0 + c] = s;
       }
@@ -183,6 +190,27 @@ export function fixedEffectsCovariance(f: BlockedCholesky): Float64Array {
  * Returned level-major as q×q blocks.
  */
 export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float64Array[] {
+  return randomEffectsInverseBlocks(f).map((V, k) => {
+    const { q, nlevels } = f.shapes[k];
+    const Lam = f.lambda(k);
+    const scaled = new Float64Array(V.length);
+    for (let j = 0; j < nlevels; j++) {
+      const o = j * q * q;
+      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) {
+        let s = 0;
+        for (let m = 0; m <= a; m++) for (let l = 0; l <= c; l++) s += Lam[a * q + m] * V[o + m * q + l] * Lam[c * q + l];
+        scaled[o + a * q + c] = sigma2 * s;
+      }
+    }
+    return scaled;
+  });
+}
+
+/**
+ * The level-diagonal blocks of S^{-1} = (L_Z L_Z')^{-1}, S = Λ'Z'ZΛ + I (the spherical random
+ * effects' conditional covariance over σ², β known), per term, level-major q×q blocks.
+ */
+export function randomEffectsInverseBlocks(f: BlockedCholesky): Float64Array[] {
   const { M, S, xOffset, shapes, restOffset } = f;
   const mR = xOffset;
   // Dense inverse of the random-effects part of the rest, stored transposed (column c of
@@ -262,22 +290,7 @@ export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float6
     }
     out.push(V);
   }
-
-  // Scale: σ² Λ V Λ'.
-  return out.map((V, k) => {
-    const { q, nlevels } = shapes[k];
-    const Lam = f.lambda(k);
-    const scaled = new Float64Array(V.length);
-    for (let j = 0; j < nlevels; j++) {
-      const o = j * q * q;
-      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) {
-        let s = 0;
-        for (let m = 0; m <= a; m++) for (let l = 0; l <= c; l++) s += Lam[a * q + m] * V[o + m * q + l] * Lam[c * q + l];
-        scaled[o + a * q + c] = sigma2 * s;
-      }
-    }
-    return scaled;
-  });
+  return out;
 }
 
 
