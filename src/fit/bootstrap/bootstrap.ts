@@ -1,0 +1,256 @@
+/**
+ * Parametric bootstrap of an exact fit (lme4's `bootMer(type = "parametric")`, MixedModels.jl's
+ * `parametricbootstrap`): simulate from the fitted model, refit, collect the estimates. The
+ * responses are drawn as cross-products (simulate.ts), so a replicate costs O(blocks) at any n;
+ * each refit starts from θ̂, as both peers do.
+ */
+import { createRng } from '../../../samplers/rng.js';
+import { quantile } from '../../diagnostics/stats.js';
+import type { CrossProducts } from '../../model/crossprod.js';
+import type { MixedModel } from '../../model/model.js';
+import { toOriginalBeta } from '../../model/reparam.js';
+import { minimizeBounded } from '../../optim/bobyqa.js';
+import { BlockedCholesky } from '../blocked.js';
+import type { LmmFit } from '../lmm.js';
+import { thetaScales } from '../optimize.js';
+import { solve } from '../solution.js';
+import { lambdaOf } from '../theta.js';
+import { uniqueGroupNames } from '../varcorr.js';
+import { CrossProductSimulator } from './simulate.js';
+
+/** θ at or below this on a diagonal counts as singular (lme4's `isSingular` tolerance). */
+export const SINGULAR_TOLERANCE = 1e-4;
+
+/** Options of {@link parametricBootstrap}. */
+export interface BootstrapOptions {
+  /** Replicates (default 1000). */
+  n?: number;
+  /** Seed (default 1); replicate i draws from its own stream, so any split of the work gives the same table. */
+  seed?: number;
+}
+
+/** One parameter of the replicate table: lme4's confint name and a readable one. */
+export interface BootstrapParameter {
+  /** lme4's `confint` name: `.sig01`, …, `.sigma`, then the fixed effects. */
+  name: string;
+  /** lme4's `oldNames = FALSE` name: `sd_(Intercept)|Subject`, `cor_Days.(Intercept)|Subject`, `sigma`, fixed effects as they are. */
+  label: string;
+}
+
+/** A percentile interval of one parameter over the replicates. */
+export interface BootstrapInterval extends BootstrapParameter {
+  estimate: number;
+  lower: number;
+  upper: number;
+}
+
+/** What one refit gives: the parameters in {@link bootstrapParameters} order, and more. */
+export interface Replicate {
+  values: Float64Array;
+  theta: Float64Array;
+  objective: number;
+  singular: boolean;
+  evaluations: number;
+  converged: boolean;
+}
+
+/**
+ * The parameters a bootstrap reports, in lme4's `confint` order: per term (lme4 order) the
+ * elements of θ's layout (column by column of the lower triangle) as SDs (diagonal) and
+ * correlations (below it), then σ, then β.
+ */
+export function bootstrapParameters(model: MixedModel): BootstrapParameter[] {
+  const groups = uniqueGroupNames(model.terms);
+  const out: BootstrapParameter[] = [];
+  model.terms.forEach((term, k) => {
+    for (let c = 0; c < term.q; c++) {
+      for (let r = c; r < term.q; r++) {
+        const label = r === c ? `sd_${term.names[r]}|${groups[k]}` : `cor_${term.names[r]}.${term.names[c]}|${groups[k]}`;
+        out.push({ name: `.sig${String(out.length + 1).padStart(2, '0')}`, label });
+      }
+    }
+  });
+  out.push({ name: '.sigma', label: 'sigma' });
+  for (const b of model.fixefNames) out.push({ name: b, label: b });
+  return out;
+}
+
+/**
+ * Refits of one model to new y-parts of its cross-products, from a given θ, with one blocked
+ * factor reused (its other blocks never change).
+ */
+export class ReplicateFitter {
+  /** The cross-products the factor reads: the model's, with y-parts the caller overwrites. */
+  readonly cp: CrossProducts;
+  private readonly factor: BlockedCholesky;
+  private readonly scale: Float64Array;
+  private readonly lower: Float64Array;
+
+  constructor(readonly model: MixedModel, readonly reml: boolean, readonly start: ArrayLike<number>) {
+    this.cp = copyCrossProducts(model.crossprod);
+    this.factor = new BlockedCholesky(this.cp, model.terms, { sparse: true });
+    this.scale = thetaScales(model, this.factor.layout);
+    this.lower = this.factor.layout.lower;
+  }
+
+  /** Refit to the current contents of `cp` (y-parts set by the caller). */
+  refit(): Replicate {
+    const { factor, scale, lower, model, reml } = this;
+    const { n, p } = model;
+    const f = (t: Float64Array): number => factor.evaluate(Float64Array.from(t, (v, i) => v / scale[i]), reml);
+    const x0 = Float64Array.from(this.start, (v, i) => Math.max(v * scale[i], lower[i]));
+    const r = minimizeBounded(f, x0, { lower, rhobeg: 0.2, rhoend: 2e-7 });
+    const theta = Float64Array.from(r.x, (v, i) => v / scale[i]);
+    factor.update(theta);
+    const objective = factor.objective(reml) - model.logdetW;
+    const sigma2 = factor.pwrss() / (reml ? n - p : n);
+    const beta = toOriginalBeta(model, solve(factor).beta);
+    const values = new Float64Array(theta.length + 1 + p);
+    let o = 0;
+    model.terms.forEach((term, k) => {
+      const { q } = term;
+      const Lam = lambdaOf(theta, factor.layout, k);
+      const Psi = new Float64Array(q * q);
+      for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) {
+        let s = 0;
+        for (let m = 0; m <= Math.min(a, b); m++) s += Lam[a * q + m] * Lam[b * q + m];
+        Psi[a * q + b] = sigma2 * s;
+      }
+      for (let c = 0; c < q; c++) {
+        for (let rr = c; rr < q; rr++) {
+          const sdR = Math.sqrt(Psi[rr * q + rr]);
+          const sdC = Math.sqrt(Psi[c * q + c]);
+          values[o++] = rr === c ? sdR : sdR > 0 && sdC > 0 ? Psi[rr * q + c] / (sdR * sdC) : NaN;
+        }
+      }
+    });
+    values[o++] = Math.sqrt(sigma2);
+    values.set(beta, o);
+    const singular = Array.from(theta).some((t, i) => lower[i] === 0 && t < SINGULAR_TOLERANCE);
+    return { values, theta, objective, singular, evaluations: r.evaluations, converged: r.converged };
+  }
+}
+
+/** A copy of cross-products whose y-parts can be overwritten (the other blocks are shared). */
+export function copyCrossProducts(cp: CrossProducts): CrossProducts {
+  return { ...cp, terms: cp.terms.map((t) => ({ ZtZ: t.ZtZ, ZtXy: Float64Array.from(t.ZtXy) })), XytXy: Float64Array.from(cp.XytXy) };
+}
+
+/** Seed of replicate i's stream from the run's seed (a 32-bit splitmix-style mix). */
+export function replicateSeed(seed: number, i: number): number {
+  let h = (Math.imul(seed >>> 0, 0x85ebca6b) ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h === 0 ? 1 : h;
+}
+
+/** The fit's estimates that the simulation starts from, in the cross-products' parametrisation. */
+export interface SimulationSource {
+  betaPrime: Float64Array;
+  lambdas: Float64Array[];
+  sigma: number;
+}
+
+/** β', Λ_k and σ of a fit. */
+export function simulationSource(fit: LmmFit): SimulationSource {
+  const factor = new BlockedCholesky(fit.model.crossprod, fit.model.terms);
+  factor.update(fit.theta);
+  return { betaPrime: Float64Array.from(solve(factor).beta), lambdas: fit.model.terms.map((_, k) => Float64Array.from(factor.lambda(k))), sigma: fit.sigma };
+}
+
+/** The result of {@link parametricBootstrap}. */
+export class BootstrapResult {
+  constructor(
+    readonly fit: LmmFit,
+    readonly seed: number,
+    readonly parameters: BootstrapParameter[],
+    readonly replicates: Replicate[],
+    readonly millis: number,
+  ) {}
+
+  get n(): number {
+    return this.replicates.length;
+  }
+
+  /** Share of replicates with a singular fit (a diagonal θ below {@link SINGULAR_TOLERANCE}). */
+  get singularShare(): number {
+    return this.replicates.filter((r) => r.singular).length / this.replicates.length;
+  }
+
+  /** Replicate values of parameter `i` (NaN where undefined, such as a correlation at a zero SD). */
+  column(i: number): Float64Array {
+    return Float64Array.from(this.replicates, (r) => r.values[i]);
+  }
+
+  /** The fit's own values of the parameters. */
+  get estimates(): Float64Array {
+    return estimatesOf(this.fit);
+  }
+
+  /**
+   * Percentile intervals (R's quantile type 7 of the replicates, NaN values left out) at
+   * `level` (default 0.95).
+   */
+  intervals(level = 0.95): BootstrapInterval[] {
+    const est = this.estimates;
+    const a = (1 - level) / 2;
+    return this.parameters.map((par, i) => {
+      const v = this.column(i).filter((x) => !Number.isNaN(x));
+      return { ...par, estimate: est[i], lower: v.length ? quantile(v, a) : NaN, upper: v.length ? quantile(v, 1 - a) : NaN };
+    });
+  }
+
+  /** Rows of the replicate table: `replicate`, `objective`, `singular`, then the parameters by readable name. */
+  records(): Record<string, number | boolean>[] {
+    return this.replicates.map((r, i) => {
+      const row: Record<string, number | boolean> = { replicate: i + 1, objective: r.objective, singular: r.singular };
+      this.parameters.forEach((p, c) => (row[p.label] = r.values[c]));
+      return row;
+    });
+  }
+}
+
+/** The fit's own SDs, correlations, σ and β in {@link bootstrapParameters} order. */
+export function estimatesOf(fit: LmmFit): Float64Array {
+  const out: number[] = [];
+  fit.model.terms.forEach((term, k) => {
+    const { q } = term;
+    const Psi = fit.Psi[k];
+    for (let c = 0; c < q; c++) {
+      for (let r = c; r < q; r++) {
+        const sdR = Math.sqrt(Psi[r * q + r]);
+        const sdC = Math.sqrt(Psi[c * q + c]);
+        out.push(r === c ? sdR : sdR > 0 && sdC > 0 ? Psi[r * q + c] / (sdR * sdC) : NaN);
+      }
+    }
+  });
+  out.push(fit.sigma, ...fit.beta);
+  return Float64Array.from(out);
+}
+
+/**
+ * Replicates `from` (inclusive) to `to` (exclusive) of a parametric bootstrap: the unit of work
+ * a worker runs. Replicate i draws from the stream seeded by {@link replicateSeed}(seed, i).
+ */
+export function bootstrapReplicates(fit: LmmFit, seed: number, from: number, to: number): Replicate[] {
+  const { model } = fit;
+  const source = simulationSource(fit);
+  const simulator = new CrossProductSimulator(model.crossprod, model.terms);
+  const fitter = new ReplicateFitter(model, fit.method === 'REML', fit.theta);
+  const out: Replicate[] = [];
+  for (let i = from; i < to; i++) {
+    simulator.simulate(createRng(replicateSeed(seed, i)), source.betaPrime, source.lambdas, source.sigma, fitter.cp);
+    out.push(fitter.refit());
+  }
+  return out;
+}
+
+/** `n` parametric bootstrap replicates of an exact fit, on the calling thread. */
+export function parametricBootstrap(fit: LmmFit, options: BootstrapOptions = {}): BootstrapResult {
+  const start = performance.now();
+  const n = options.n ?? 1000;
+  const seed = options.seed ?? 1;
+  const replicates = bootstrapReplicates(fit, seed, 0, n);
+  return new BootstrapResult(fit, seed, bootstrapParameters(fit.model), replicates, performance.now() - start);
+}
