@@ -171,6 +171,45 @@ const cases: Record<string, () => Promise<Line[]>> = {
   async instevalSlopes() {
     return [hardCase('InstEval slopes', 'insteval_slopes', instEval(), 'y ~ 1 + service + (1 + service | s) + (1 + service | d) + (1 + service | dept)', false)];
   },
+  async bootstrapHsb() {
+    // `lmm bootstrap` hsb slopes, 1,000 replicates, in a fresh process: the command's own
+    // bootstrapMillis and the wall clock, against lme4's bootMer for the same (recorded by
+    // test/fixtures/scripts/bootstrap.R in test/fixtures/bootstrap/hsb_slopes.json).
+    const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+    const formula = 'mathach ~ cses + (cses | school)';
+    const start = performance.now();
+    const out = JSON.parse(execFileSync(process.execPath, [cli, 'bootstrap', '--data', hsbPath, '--formula', formula, '--n', '1000', '--seed', '7', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const wall = (performance.now() - start) / 1000;
+    const ref = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'bootstrap', 'hsb_slopes.json'), 'utf8'));
+    const seconds = out.bootstrapMillis / 1000;
+    return [{
+      benchmark: 'bootstrap hsb slopes, 1000 replicates, `lmm bootstrap` in a fresh process',
+      formula, seconds: +seconds.toFixed(3), wallSeconds: +wall.toFixed(3), singularShare: out.singularShare,
+      lme4Seconds: ref.seconds, lme4Replicates: ref.nsim, lme4Source: `bootMer, ${ref.engine} (test/fixtures/bootstrap/hsb_slopes.json)`,
+      ratio: +(seconds / ref.seconds).toFixed(4), target: 'ratio <= 0.1', pass: seconds / ref.seconds <= 0.1,
+    }];
+  },
+  async bootstrapScale() {
+    // The same 300 replicates' cost at 10^4 and 10^6 rows with the same 100 groups: a replicate
+    // touches only the blocks, so the ratio should be near 1 (target ≤ 1.25).
+    const { parametricBootstrap } = await import('../src/fit/bootstrap/bootstrap.js');
+    const formula = 'y ~ x + z + (x | g)';
+    const perReplicate = (rows: number): { ms: number; evaluations: number } => {
+      const fit = fitLmm(simulateSlopes(rows, 100), formula);
+      parametricBootstrap(fit, { n: 30, seed: 1 }); // warm-up
+      const b = parametricBootstrap(fit, { n: 300, seed: 2 });
+      return { ms: b.millis / 300, evaluations: b.replicates.reduce((s, r) => s + r.evaluations, 0) / 300 };
+    };
+    const small = perReplicate(10_000);
+    const large = perReplicate(1_000_000);
+    const ratio = large.ms / small.ms;
+    return [{
+      benchmark: 'bootstrap replicate cost, 1e6 vs 1e4 rows, 100 groups', formula,
+      msPerReplicate1e4: +small.ms.toFixed(3), msPerReplicate1e6: +large.ms.toFixed(3),
+      evaluationsPerReplicate1e4: +small.evaluations.toFixed(1), evaluationsPerReplicate1e6: +large.evaluations.toFixed(1),
+      ratio: +ratio.toFixed(3), target: 'ratio <= 1.25', pass: ratio <= 1.25,
+    }];
+  },
   async fit1e6() {
     return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
   },

@@ -15,6 +15,7 @@ commands:
   sample     Gibbs sampler                lmm sample --data FILE --formula F [--chains 4] [--iter 2000] ...
   compare    eBLUPs beside posterior      lmm compare --data FILE --formula F [sampler options] [--json]
   summarize  diagnostics of draws         lmm summarize --draws draws.csv [--json]
+  bootstrap  parametric bootstrap         lmm bootstrap --data FILE --formula F [--n 1000] [--seed S] [--json]
 
 lmm <command> --help lists every option of a command with its default; lmm --version prints the version.
 `;
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sample: async () => (await import('./sample.js')).sample,
   compare: async () => (await import('./compare.js')).compare,
   summarize: async () => (await import('./summarize.js')).summarize,
+  bootstrap: async () => (await import('./bootstrap.js')).bootstrap,
 };
 
 /** Run the command line `argv` (without node and script) and return the exit status. */

@@ -11,48 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bootstrapParameters, bootstrapReplicates, parametricBootstrap, type Replicate } from '../../../src/fit/bootstrap/bootstrap.js';
+import { bootstrapParameters, bootstrapReplicates, parametricBootstrap } from '../../../src/fit/bootstrap/bootstrap.js';
 import { fitLmm } from '../../../src/fit/lmm.js';
 import { dataset } from '../../helpers.js';
-import { ecdf, moments, rowReplicates } from './helpers.js';
-
-const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
-
-interface LmeRef {
-  nsim: number;
-  singularShare: number;
-  parameters: { name: string; estimate: number; mean: number; sd: number; n: number; quantiles: Record<string, number> }[];
-}
-
-/** The checks of the header: `a` against reference summaries of N₂ replicates. */
-export function expectSameDistribution(a: Replicate[], ref: { singular: number; columns: { name: string; mean: number; sd: number; n: number; at: (q: number) => number }[] }, N2: number): void {
-  const N1 = a.length;
-  const share = a.filter((r) => r.singular).length / N1;
-  const pooled = (share * N1 + ref.singular * N2) / (N1 + N2);
-  expect(Math.abs(share - ref.singular)).toBeLessThanOrEqual(4 * Math.sqrt(pooled * (1 - pooled) * (1 / N1 + 1 / N2)) + 1e-12);
-  ref.columns.forEach((col, i) => {
-    const m = moments(a.map((r) => r.values[i]));
-    const se = Math.sqrt(m.sd ** 2 / m.n + col.sd ** 2 / col.n);
-    expect(Math.abs(m.mean - col.mean), `${col.name} mean`).toBeLessThanOrEqual(4 * se);
-    for (const q of QUANTILES) {
-      const x = col.at(q);
-      // Skip a quantile inside an atom (an SD of exactly 0 in the singular replicates).
-      if (ecdf(m.values, x) - ecdf(m.values, x - 1e-6 * Math.max(1, Math.abs(x))) > 0.01) continue;
-      if (Math.abs(x) < 1e-6 && col.name.startsWith('.sig')) continue;
-      expect(Math.abs(ecdf(m.values, x) - q), `${col.name} at q = ${q}`).toBeLessThanOrEqual(4 * Math.sqrt(q * (1 - q) * (1 / m.n + 1 / col.n)));
-    }
-  });
-}
-
-function summariesOf(rows: Replicate[], names: string[]) {
-  return {
-    singular: rows.filter((r) => r.singular).length / rows.length,
-    columns: names.map((name, i) => {
-      const m = moments(rows.map((r) => r.values[i]));
-      return { name, mean: m.mean, sd: m.sd, n: m.n, at: m.q };
-    }),
-  };
-}
+import { expectSameDistribution, rowReplicates, summariesOf, type LmeRef } from './helpers.js';
 
 describe.each([
   ['dyestuff', 'Yield ~ 1 + (1 | Batch)', 600],

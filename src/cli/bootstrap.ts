@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { LmmError } from '../errors.js';
+import { loadTable } from '../data/load.js';
+import { parametricBootstrap } from '../fit/bootstrap/bootstrap.js';
+import { formatBootstrap } from '../fit/bootstrap/format.js';
+import { fitLmm } from '../fit/lmm.js';
+import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
+
+/**
+ * `lmm bootstrap --data F --formula M [--n 1000] [--seed S] [--level 0.95] [--replicates FILE] [--json]`:
+ * a parametric bootstrap of the exact fit (lme4's `bootMer`), its percentile intervals and the
+ * share of singular replicates.
+ */
+export const bootstrap: Command = async (argv, io) => {
+  const options = parseOptions('bootstrap', argv, {
+    data: { type: 'string' },
+    delimiter: { type: 'string' },
+    formula: { type: 'string' },
+    weights: { type: 'string' },
+    ml: { type: 'boolean', default: false },
+    n: { type: 'string', defaultText: '1000', description: 'replicates' },
+    seed: { type: 'string', defaultText: '1' },
+    level: { type: 'string', defaultText: '0.95', description: 'coverage of the percentile intervals' },
+    replicates: { type: 'string', description: 'write the replicate table to this CSV file' },
+    json: { type: 'boolean', default: false },
+  });
+  const data = requireOption('bootstrap', options.data as string | undefined, 'data');
+  const formula = requireOption('bootstrap', options.formula as string | undefined, 'formula');
+  const n = integerOption('bootstrap', 'n', options.n as string | undefined, 1000);
+  const seed = integerOption('bootstrap', 'seed', options.seed as string | undefined, 1, 0);
+  const level = options.level === undefined ? 0.95 : Number(options.level);
+  if (!(level > 0 && level < 1)) throw new LmmError('option', `bootstrap: --level must be a number between 0 and 1, got '${options.level}'`);
+  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
+  const fit = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
+  for (const note of fit.model.notes) io.stderr(`lmm bootstrap: ${note}\n`);
+  if (!fit.converged) io.stderr(`lmm bootstrap: warning: optimizer did not converge (${fit.optimization.message})\n`);
+  const result = parametricBootstrap(fit, { n, seed });
+  const records = result.records();
+  if (options.replicates !== undefined) {
+    const columns = Object.keys(records[0]);
+    const csv = [columns.map((c) => JSON.stringify(c)).join(','), ...records.map((r) => columns.map((c) => String(r[c])).join(','))].join('\n') + '\n';
+    try {
+      writeFileSync(options.replicates as string, csv);
+    } catch {
+      throw new LmmError('file', `bootstrap: cannot write replicate table '${options.replicates}'`);
+    }
+  }
+  if (options.json) {
+    io.stdout(
+      toJson({
+        formula: fit.formula,
+        method: fit.method,
+        n: result.n,
+        seed,
+        level,
+        bootstrapMillis: result.millis,
+        singularShare: result.singularShare,
+        intervals: result.intervals(level),
+        replicates: records,
+      }) + '\n',
+    );
+  } else io.stdout(formatBootstrap(result, level));
+  return 0;
+};
