@@ -2,7 +2,9 @@ import type * as aq from 'arquero';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { chisqUpper } from '../stats/chisq.js';
-import { fitModel, type LmmFit } from './lmm.js';
+import { bootstrapLrt } from './bootstrap/lrt.js';
+import { LinearFit } from './linear.js';
+import { fitModel, LmmFit } from './lmm.js';
 
 /** One row of a likelihood-ratio table (lme4's `anova(m0, m1)`). */
 export interface AnovaRow {
@@ -17,13 +19,18 @@ export interface AnovaRow {
   p: number | null;
   /** p-value from the boundary-corrected χ² mixture, where it applies; otherwise null. */
   pBoundary: number | null;
+  /** Parametric-bootstrap p-value (with `bootstrap`): (1 + #{LRT* ≥ Chisq})/(N + 1); otherwise null. */
+  pBootstrap: number | null;
 }
 
 export interface AnovaResult {
   /** Whether REML fits were refitted by ML (lme4's `refit = TRUE`). */
   refitML: boolean;
   models: AnovaRow[];
-  fits: LmmFit[];
+  /** Linear models (formulas without random-effects terms) are fitted exactly as `lm`. */
+  fits: (LmmFit | LinearFit)[];
+  /** Replicates and seed of the bootstrap p-values, when asked for. */
+  bootstrap?: { n: number; seed: number };
 }
 
 export interface AnovaOptions {
@@ -34,6 +41,11 @@ export interface AnovaOptions {
   refit?: boolean;
   /** Prior weights for every model: a column name or one value per table row (lme4's `weights =`). */
   weights?: string | ArrayLike<number>;
+  /**
+   * Also a parametric-bootstrap p-value for each row (pbkrtest's `PBmodcomp`), from `n`
+   * replicates simulated from the smaller model (which must be nested in the larger).
+   */
+  bootstrap?: { n: number; seed: number };
 }
 
 /**
@@ -43,13 +55,15 @@ export interface AnovaOptions {
 export function anova(table: aq.ColumnTable, formulas: readonly string[], options: AnovaOptions = {}): AnovaResult {
   if (formulas.length < 2) throw new LmmError('option', 'anova needs at least two formulas (--formula twice)');
   const refit = options.refit ?? true;
-  const models = formulas.map((f) => buildModel(table, f, { weights: options.weights }));
+  const models = formulas.map((f) => buildModel(table, f, { weights: options.weights, linear: true }));
   checkSameRows(models);
   if (!refit) checkSameFixed(models);
-  const fits = models.map((m) => fitModel(m, { reml: !refit }));
+  if (models.every((m) => m.terms.length === 0)) throw new LmmError('option', 'anova needs at least one model with random-effects terms (the others may be linear models)');
+  if (!refit && models.some((m) => m.terms.length === 0)) throw new LmmError('option', 'a linear model is compared by its ML fit; leave out --no-refit');
+  const fits = models.map((m) => (m.terms.length === 0 ? new LinearFit(m) : fitModel(m, { reml: !refit })));
   const rows: AnovaRow[] = fits.map((fit, i) => {
     const deviance = -2 * fit.logLik;
-    const row: AnovaRow = { formula: fit.formula, npar: fit.df, AIC: fit.AIC, BIC: fit.BIC, logLik: fit.logLik, deviance, Chisq: null, Df: null, p: null, pBoundary: null };
+    const row: AnovaRow = { formula: fit.formula, npar: fit.df, AIC: fit.AIC, BIC: fit.BIC, logLik: fit.logLik, deviance, Chisq: null, Df: null, p: null, pBoundary: null, pBootstrap: null };
     if (i > 0) {
       const previous = fits[i - 1];
       const Df = fit.df - previous.df;
@@ -60,10 +74,16 @@ export function anova(table: aq.ColumnTable, formulas: readonly string[], option
       row.p = Df === 0 ? null : chisqUpper(Chisq, Math.abs(Df));
       const mixture = Df >= 0 ? boundaryMixture(models[i - 1], models[i]) : boundaryMixture(models[i], models[i - 1]);
       row.pBoundary = mixture ? 0.5 * chisqUpper(Chisq, mixture[0]) + 0.5 * chisqUpper(Chisq, mixture[1]) : null;
+      if (options.bootstrap && Df !== 0) {
+        const [small, large] = Df > 0 ? [previous, fit] : [fit, previous];
+        if (!(large instanceof LmmFit)) throw new LmmError('option', `--bootstrap: the larger model '${large.formula}' has no random-effects terms`);
+        if (!refit) throw new LmmError('option', '--bootstrap compares ML fits; leave out --no-refit');
+        row.pBootstrap = bootstrapLrt(small, large, Chisq, options.bootstrap).p;
+      }
     }
     return row;
   });
-  return { refitML: refit, models: rows, fits };
+  return { refitML: refit, models: rows, fits, ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}) };
 }
 
 function checkSameRows(models: MixedModel[]): void {

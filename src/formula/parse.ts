@@ -246,10 +246,13 @@ export function parseFormulaSides(text: string): FormulaSides {
  * response, fixed-effects terms (as R's `terms(nobars(formula))`) and random-effects terms
  * (after lme4's `||` and `/` expansion), with labels exactly as R prints them.
  *
+ * @param options.linear accept a formula without random-effects terms (a linear model, as the
+ *   null model of a likelihood-ratio test)
  * @throws FormulaError (with the column of the problem) for any malformed formula, and
- *   `no random-effects terms: use a linear model` when the formula has no `( ... | g )` term.
+ *   `no random-effects terms: use a linear model` when the formula has no `( ... | g )` term
+ *   (unless `linear`).
  */
-export function parseFormula(text: string): ParsedFormula {
+export function parseFormula(text: string, options: { linear?: boolean } = {}): ParsedFormula {
   const { lhs, rhs } = parseFormulaSides(text);
   if (lhs.kind !== 'name' && lhs.kind !== 'call') {
     throw new FormulaError(`the response must be a single variable, not '${deparse(lhs)}'`, lhs.pos);
@@ -258,7 +261,7 @@ export function parseFormula(text: string): ParsedFormula {
   const bars = findBars(rhs);
   const fixed = expandTerms(rhs, { response, skipBars: true });
   const random = bars.flatMap((bar) => expandRandom(bar, text));
-  if (random.length === 0) {
+  if (random.length === 0 && !options.linear) {
     throw new FormulaError('no random-effects terms: use a linear model');
   }
   return { text, response, fixed, random };

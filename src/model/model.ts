@@ -86,6 +86,8 @@ export interface MixedModel {
 
 /** Options of {@link buildModel}. */
 export interface ModelOptions {
+  /** Accept a formula without random-effects terms: a linear model (`terms` empty; see src/fit/linear.ts). */
+  linear?: boolean;
   /**
    * Prior weights (lme4's `weights =`): a numeric column of the table, or one value per table
    * row. Rows with a missing weight are dropped like rows with any missing value; weights must
@@ -126,7 +128,7 @@ function checkWeights(w: Float64Array, label: string, rows: Int32Array | null): 
  * terms, and the cross-product blocks, in one pass over the rows.
  */
 export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormula, options: ModelOptions = {}): MixedModel {
-  const parsed = typeof formula === 'string' ? parseFormula(formula) : formula;
+  const parsed = typeof formula === 'string' ? parseFormula(formula, { linear: options.linear }) : formula;
   const weightsInput = options.weights === undefined ? undefined : weightsColumn(table, options.weights);
   const frame = modelFrame(table, parsed, { weights: weightsInput });
   const weights = frame.weights;
