@@ -2,7 +2,8 @@
  * `lmm summarize --draws FILE [--json]`: posterior summaries and convergence diagnostics of
  * draws from any sampler, as R's `posterior::summarise_draws` reports them.
  */
-import { readDrawsCsv } from '../diagnostics/drawsCsv.js';
+import '../node/install.js';
+import { readDrawsCsv } from '../node/files.js';
 import { formatSummaryTable } from '../diagnostics/format.js';
 import { summarizeParametersAsync } from '../diagnostics/parallel.js';
 import { summaryRows } from '../diagnostics/summarize.js';
