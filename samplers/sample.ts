@@ -1,4 +1,5 @@
 import * as aq from 'arquero';
+import type { DataInput } from '../src/data/input.js';
 import { summarizeParameters, summaryRows, type ParamSummaryRow } from '../src/diagnostics/summarize.js';
 import { LmmError } from '../src/errors.js';
 import { buildModel, type MixedModel } from '../src/model/model.js';
@@ -138,7 +139,7 @@ export async function sampleModel(model: MixedModel, options: SampleOptions = {}
 }
 
 /** Build the model from a table and sample its posterior. */
-export async function sample(table: aq.ColumnTable, formula: string, options: SampleOptions = {}): Promise<SampleResult> {
+export async function sample(table: DataInput, formula: string, options: SampleOptions = {}): Promise<SampleResult> {
   runSettings({ ...options, seed: options.seed ?? 1 });
   return sampleModel(buildModel(table, formula), options);
 }

@@ -8,6 +8,7 @@ export { LmmError, FormulaError } from './errors.js';
 
 // Data and model core.
 export { tableFromCsv, tableFromJson, detectDelimiter, type LoadOptions } from './data/load.js';
+export { toTable, tableFromColumns, tableFromArrow, type DataInput, type ColumnObject, type ArrowLikeTable } from './data/input.js';
 export { parseFormula } from './formula/parse.js';
 export type { ParsedFormula, TermsPart, RandomPart, Term, Variable, Expr } from './formula/types.js';
 export { buildModel, type MixedModel, type ModelOptions, type ReTerm } from './model/model.js';

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import type * as aq from 'arquero';
 import { parseDrawsCsv, type Draws } from '../diagnostics/drawsCsv.js';
 import { LmmError } from '../errors.js';
+import { looksLikeArrow, tableFromArrow } from '../data/input.js';
 import { delimiterOption, tableFromCsv, tableFromJson, type LoadOptions } from '../data/load.js';
 import { renderReport } from '../../samplers/report/report.js';
 import type { Comparison } from '../../samplers/compare/compare.js';
@@ -26,14 +27,24 @@ function readWhole(path: string, what: string): Buffer {
   }
 }
 
+/** File extensions read as Arrow IPC (file or stream format). */
+const ARROW_EXTENSIONS = new Set(['.arrow', '.arrows', '.feather', '.ipc']);
+
 /**
- * Read a data file into an arquero table: CSV with a header row, or JSON (an array of records).
+ * Read a data file into an arquero table: CSV or TSV with a header row, JSON (an array of
+ * records), or Arrow IPC (`.arrow`, `.arrows`, `.feather`, `.ipc`; on stdin, recognised by its
+ * first bytes).
  * Numeric columns become Float64Array (NaN where missing), others string arrays (null where
  * missing). Every problem is an {@link LmmError} naming the file and, where it applies, the line.
  */
 export function loadTable(path: string, options: LoadOptions = {}): aq.ColumnTable {
-  const text = readWhole(path, 'data file').toString('utf8');
+  const bytes = readWhole(path, 'data file');
   const source = path === '-' ? 'stdin' : path;
+  if (ARROW_EXTENSIONS.has(extname(path).toLowerCase()) || (path === '-' && looksLikeArrow(bytes))) {
+    if (options.delimiter !== undefined) throw new LmmError('option', `--delimiter applies to delimited text, not to the Arrow file '${source}'`);
+    return tableFromArrow(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), source);
+  }
+  const text = bytes.toString('utf8');
   const isJson = extname(path).toLowerCase() === '.json' || (path === '-' && /^\s*\[/.test(text));
   const given = delimiterOption(options.delimiter);
   const delimiter = given ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : undefined);
