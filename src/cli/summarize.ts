@@ -12,7 +12,7 @@ import { parseOptions, requireOption, toJson, type Command } from './io.js';
 /** `lmm summarize`: reads a draws CSV and prints one summary row per parameter. */
 export const summarize: Command = async (argv, io) => {
   const options = parseOptions('summarize', argv, {
-    draws: { type: 'string' },
+    draws: { type: 'string', description: 'draws CSV to summarise: columns chain, iteration, then one per parameter' },
     json: { type: 'boolean' },
   });
   const file = requireOption('summarize', options.draws as string | undefined, 'draws');
