@@ -134,6 +134,20 @@ describe('browser build in headless Chromium', () => {
       expect(difference(inPage.workers, inPage.thread, node.params)).toBe('identical');
       expect(difference(inPage.thread, node.draws.map(hex), node.params)).toBe('identical');
 
+      // A page whose worker script is missing: the chains run in the page's thread, same draws.
+      const fallback = (await page.evaluate(`(async () => {
+        const { lmm } = window;
+        const hex = (d) => Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), (b) => b.toString(16).padStart(2, '0')).join('');
+        lmm.setSamplerWorkerUrl(new URL('./missing-worker.js', location.href));
+        const table = lmm.tableFromCsv(${JSON.stringify(csv)}, 'sleepstudy.csv');
+        const result = await lmm.sample(table, ${JSON.stringify(formula)}, { ...${JSON.stringify(run)}, parallel: true });
+        lmm.setSamplerWorkerUrl(new URL('./samplerWorker.js', location.href));
+        return result.draws.map(hex);
+      })()`)) as string[];
+      expect(difference(fallback, node.draws.map(hex), node.params)).toBe('identical');
+      expect(workers.some((url) => url.endsWith('/missing-worker.js')) || errors.some((e) => /404/.test(e))).toBe(true);
+      errors.length = 0; // the missing script's 404
+
       // The report, pooling explorer included, rendered in the page by the same build, then shown.
       const html = (await page.evaluate(`(async () => {
         const { lmm } = window;
