@@ -1,6 +1,6 @@
 import { choleskyInPlace } from '../src/linalg/dense.js';
 import type { Rng } from './rng.js';
-import { exp, log } from './elementary.js';
+import { log } from './elementary.js';
 
 /**
  * Draw Ψ ~ InverseWishart(df, S) with density ∝ |Ψ|^{-(df+q+1)/2} exp(−tr(SΨ^{-1})/2)

@@ -1,5 +1,4 @@
 import { formatEss, formatRhat } from '../../src/diagnostics/format.js';
-import { LmmError } from '../../src/errors.js';
 import type { Comparison } from '../compare/compare.js';
 import type { GroupRow } from '../compare/groups.js';
 import { caterpillarPlotSpec } from './caterpillarPlot.js';

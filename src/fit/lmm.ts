@@ -1,4 +1,3 @@
-import type * as aq from 'arquero';
 import type { DataInput } from '../data/input.js';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';

@@ -1,4 +1,3 @@
-import type * as aq from 'arquero';
 import { toTable, type DataInput } from '../data/input.js';
 import { designMatrix } from '../model/design.js';
 import { formatLevel } from '../model/factor.js';
