@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: process.env.LMM_SLOW ? [] : ['test/slow/**'],
     testTimeout: 60_000,
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadTable } from '../src/data/load.js';
+import '../src/node/install.js';
+import { loadTable } from '../src/node/files.js';
 import { signif, table } from '../src/fit/format.js';
 import type { LmmFit } from '../src/fit/lmm.js';
 

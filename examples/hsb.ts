@@ -9,7 +9,7 @@ import { anova } from '../src/fit/anova.js';
 import { fitLmm } from '../src/fit/lmm.js';
 import { signif } from '../src/fit/format.js';
 import { compare, formatModelLevel } from '../samplers/compare/index.js';
-import { writeReport } from '../samplers/report/index.js';
+import { writeReport } from '../src/node/files.js';
 import { besideTable, combination, component, isEntryPoint, loadDataset, reportArgument, type ExampleOptions } from './common.js';
 
 /** Run the HSB analyses and print them; returns the comparison of the random-coefficients model. */

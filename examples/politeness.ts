@@ -10,7 +10,7 @@ import { anova } from '../src/fit/anova.js';
 import { signif } from '../src/fit/format.js';
 import { fitLmm } from '../src/fit/lmm.js';
 import { compare, formatModelLevel, pooledDraws, posteriorInterval } from '../samplers/compare/index.js';
-import { writeReport } from '../samplers/report/index.js';
+import { writeReport } from '../src/node/files.js';
 import { besideTable, component, isEntryPoint, loadDataset, reportArgument, type ExampleOptions } from './common.js';
 
 const slopes = 'frequency ~ attitude + gender + (1 + attitude | subject) + (1 + attitude | scenario)';

@@ -14,7 +14,7 @@
 import * as aq from 'arquero';
 import { signif, table } from '../src/fit/format.js';
 import { compare, type Comparison } from '../samplers/compare/index.js';
-import { writeReport } from '../samplers/report/index.js';
+import { writeReport } from '../src/node/files.js';
 import { besideTable, isEntryPoint, loadDataset, reportArgument, type ExampleOptions } from './common.js';
 
 const formula = 'Reaction ~ 1 + (1 | Subject)';

@@ -5,6 +5,7 @@ import { elementOf } from './interweave.js';
 import { PhiProposal } from './proposal.js';
 import { partialResiduals } from './residuals.js';
 import type { Rng } from './rng.js';
+import { exp, log } from './elementary.js';
 
 /**
  * Partially collapsed update of one term's Ψ (van Dyk & Park 2008): Metropolis–Hastings steps
@@ -77,7 +78,7 @@ export class CollapsedPsi {
     for (let u = 0; u < this.m[k]; u++) {
       const r = rowOf[u];
       const s = colOf[u];
-      out[u] = r === s ? Math.log(C[r * q + r]) : C[r * q + s];
+      out[u] = r === s ? log(C[r * q + r]) : C[r * q + s];
     }
     return out;
   }
@@ -91,7 +92,7 @@ export class CollapsedPsi {
     for (let u = 0; u < this.m[k]; u++) {
       const r = rowOf[u];
       const s = colOf[u];
-      out[r * q + s] = r === s ? Math.exp(phi[u]) : phi[u];
+      out[r * q + s] = r === s ? exp(phi[u]) : phi[u];
     }
     return out;
   }
@@ -136,7 +137,7 @@ export class CollapsedPsi {
           for (let l = 0; l < s; l++) v -= N[r * q + l] * N[s * q + l];
           if (r === s) {
             N[r * q + r] = Math.sqrt(v);
-            logdet += Math.log(v);
+            logdet += log(v);
           } else N[r * q + s] = v / N[s * q + s];
         }
         let v = w[r];
@@ -146,7 +147,7 @@ export class CollapsedPsi {
       }
     }
     // |N_j| = σ^{2q}|I + Λ'Z_j'Z_jΛ| with Λ = C/σ: drop the factors free of Ψ, as for q ≤ 2.
-    logdet -= nlevels * q * Math.log(sigma2);
+    logdet -= nlevels * q * log(sigma2);
     return -0.5 * logdet + (0.5 * quad) / sigma2;
   }
 
@@ -195,7 +196,7 @@ export class CollapsedPsi {
       const logProposalProp = independent ? proposal.logDensity(phiProp) : 0;
       // Independence: ratio π(φ*)q(φ)/(π(φ)q(φ*)); random walk: π(φ*)/π(φ).
       const logRatio = independent ? logTargetProp - logTarget + logProposal - logProposalProp : logTargetProp - logTarget;
-      if (Math.log(rng.uniform()) < logRatio) {
+      if (log(rng.uniform()) < logRatio) {
         phi.set(phiProp);
         logTarget = logTargetProp;
         if (proposal.independent) logProposal = independent ? logProposalProp : proposal.logDensity(phi);
@@ -237,11 +238,11 @@ function logLikelihoodQ1(ZtZ: Float64Array, rk: Float64Array, nlevels: number, c
     quad += (w * w) / n;
     product *= n / sigma2;
     if ((j & 15) === 15) {
-      logdet += Math.log(product);
+      logdet += log(product);
       product = 1;
     }
   }
-  logdet += Math.log(product);
+  logdet += log(product);
   return -0.5 * logdet + (0.5 * quad) / sigma2;
 }
 
@@ -271,11 +272,11 @@ function logLikelihoodQ2(ZtZ: Float64Array, rk: Float64Array, nlevels: number, c
     quad += (n11 * w0 * w0 - 2 * n01 * w0 * w1 + n00 * w1 * w1) / det;
     product *= det / s4;
     if ((j & 15) === 15) {
-      logdet += Math.log(product);
+      logdet += log(product);
       product = 1;
     }
   }
-  logdet += Math.log(product);
+  logdet += log(product);
   // Π|N_j| = σ^{4J} Π(|N_j|/σ⁴): the σ⁴ factors are free of Ψ and dropped.
   return -0.5 * logdet + (0.5 * quad) / sigma2;
 }

@@ -1,5 +1,6 @@
 import { choleskyInPlace } from '../src/linalg/dense.js';
 import type { Rng } from './rng.js';
+import { log } from './elementary.js';
 
 /**
  * Draw Ψ ~ InverseWishart(df, S) with density ∝ |Ψ|^{-(df+q+1)/2} exp(−tr(SΨ^{-1})/2)
@@ -75,8 +76,8 @@ export function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Flo
   for (let i = 0; i < q; i++) {
     const d = Math.abs(C[i * q + i]);
     if (!(d > 0)) return -Infinity;
-    logdet += Math.log(d);
-    jacobian += (q - i) * Math.log(d);
+    logdet += log(d);
+    jacobian += (q - i) * log(d);
   }
   // tr(S C^{-T} C^{-1}) = ||C^{-1} L_S||_F² with S = L_S L_S'.
   let trace = 0;
@@ -130,8 +131,8 @@ export function logHalfTPriorOfFactor(C: Float64Array, q: number, nu: number, A:
   for (let i = 0; i < q; i++) {
     const d = Math.abs(C[i * q + i]);
     if (!(d > 0)) return -Infinity;
-    logdet += Math.log(d);
-    jacobian += (q - i) * Math.log(d);
+    logdet += log(d);
+    jacobian += (q - i) * log(d);
   }
   let scales = 0;
   for (let r = 0; r < q; r++) {
@@ -143,7 +144,7 @@ export function logHalfTPriorOfFactor(C: Float64Array, q: number, nu: number, A:
       col[i] = v / C[i * q + i];
       s += col[i] * col[i];
     }
-    scales += Math.log(nu * s + 1 / (A[r] * A[r]));
+    scales += log(nu * s + 1 / (A[r] * A[r]));
   }
   return -(nu + 2 * q) * logdet - 0.5 * (nu + q) * scales + jacobian;
 }

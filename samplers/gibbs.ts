@@ -7,6 +7,7 @@ import type { TermPriors } from './priors.js';
 import type { Rng } from './rng.js';
 import { Interweaving } from './interweave.js';
 import { CollapsedPsi } from './collapsed.js';
+import { exp } from './elementary.js';
 
 
 /**
@@ -176,13 +177,13 @@ export class GibbsKernel {
     const { shapes, n, p, crossprod } = this.model;
     const P = p + 1;
     const meanSquare = crossprod.XytXy[P * P - 1] / n;
-    const sigma2 = (meanSquare > 0 ? meanSquare : 1) * Math.exp(3 * rng.uniform() - 1.5);
+    const sigma2 = (meanSquare > 0 ? meanSquare : 1) * exp(3 * rng.uniform() - 1.5);
     const Psi = shapes.map((shape, k) => {
       const prior = this.priors.Psi[k];
-      const f = Math.exp(3 * rng.uniform() - 1.5);
+      const f = exp(3 * rng.uniform() - 1.5);
       if (prior.kind === 'invWishart') return prior.scale.map((v) => (v * f) / Math.max(prior.df - shape.q - 1, 1));
       const out = new Float64Array(shape.q * shape.q);
-      for (let r = 0; r < shape.q; r++) out[r * shape.q + r] = prior.scale[r] ** 2 * f;
+      for (let r = 0; r < shape.q; r++) out[r * shape.q + r] = prior.scale[r] * prior.scale[r] * f;
       return out;
     });
     const lambda = shapes.map((s, k) => new Float64Array(this.priors.Psi[k].kind === 'halfT' ? s.q : 0));
@@ -201,14 +202,14 @@ export class GibbsKernel {
     const { L, col, diag } = this.lambdaWork[k];
     if (!inverseDiagonal(state.Psi[k], q, L, col, diag)) throw new Error('internal: Ψ is not positive definite');
     const lambda = state.lambda[k];
-    for (let r = 0; r < q; r++) lambda[r] = drawInverseGamma(rng, (prior.nu + q) / 2, prior.nu * diag[r] + 1 / prior.scale[r] ** 2);
+    for (let r = 0; r < q; r++) lambda[r] = drawInverseGamma(rng, (prior.nu + q) / 2, prior.nu * diag[r] + 1 / (prior.scale[r] * prior.scale[r]));
   }
 
   /** λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²) under the half-t prior on σ; nothing otherwise. */
   private drawLambdaSigma2(rng: Rng, state: GibbsState): void {
     const prior = this.priors.sigma2;
     if (prior.kind !== 'halfT') return;
-    state.lambdaSigma2 = drawInverseGamma(rng, (prior.nu + 1) / 2, prior.nu / state.sigma2 + 1 / prior.scale ** 2);
+    state.lambdaSigma2 = drawInverseGamma(rng, (prior.nu + 1) / 2, prior.nu / state.sigma2 + 1 / (prior.scale * prior.scale));
   }
 
   /** The inverse-Wishart scale of Ψ_k's prior given λ_k into `psiScale[k]`: 2ν·diag(1/λ_k) for a half-t term. */

@@ -5,6 +5,7 @@ import type { CollapsedPrior } from './collapsed.js';
 import type { BlockShape } from '../src/fit/blocked.js';
 import { partialResiduals } from './residuals.js';
 import type { Rng } from './rng.js';
+import { log } from './elementary.js';
 
 /**
  * Ancillarity–sufficiency interweaving (Yu & Meng 2011) for one random-effects term's Ψ.
@@ -130,7 +131,7 @@ export class Interweaving {
         C[rowOf[u] * q + colOf[u]] = cProp[u];
       }
       const logPriorProp = logPriorOf(C);
-      if (Math.log(rng.uniform()) < logPriorProp - logPrior) {
+      if (log(rng.uniform()) < logPriorProp - logPrior) {
         c.set(cProp);
         logPrior = logPriorProp;
         accepted = true;

@@ -13,6 +13,7 @@
  * (|j| < k_i, about 98.8% of words); otherwise the wedge or the tail (layer 0, beyond r) is
  * sampled with uniforms from `uniform`, exactly as in the paper's `nfix`.
  */
+import { exp, log } from './elementary.js';
 
 /** Right end of the base layer, and the common area of the 128 layers (Marsaglia & Tsang). */
 const r = 3.442619855899;
@@ -27,18 +28,18 @@ const f = new Float64Array(128);
   // Layer edges x_i from the right, each layer of area `area` under exp(−x²/2).
   let dn = r;
   let tn = dn;
-  const q = area / Math.exp(-0.5 * dn * dn);
+  const q = area / exp(-0.5 * dn * dn);
   k[0] = Math.floor((dn / q) * m);
   k[1] = 0;
   w[0] = q / m;
   w[127] = dn / m;
   f[0] = 1;
-  f[127] = Math.exp(-0.5 * dn * dn);
+  f[127] = exp(-0.5 * dn * dn);
   for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(area / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2 * log(area / dn + exp(-0.5 * dn * dn)));
     k[i + 1] = Math.floor((dn / tn) * m);
     tn = dn;
-    f[i] = Math.exp(-0.5 * dn * dn);
+    f[i] = exp(-0.5 * dn * dn);
     w[i] = dn / m;
   }
 }
@@ -59,14 +60,14 @@ export function ziggurat(word: () => number, uniform: () => number): () => numbe
         let x: number;
         let y: number;
         do {
-          x = -Math.log(1 - uniform()) / r;
-          y = -Math.log(1 - uniform());
+          x = -log(1 - uniform()) / r;
+          y = -log(1 - uniform());
         } while (y + y < x * x);
         return j > 0 ? r + x : -r - x;
       }
       // Wedge of layer i: accept x when a uniform height under the layer falls below the density.
       const x = j * w[i];
-      if (f[i] + uniform() * (f[i - 1] - f[i]) < Math.exp(-0.5 * x * x)) return x;
+      if (f[i] + uniform() * (f[i - 1] - f[i]) < exp(-0.5 * x * x)) return x;
       u = word();
       i = u & 127;
       j = (u | 0) >> 7;

@@ -1,5 +1,6 @@
 import { choleskyInto } from './distributions.js';
 import type { Rng } from './rng.js';
+import { exp, log, log1p } from './elementary.js';
 
 /**
  * Degrees of freedom of the independence proposal's multivariate t: tails heavier than the
@@ -59,7 +60,7 @@ export class PhiProposal {
     this.mean = new Float64Array(m);
     this.scatter = new Float64Array(m * m);
     this.delta = new Float64Array(m);
-    const logc = (nu: number) => logGamma((nu + m) / 2) - logGamma(nu / 2) - (m / 2) * Math.log(nu);
+    const logc = (nu: number) => logGamma((nu + m) / 2) - logGamma(nu / 2) - (m / 2) * log(nu);
     this.logC = [logc(tDf), logc(wideDf)];
   }
 
@@ -85,7 +86,7 @@ export class PhiProposal {
     const df = wide ? wideDf : tDf;
     let product = 1;
     for (let i = 0; i < df / 2; i++) product *= 1 - rng.uniform();
-    const g = (-2 * Math.log(product)) / df;
+    const g = (-2 * log(product)) / df;
     const f = (wide ? wideScale : 1) / Math.sqrt(g);
     for (let u = 0; u < m; u++) {
       let s = 0;
@@ -108,10 +109,10 @@ export class PhiProposal {
       z[u] = s / L[u * m + u];
       d2 += z[u] * z[u];
     }
-    const narrow = Math.log(1 - wideWeight) + this.logC[0] - 0.5 * (tDf + m) * Math.log1p(d2 / tDf);
-    const wide = Math.log(wideWeight) + this.logC[1] - m * Math.log(wideScale) - 0.5 * (wideDf + m) * Math.log1p(d2 / (wideScale * wideScale * wideDf));
+    const narrow = log(1 - wideWeight) + this.logC[0] - 0.5 * (tDf + m) * log1p(d2 / tDf);
+    const wide = log(wideWeight) + this.logC[1] - m * log(wideScale) - 0.5 * (wideDf + m) * log1p(d2 / (wideScale * wideScale * wideDf));
     const top = Math.max(narrow, wide);
-    return top + Math.log(Math.exp(narrow - top) + Math.exp(wide - top));
+    return top + log(exp(narrow - top) + exp(wide - top));
   }
 
   /** Add a warmup point to the running mean and scatter (Welford). */
@@ -145,7 +146,7 @@ export class PhiProposal {
 
 /** log Γ(x) for x = k/2 > 0 (k a positive integer): exact by recursion from Γ(1) = 1 and Γ(1/2) = √π. */
 function logGamma(x: number): number {
-  let v = Number.isInteger(x) ? 0 : 0.5 * Math.log(Math.PI);
-  for (let t = Number.isInteger(x) ? 1 : 0.5; t < x; t++) v += Math.log(t);
+  let v = Number.isInteger(x) ? 0 : 0.5 * log(Math.PI);
+  for (let t = Number.isInteger(x) ? 1 : 0.5; t < x; t++) v += log(t);
   return v;
 }

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { platform, type PlatformWorker } from '../src/platform/platform.js';
 import { runChain, type ChainOptions } from './chain.js';
 import type { SamplerModel } from './gibbs.js';
 import type { TermPriors } from './priors.js';
 import { chainSeed } from './rng.js';
+import type { SamplerJob, SamplerMessage } from './workerJob.js';
 
 /** Options of a multi-chain run. */
 export interface RunOptions {
@@ -15,20 +13,20 @@ export interface RunOptions {
   thin: number;
   seed: number;
   /**
-   * Worker threads: true, false, or 'auto' (default): threads when a chain's work (see
-   * `chainWork`) is large, else in this thread, where small models run faster (each thread must
-   * warm up its own JIT, which takes thousands of iterations). Either way the draws are the same.
+   * Workers (Node's worker threads, a browser's Web Workers): true, false, or 'auto' (default):
+   * workers when a chain's work (see `chainWork`) is large, else in this thread, where small
+   * models run faster (each worker must warm up its own JIT, which takes thousands of
+   * iterations). Where the platform has no workers, chains run in this thread. Either way the
+   * draws are the same.
    */
   parallel?: boolean | 'auto';
   /** Called with iterations done over all chains and the total. */
   onProgress?: (done: number, total: number) => void;
 }
 
-const workerUrl = new URL('./worker.js', import.meta.url);
-
-/** Whether chains can run in worker threads (the compiled worker sits beside this module). */
+/** Whether chains can run in workers on the installed platform (src/platform/platform.ts). */
 export function workersAvailable(): boolean {
-  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+  return platform().canSpawn('sampler');
 }
 
 /** The draws of every chain, and the wall-clock milliseconds of sampling alone. */
@@ -38,8 +36,8 @@ export interface ChainsResult {
 }
 
 /**
- * Run `chains` chains, each with its own stream seeded by `chainSeed(seed, chain)`, in worker
- * threads (one per core, each running its share of the chains in turn) or one after the other
+ * Run `chains` chains, each with its own stream seeded by `chainSeed(seed, chain)`, in workers
+ * (one per core, each running its share of the chains in turn) or one after the other
  * in this thread, as `parallel` says. The draws of a chain depend only on its seed, so parallel and
  * sequential runs give the same draws bit for bit. Timing starts once every worker has loaded
  * (thread start-up is not sampling).
@@ -59,51 +57,86 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
     progressEvery: Math.max(1, Math.floor(options.iter / 100)),
   });
   const chains = Array.from({ length: options.chains }, (_, c) => c);
-  const start = performance.now();
   const mode = options.parallel ?? 'auto';
   const threads = mode !== false && workersAvailable() && options.chains > 1 && (mode === true || chainWork(model, options.iter) >= threadWork);
-  if (!threads) {
+  const sequential = (): ChainsResult => {
+    const t0 = performance.now();
     const draws = chains.map((c) => runChain(model, priors, formulaOrder, nparams, { ...chainOptions(c), onProgress: (n) => report(c, n) }));
-    return { draws, sampleMillis: performance.now() - start };
-  }
+    return { draws, sampleMillis: performance.now() - t0 };
+  };
+  if (!threads) return sequential();
+  const jobs = (workerCount: number): SamplerJob[] =>
+    Array.from({ length: workerCount }, (_, w) => ({
+      chains: chains.filter((c) => c % workerCount === w).map((chain) => ({ chain, options: chainOptions(chain) })),
+      progress: options.onProgress !== undefined,
+      model,
+      priors,
+      formulaOrder,
+      nparams,
+    }));
   // One worker per core at most; chain c goes to worker c mod W.
-  const workerCount = Math.min(options.chains, Math.max(1, availableParallelism()));
-  const draws = new Array<Float64Array>(options.chains);
+  try {
+    return await inWorkers(jobs(Math.min(options.chains, Math.max(1, platform().concurrency()))), options.chains, report);
+  } catch (error) {
+    // A worker that could not even load (a browser page without the worker script, say): the
+    // same chains in this thread give the same draws.
+    if (error instanceof WorkerStartError) return sequential();
+    throw error;
+  }
+}
+
+/** A worker failed before every worker was ready (nothing has been sampled yet). */
+class WorkerStartError extends Error {}
+
+/**
+ * Run each job in a worker of the platform and gather the chains' draws. Timing starts once
+ * every worker has loaded (start-up is not sampling).
+ */
+async function inWorkers(jobs: SamplerJob[], chainCount: number, report: (chain: number, done: number) => void): Promise<ChainsResult> {
+  const draws = new Array<Float64Array>(chainCount);
   let ready = 0;
   let sampling = 0;
-  const workers: Worker[] = [];
-  await Promise.all(
-    Array.from({ length: workerCount }, (_, w) => {
-      const mine = chains.filter((c) => c % workerCount === w);
-      return new Promise<void>((resolve, reject) => {
-        const worker = new Worker(workerUrl, {
-          workerData: { chains: mine.map((chain) => ({ chain, options: chainOptions(chain) })), progress: options.onProgress !== undefined, model, priors, formulaOrder, nparams },
-        });
-        workers.push(worker);
-        let finished = 0;
-        worker.on('message', (message: { type: string; chain?: number; done?: number; draws?: Float64Array }) => {
-          if (message.type === 'ready') {
-            if (++ready === workerCount) {
-              sampling = performance.now();
-              for (const w2 of workers) w2.postMessage('start');
-            }
-          } else if (message.type === 'progress') report(message.chain as number, message.done as number);
-          else if (message.type === 'done') {
-            draws[message.chain as number] = message.draws as Float64Array;
-            if (++finished === mine.length) {
-              resolve();
-              void worker.terminate();
-            }
-          }
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (code !== 0 && finished < mine.length) reject(new Error(`sampler worker ${w + 1} exited with code ${code}`));
-        });
-      });
-    }),
-  );
-  // Sampling time: from every worker being ready (thread start-up excluded) to the end.
+  const workers: PlatformWorker[] = [];
+  const stopAll = () => {
+    for (const worker of workers) worker.terminate();
+  };
+  try {
+    await Promise.all(
+      jobs.map(
+        (job, w) =>
+          new Promise<void>((resolve, reject) => {
+            const worker = platform().spawn('sampler', job);
+            workers.push(worker);
+            let finished = 0;
+            const fail = (error: Error) => reject(ready < jobs.length ? new WorkerStartError(error.message) : error);
+            worker.onMessage((data) => {
+              const message = data as SamplerMessage;
+              if (message.type === 'ready') {
+                if (++ready === jobs.length) {
+                  sampling = performance.now();
+                  for (const w2 of workers) w2.post('start');
+                }
+              } else if (message.type === 'progress') report(message.chain, message.done);
+              else if (message.type === 'done') {
+                draws[message.chain] = message.draws;
+                if (++finished === job.chains.length) {
+                  resolve();
+                  worker.terminate();
+                }
+              }
+            });
+            worker.onError(fail);
+            worker.onExit((code) => {
+              if (code !== 0 && finished < job.chains.length) fail(new Error(`sampler worker ${w + 1} exited with code ${code}`));
+            });
+          }),
+      ),
+    );
+  } catch (error) {
+    stopAll();
+    throw error;
+  }
+  // Sampling time: from every worker being ready (start-up excluded) to the end.
   return { draws, sampleMillis: performance.now() - sampling };
 }
 

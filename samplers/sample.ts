@@ -1,8 +1,9 @@
-import { randomInt } from 'node:crypto';
 import * as aq from 'arquero';
+import type { DataInput } from '../src/data/input.js';
 import { summarizeParameters, summaryRows, type ParamSummaryRow } from '../src/diagnostics/summarize.js';
 import { LmmError } from '../src/errors.js';
 import { buildModel, type MixedModel } from '../src/model/model.js';
+import { randomSeed } from '../src/platform/platform.js';
 import { keptDraws } from './chain.js';
 import { samplerModel } from './gibbs.js';
 import { parameterLayout } from './params.js';
@@ -22,7 +23,7 @@ export interface SampleOptions {
   seed?: number;
   /** A priors object in the priors-file form; anything left out takes the defaults. */
   priors?: unknown;
-  /** Chains in worker threads: true, false or 'auto' (default; see `runChains`). */
+  /** Chains in workers (worker threads, Web Workers): true, false or 'auto' (default; see `runChains`). */
   parallel?: boolean | 'auto';
   onProgress?: (done: number, total: number) => void;
 }
@@ -109,7 +110,7 @@ export function runSettings(options: SampleOptions): { chains: number; iter: num
   const iter = options.iter ?? 2000;
   const warmup = options.warmup ?? Math.floor(iter / 2);
   const thin = options.thin ?? 1;
-  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
+  const seed = options.seed ?? randomSeed();
   const integer = (name: string, v: number, min: number) => {
     if (!Number.isSafeInteger(v) || v < min) throw new LmmError('option', `--${name} must be an integer >= ${min}, got ${v}`);
   };
@@ -138,7 +139,7 @@ export async function sampleModel(model: MixedModel, options: SampleOptions = {}
 }
 
 /** Build the model from a table and sample its posterior. */
-export async function sample(table: aq.ColumnTable, formula: string, options: SampleOptions = {}): Promise<SampleResult> {
+export async function sample(table: DataInput, formula: string, options: SampleOptions = {}): Promise<SampleResult> {
   runSettings({ ...options, seed: options.seed ?? 1 });
   return sampleModel(buildModel(table, formula), options);
 }

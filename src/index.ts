@@ -1,35 +1,10 @@
 /**
- * Public entry point: every export of the toolkit is listed here. `src/` holds the model core
- * and the exact fitter; `samplers/` (re-exported below) the Gibbs sampler built on it.
+ * The package's Node entry (`lmm-ts` under the "node" condition, and `lmm-ts/node`): the core
+ * (src/core.ts) with Node's platform installed (chains and summaries in worker threads, the
+ * threaded Cholesky), and reading and writing files.
  */
-export { LmmError, FormulaError } from './errors.js';
+import './node/install.js';
 
-// Data and model core.
-export { loadTable, tableFromCsv, tableFromJson } from './data/load.js';
-export { parseFormula } from './formula/parse.js';
-export type { ParsedFormula, TermsPart, RandomPart, Term, Variable, Expr } from './formula/types.js';
-export { buildModel, type MixedModel, type ModelOptions, type ReTerm } from './model/model.js';
-export type { CrossProducts } from './model/crossprod.js';
-
-// Exact REML/ML fits.
-export { fitLmm, fitModel, LmmFit, type FitOptions, type OptimizationSummary, type RanefEntry } from './fit/lmm.js';
-export { anova, type AnovaResult, type AnovaRow, type AnovaOptions } from './fit/anova.js';
-export { predict, type PredictOptions } from './fit/predict.js';
-export { formatSummary } from './fit/summary.js';
-export type { VarCorrRow } from './fit/varcorr.js';
-
-// Posterior summaries and diagnostics (R posterior's summarise_draws).
-export { summarizeDraws, summarizeParameters, summaryRows, type SummaryRow, type ParamSummaryRow } from './diagnostics/summarize.js';
-export { readDrawsCsv, parseDrawsCsv, writeDrawsCsv } from './diagnostics/drawsCsv.js';
-export { rhat, essBulk, essTail, essMean, mcseMean } from './diagnostics/ess.js';
-
-// The Gibbs sampler.
-export { sample, sampleModel, SampleResult, type SampleOptions } from '../samplers/sample.js';
-export { defaultPriors, resolvePriors, type PriorsSpec } from '../samplers/priors.js';
-export { GibbsKernel, type GibbsState } from '../samplers/gibbs.js';
-export { createRng, type Rng } from '../samplers/rng.js';
-
-// Exact fit beside the posterior, and its HTML report.
-export { Comparison, compare, compareModel, compareResults, type CompareOptions } from '../samplers/compare/index.js';
-export { formatComparison } from '../samplers/compare/index.js';
-export { renderReport, writeReport } from '../samplers/report/index.js';
+export * from './core.js';
+export { loadTable, readDrawsCsv, writeReport } from './node/files.js';
+export { nodePlatform } from './node/platform.js';

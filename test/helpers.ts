@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTable } from '../src/data/load.js';
+import { loadTable } from '../src/node/files.js';
 
 /** Folder of the test fixtures (copied from shared/, see fixtures/README.md). */
 export const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -1,4 +1,5 @@
 import * as aq from 'arquero';
+import type { DataInput } from '../../src/data/input.js';
 import { fitModel, type LmmFit } from '../../src/fit/lmm.js';
 import { buildModel, type MixedModel } from '../../src/model/model.js';
 import { sampleModel, type SampleOptions, type SampleResult } from '../sample.js';
@@ -98,6 +99,6 @@ export async function compareModel(model: MixedModel, options: CompareOptions = 
 }
 
 /** Build the model from a table, fit it both ways and compare: the library form of `lmm compare`. */
-export async function compare(table: aq.ColumnTable, formula: string, options: CompareOptions = {}): Promise<Comparison> {
+export async function compare(table: DataInput, formula: string, options: CompareOptions = {}): Promise<Comparison> {
   return compareModel(buildModel(table, formula), options);
 }

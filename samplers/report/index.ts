@@ -1,7 +1,7 @@
 /**
  * The HTML report of `lmm compare --report`: every export of the report module.
  */
-export { renderReport, writeReport } from './report.js';
+export { renderReport } from './report.js';
 export { renderSvg } from './svg.js';
 export { shrinkagePlotSpec, levelOrder, levelSelection, LEVEL_HEIGHT, LEVEL_LABEL_SIZE, MAX_LEVEL_ROWS } from './shrinkagePlot.js';
 export { caterpillarPlotSpec } from './caterpillarPlot.js';

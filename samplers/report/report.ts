@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
 import { formatEss, formatRhat } from '../../src/diagnostics/format.js';
-import { LmmError } from '../../src/errors.js';
 import type { Comparison } from '../compare/compare.js';
 import type { GroupRow } from '../compare/groups.js';
 import { caterpillarPlotSpec } from './caterpillarPlot.js';
@@ -115,14 +113,4 @@ export async function renderReport(comparison: Comparison): Promise<string> {
     },
   ];
   return htmlPage(`lmm compare: ${fit.formula}`, intro, sections, POOLING_EXPLORER_SCRIPT);
-}
-
-/** Render the report and write it to `path` (an {@link LmmError} naming the file if it cannot be written). */
-export async function writeReport(comparison: Comparison, path: string): Promise<void> {
-  const html = await renderReport(comparison);
-  try {
-    writeFileSync(path, html);
-  } catch (error) {
-    throw new LmmError('file', `cannot write report '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
 }

@@ -1,4 +1,5 @@
-import { loadTable } from '../data/load.js';
+import '../node/install.js';
+import { loadTable } from '../node/files.js';
 import { anova as compareModels } from '../fit/anova.js';
 import { table } from '../fit/format.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';

@@ -1,6 +1,7 @@
+import '../node/install.js';
 import { writeFileSync } from 'node:fs';
 import { LmmError } from '../errors.js';
-import { loadTable } from '../data/load.js';
+import { loadTable } from '../node/files.js';
 import { parametricBootstrap } from '../fit/bootstrap/bootstrap.js';
 import { formatBootstrap } from '../fit/bootstrap/format.js';
 import { fitLmm } from '../fit/lmm.js';

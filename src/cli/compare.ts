@@ -1,4 +1,5 @@
-import { loadTable } from '../data/load.js';
+import '../node/install.js';
+import { loadTable } from '../node/files.js';
 import { buildModel } from '../model/model.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
@@ -31,7 +32,7 @@ export const compare: Command = async (argv, io) => {
     writeFileSync(options.draws as string, writeDrawsCsv(names, names.map((_, j) => comparison.sample.chainsOf(j))));
   }
   if (report !== undefined) {
-    const { writeReport } = await import('../../samplers/report/index.js');
+    const { writeReport } = await import('../node/files.js');
     await writeReport(comparison, report);
     io.stderr(`lmm compare: wrote ${report}\n`);
   }

@@ -1,5 +1,6 @@
+import '../node/install.js';
 import { basename } from 'node:path';
-import { loadTable } from '../data/load.js';
+import { loadTable } from '../node/files.js';
 import { fitLmm } from '../fit/lmm.js';
 import { formatSummary } from '../fit/summary.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';

@@ -90,7 +90,7 @@ function joinNegativeValues(argv: string[], options: Record<string, OptionSpec>)
 
 /** Standard descriptions of the options the commands share (a command's own `description` wins). */
 const commonDescriptions: Record<string, string> = {
-  data: 'data file: CSV, TSV or JSON records ("-" reads stdin)',
+  data: 'data file: CSV, TSV, JSON records or Arrow IPC ("-" reads stdin)',
   delimiter: 'field delimiter of the data (detected from the header line: comma, tab or semicolon)',
   formula: 'model formula, lme4 syntax: "y ~ x + (x | g)"',
   ml: 'maximum likelihood instead of REML',

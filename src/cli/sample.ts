@@ -1,5 +1,6 @@
+import '../node/install.js';
 import { writeFileSync } from 'node:fs';
-import { loadTable } from '../data/load.js';
+import { loadTable } from '../node/files.js';
 import { writeDrawsCsv } from '../diagnostics/drawsCsv.js';
 import { buildModel } from '../model/model.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';

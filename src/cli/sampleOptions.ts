@@ -11,7 +11,7 @@ export const samplerOptionSpec = {
   iter: { type: 'string', defaultText: '2000' },
   warmup: { type: 'string', defaultText: 'iter / 2' },
   thin: { type: 'string', defaultText: '1' },
-  seed: { type: 'string', defaultText: '1' },
+  seed: { type: 'string', defaultText: 'drawn at random, and reported' },
   priors: { type: 'string' },
   draws: { type: 'string' },
   progress: { type: 'boolean', default: false },

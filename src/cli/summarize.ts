@@ -2,7 +2,8 @@
  * `lmm summarize --draws FILE [--json]`: posterior summaries and convergence diagnostics of
  * draws from any sampler, as R's `posterior::summarise_draws` reports them.
  */
-import { readDrawsCsv } from '../diagnostics/drawsCsv.js';
+import '../node/install.js';
+import { readDrawsCsv } from '../node/files.js';
 import { formatSummaryTable } from '../diagnostics/format.js';
 import { summarizeParametersAsync } from '../diagnostics/parallel.js';
 import { summaryRows } from '../diagnostics/summarize.js';
@@ -11,7 +12,7 @@ import { parseOptions, requireOption, toJson, type Command } from './io.js';
 /** `lmm summarize`: reads a draws CSV and prints one summary row per parameter. */
 export const summarize: Command = async (argv, io) => {
   const options = parseOptions('summarize', argv, {
-    draws: { type: 'string' },
+    draws: { type: 'string', description: 'draws CSV to summarise: columns chain, iteration, then one per parameter' },
     json: { type: 'boolean' },
   });
   const file = requireOption('summarize', options.draws as string | undefined, 'draws');

@@ -1,39 +1,26 @@
-import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+/**
+ * Data from text or from objects in memory, on any platform (file reading is the Node entry's:
+ * src/node/files.ts): CSV/TSV text, JSON text or arrays of records. Numeric columns become
+ * Float64Array (NaN where missing), others string arrays (null where missing). Every problem is
+ * an {@link LmmError} naming the source and, where it applies, the line or record.
+ */
 import * as aq from 'arquero';
-import { parse as parseCsv } from 'csv-parse/sync';
+// csv-parse's Node build or, under the "browser" condition, its browser build (package.json "imports").
+import { parse as parseCsv } from '#csv-parse';
 import { LmmError } from '../errors.js';
 import { typeColumn, type TypedColumn } from './columns.js';
 
-/**
- * Read a data file into an arquero table: CSV with a header row, or JSON (an array of records).
- * Numeric columns become Float64Array (NaN where missing), others string arrays (null where
- * missing). Every problem is an {@link LmmError} naming the file and, where it applies, the line.
- */
-export function loadTable(path: string, options: LoadOptions = {}): aq.ColumnTable {
-  let text: string;
-  try {
-    if (path === '-') text = readFileSync(0, 'utf8');
-    else if (statSync(path).isDirectory()) throw new LmmError('file', `cannot read data file '${path}': it is a directory`);
-    else text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof LmmError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
-    throw new LmmError('file', `cannot read data file '${path}': ${why}`);
-  }
-  const source = path === '-' ? 'stdin' : path;
-  const isJson = extname(path).toLowerCase() === '.json' || (path === '-' && /^\s*\[/.test(text));
-  const given = options.delimiter === 'tab' || options.delimiter === '\\t' ? '\t' : options.delimiter;
-  if (given !== undefined && given.length !== 1) throw new LmmError('option', `--delimiter must be one character (or 'tab'), got '${options.delimiter}'`);
-  const delimiter = given ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : undefined);
-  return isJson ? tableFromJson(text, source) : tableFromCsv(text, source, delimiter);
-}
-
-/** Options of {@link loadTable}. */
+/** Options of `loadTable` (src/node/files.ts). */
 export interface LoadOptions {
   /** Field delimiter of delimited text (`'tab'` for a tab); detected from the header line when left out. */
   delimiter?: string;
+}
+
+/** The delimiter an option names (`'tab'` or `'\\t'` for a tab, else one character), or undefined. */
+export function delimiterOption(delimiter: string | undefined): string | undefined {
+  const given = delimiter === 'tab' || delimiter === '\\t' ? '\t' : delimiter;
+  if (given !== undefined && given.length !== 1) throw new LmmError('option', `--delimiter must be one character (or 'tab'), got '${delimiter}'`);
+  return given;
 }
 
 /**

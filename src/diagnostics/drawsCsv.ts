@@ -4,7 +4,6 @@
  * chain they are put in iteration order. Without a `chain` column the file is one chain.
  * posterior's `as_draws_df` names (`.chain`, `.iteration`, `.draw`) are accepted too.
  */
-import { readFileSync } from 'node:fs';
 import { LmmError } from '../errors.js';
 
 /** Parameter draws read from a file: `chains[p][c]` holds parameter p's draws in chain c. */
@@ -194,18 +193,6 @@ export function parseDrawsCsv(text: string, source = 'draws file'): Draws {
   return { params: paramCols.map((j) => header[j]), chains };
 }
 
-/** Read and parse a draws CSV file (see {@link parseDrawsCsv}); a missing file is an LmmError. */
-export function readDrawsCsv(path: string): Draws {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-    throw new LmmError('file', `cannot read draws file '${path}': ${why}`);
-  }
-  return parseDrawsCsv(text, `draws file '${path}'`);
-}
 
 /**
  * Draws as CSV text in the same format: header `chain,iteration,<params>`, then one row per

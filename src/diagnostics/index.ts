@@ -21,5 +21,5 @@ export {
   summarizeParametersAsync, parallelWorkers, summaryWorkersAvailable, PARALLEL_MIN_DRAWS,
   type ParallelSummaryOptions, type ParamDraws,
 } from './parallel.js';
-export { parseDrawsCsv, readDrawsCsv, writeDrawsCsv, splitCsvLine, csvField, formatDraw, type Draws } from './drawsCsv.js';
+export { parseDrawsCsv, writeDrawsCsv, splitCsvLine, csvField, formatDraw, type Draws } from './drawsCsv.js';
 export { formatSummaryTable, formatSignificant, formatRhat, formatEss } from './format.js';

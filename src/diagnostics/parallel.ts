@@ -5,15 +5,13 @@
  * parameters from the first one up and summarises them from the caller's arrays; between
  * parameters it packs the draws of a few more parameters from the last one down into shared
  * memory, where the workers take theirs. Every parameter is summarised by the same code as in
- * {@link summarizeParameters}, so the rows are identical bit for bit. Workers run compiled
- * code only (dist/, built by `npm install`); without it, or when the work is too small to pay
+ * {@link summarizeParameters}, so the rows are identical bit for bit. Workers are the
+ * installed platform's (src/platform/platform.ts; on Node, worker threads running the compiled
+ * code in dist/, built by `npm install`); without them, or when the work is too small to pay
  * for thread start-up, the single-threaded path runs instead.
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type * as aq from 'arquero';
+import { platform } from '../platform/platform.js';
 import { FrontClaims, allocateJob, loadRow, storeRow } from './sharedJob.js';
 import { summarizeParameters, summaryTable } from './summarize.js';
 import { DrawsSummarizer } from './summarizer.js';
@@ -27,7 +25,7 @@ export interface ParallelSummaryOptions {
   parallel?: boolean;
   /** Fewest draws in total, over all parameters, worth starting threads for (default {@link PARALLEL_MIN_DRAWS}; 0 forces workers). */
   minDraws?: number;
-  /** Most threads to summarise on, the calling thread included (default and cap: `os.availableParallelism()`). */
+  /** Most threads to summarise on, the calling thread included (default and cap: the platform's concurrency, `os.availableParallelism()` on Node). */
   workers?: number;
 }
 
@@ -42,11 +40,9 @@ export interface ParallelSummaryOptions {
  */
 export const PARALLEL_MIN_DRAWS = 16_000_000;
 
-const workerUrl = new URL('./worker.js', import.meta.url);
-
-/** Whether summaries can run in worker threads (the compiled worker sits beside this module). */
+/** Whether summaries can run in workers on the installed platform. */
 export function summaryWorkersAvailable(): boolean {
-  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+  return platform().canSpawn('summary');
 }
 
 /**
@@ -55,7 +51,7 @@ export function summaryWorkersAvailable(): boolean {
  * unequal length go single-threaded, which reports the error.
  */
 export function parallelWorkers(params: ParamDraws, options: ParallelSummaryOptions = {}): number {
-  const count = Math.min(options.workers ?? Infinity, availableParallelism(), params.length);
+  const count = Math.min(options.workers ?? Infinity, platform().concurrency(), params.length);
   if (options.parallel === false || count < 2 || !summaryWorkersAvailable()) return 0;
   let total = 0;
   for (const { chains } of params) {
@@ -76,14 +72,14 @@ export async function summarizeParametersAsync(params: ParamDraws, options: Para
   const threads = parallelWorkers(params, options);
   if (threads === 0) return summarizeParameters(params);
   const job = allocateJob(params.map(({ chains }) => [chains.length, chains.length === 0 ? 0 : chains[0].length] as const));
-  const workers = Array.from({ length: threads - 1 }, () => new Worker(workerUrl, { workerData: job }));
+  const workers = Array.from({ length: threads - 1 }, () => platform().spawn('summary', job));
   try {
     const done = workers.map(
       (worker, w) =>
         new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`summary worker ${w + 1} exited with code ${code}`)));
+          worker.onMessage(() => resolve());
+          worker.onError(reject);
+          worker.onExit((code) => reject(new Error(`summary worker ${w + 1} exited with code ${code}`)));
         }),
     );
     // Each worker finds a few parameters packed when it starts, and a few more ahead of it
@@ -99,7 +95,7 @@ export async function summarizeParametersAsync(params: ParamDraws, options: Para
     front.pack(Infinity); // whatever the workers took and still wait for
     await Promise.all(done);
   } finally {
-    for (const worker of workers) void worker.terminate();
+    for (const worker of workers) worker.terminate();
   }
   return summaryTable(params.map((p) => p.param), params.map((_, p) => loadRow(job, p)));
 }

@@ -1,4 +1,4 @@
-import type * as aq from 'arquero';
+import type { DataInput } from '../data/input.js';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
@@ -190,7 +190,7 @@ export class LmmFit {
   }
 
   /** Predictions for new data; levels not in the fit get the population prediction. */
-  predict(table: aq.ColumnTable, options: PredictOptions = {}): Float64Array {
+  predict(table: DataInput, options: PredictOptions = {}): Float64Array {
     return predict(this, table, options);
   }
 
@@ -246,7 +246,7 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
 }
 
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */
-export function fitLmm(table: aq.ColumnTable, formula: string, options: FitOptions = {}): LmmFit {
+export function fitLmm(table: DataInput, formula: string, options: FitOptions = {}): LmmFit {
   const start = performance.now();
   const model = buildModel(table, formula, { weights: options.weights });
   const fit = fitModel(model, options);

@@ -1,4 +1,4 @@
-import type * as aq from 'arquero';
+import { toTable, type DataInput } from '../data/input.js';
 import { designMatrix } from '../model/design.js';
 import { formatLevel } from '../model/factor.js';
 import { modelFrame, rawColumn } from '../model/frame.js';
@@ -15,7 +15,8 @@ export interface PredictOptions {
  * term, the conditional mode of the row's level; a level not seen in the fit contributes 0 (the
  * population prediction). Rows with a missing predictor give NaN.
  */
-export function predict(fit: LmmFit, table: aq.ColumnTable, options: PredictOptions = {}): Float64Array {
+export function predict(fit: LmmFit, data: DataInput, options: PredictOptions = {}): Float64Array {
+  const table = toTable(data, 'new data');
   const { model } = fit;
   // The fit's poly()/scale() coefficients, as R's predict uses the terms' predvars.
   const frame = modelFrame(table, model.formula, { response: false, levels: model.factorLevels, groups: false, transforms: model.transforms });

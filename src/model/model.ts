@@ -1,4 +1,5 @@
 import type * as aq from 'arquero';
+import { toTable, type DataInput } from '../data/input.js';
 import { LmmError, closestName } from '../errors.js';
 import { parseFormula } from '../formula/parse.js';
 import type { ParsedFormula } from '../formula/types.js';
@@ -127,7 +128,8 @@ function checkWeights(w: Float64Array, label: string, rows: Int32Array | null): 
  * Build the model for `formula` from `table`: model frame, fixed-effects matrix, random-effects
  * terms, and the cross-product blocks, in one pass over the rows.
  */
-export function buildModel(table: aq.ColumnTable, formula: string | ParsedFormula, options: ModelOptions = {}): MixedModel {
+export function buildModel(data: DataInput, formula: string | ParsedFormula, options: ModelOptions = {}): MixedModel {
+  const table = toTable(data);
   const parsed = typeof formula === 'string' ? parseFormula(formula, { linear: options.linear }) : formula;
   const weightsInput = options.weights === undefined ? undefined : weightsColumn(table, options.weights);
   const frame = modelFrame(table, parsed, { weights: weightsInput });

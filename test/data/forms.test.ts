@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, loadTable, tableFromCsv, tableFromJson } from '../../src/data/load.js';
+import { detectDelimiter, tableFromCsv, tableFromJson } from '../../src/data/load.js';
+import { loadTable } from '../../src/node/files.js';
 import { fixtures } from '../helpers.js';
 
 const csv = readFileSync(join(fixtures, 'data', 'sleepstudy.csv'), 'utf8');

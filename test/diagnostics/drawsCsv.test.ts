@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LmmError } from '../../src/errors.js';
-import { parseDrawsCsv, readDrawsCsv, splitCsvLine, writeDrawsCsv } from '../../src/diagnostics/drawsCsv.js';
+import { parseDrawsCsv, splitCsvLine, writeDrawsCsv } from '../../src/diagnostics/drawsCsv.js';
+import { readDrawsCsv } from '../../src/node/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lmm-draws-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

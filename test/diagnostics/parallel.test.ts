@@ -12,7 +12,9 @@ import { summarizeParameters, summaryRows } from '../../src/diagnostics/summariz
 import { fixtures } from '../helpers.js';
 
 const dist = join(fixtures, '..', '..', 'dist', 'src', 'diagnostics');
-const built = existsSync(join(dist, 'worker.js'));
+const built = existsSync(join(dist, '..', 'node', 'summaryWorker.js'));
+// The summary workers are Node's platform's (src/node/platform.ts): install it in the compiled module graph.
+if (built) await import(join(dist, '..', 'node', 'install.js'));
 
 /** Every statistic as its exact bits (null stays null), so that −0, NaN payloads and ulps count. */
 const bits = (rows: Record<string, unknown>[]) =>
@@ -40,7 +42,7 @@ describe('parallel summaries', () => {
   });
 
   it('falls back to the single-threaded path without the compiled worker or when small', async () => {
-    // Under vitest the TypeScript sources run: no worker.js beside them.
+    // Under vitest the TypeScript sources run: no compiled summaryWorker.js beside src/node/platform.ts.
     expect(parallelWorkers(params, { parallel: true, minDraws: 0 })).toBe(0);
     expect(summaryRows(await summarizeParametersAsync(params))).toEqual(summaryRows(summarizeParameters(params)));
   });

@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { fixtures } from '../helpers.js';
 
 const dist = join(fixtures, '..', '..', 'dist');
-const built = existsSync(join(dist, 'src', 'linalg', 'choleskyWorker.js'));
+const built = existsSync(join(dist, 'src', 'node', 'choleskyWorker.js'));
+// The helper threads are Node's platform's (src/node/platform.ts): install it in the compiled module graph.
+if (built) await import(join(dist, 'src', 'node', 'install.js'));
 
 describe('threaded Cholesky', () => {
   it.skipIf(!built)('equals the one-thread factor on a crossed model with a 450-level dense block', async () => {

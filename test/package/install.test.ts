@@ -52,6 +52,24 @@ describe.skipIf(!built)('npm pack, then npm install in an empty project', () => 
     expect(version).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   });
 
+  it('serves each platform its entry: Node gets worker threads and files, a browser bundle builds with no Node module', async () => {
+    writeFileSync(
+      join(project, 'entries.mjs'),
+      `import * as main from 'lmm-ts';\nimport * as node from 'lmm-ts/node';\n` +
+        `console.log(JSON.stringify({ platform: main.platform().name, same: main.fitLmm === node.fitLmm, loadTable: typeof main.loadTable }));\n`,
+    );
+    expect(JSON.parse(execFileSync('node', ['entries.mjs'], { cwd: project, encoding: 'utf8' }))).toEqual({ platform: 'node', same: true, loadTable: 'function' });
+    // What a user's bundler does with the installed package for a page (the "browser" condition).
+    writeFileSync(join(project, 'page.mjs'), `import { fitLmm, sample, tableFromCsv, platform } from 'lmm-ts';\nwindow.lmm = { fitLmm, sample, tableFromCsv, platform };\n`);
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({ absWorkingDir: project, entryPoints: ['page.mjs'], bundle: true, format: 'esm', platform: 'browser', outfile: 'out/page.js', metafile: true, logLevel: 'silent' });
+    expect(result.errors).toEqual([]);
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.some((f) => f.endsWith('lmm-ts/dist/src/browser.js'))).toBe(true);
+    expect(inputs.filter((f) => f.startsWith('node:') || f.includes('lmm-ts/dist/src/node/'))).toEqual([]);
+    expect(inputs.some((f) => f.includes('csv-parse/dist/esm/'))).toBe(true);
+  }, 120_000);
+
   it("runs every README `npx lmm` command as written", () => {
     const commands = blocks('sh').flatMap((b) => b.split('\n')).map((l) => l.trim()).filter((l) => l.startsWith('npx lmm '));
     expect(commands.length).toBeGreaterThanOrEqual(3);

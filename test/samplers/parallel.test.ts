@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { fixtures } from '../helpers.js';
 
 const dist = join(fixtures, '..', '..', 'dist');
-const built = existsSync(join(dist, 'samplers', 'worker.js'));
+const built = existsSync(join(dist, 'src', 'node', 'samplerWorker.js'));
 
 describe('parallel chains', () => {
   it.skipIf(!built)('worker threads and sequential runs give identical draws', async () => {
-    const { loadTable } = await import(join(dist, 'src', 'data', 'load.js'));
+    // The Node entry installs Node's platform (worker threads) in the compiled module graph.
+    const { loadTable } = await import(join(dist, 'src', 'index.js'));
     const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
     const { sampleModel } = await import(join(dist, 'samplers', 'sample.js'));
     const { workersAvailable } = await import(join(dist, 'samplers', 'run.js'));

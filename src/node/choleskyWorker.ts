@@ -1,12 +1,12 @@
 /**
- * Worker-thread side of {@link sharedCholesky}'s helpers: waits on its shared control words,
+ * Worker-thread side of the helpers of choleskyTeam.ts: waits on its shared control words,
  * runs its share of a chunk's panel solve or update on the shared matrix of the factor it is
  * bound to, and says it is done. Each command names a fixed row range, so what the helper
  * computes does not depend on when it runs.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { panelRows, scatterUpdate } from './supernodal.js';
-import { Control, Op, spinChecks } from './helperProtocol.js';
+import { panelRows, scatterUpdate } from '../linalg/supernodal.js';
+import { Control, Op, spinChecks } from '../linalg/helperProtocol.js';
 
 interface Buffers { matrix: SharedArrayBuffer; panel: SharedArrayBuffer; rows: SharedArrayBuffer }
 

@@ -1,0 +1,22 @@
+/**
+ * The elementary functions of everything that decides a draw: the same bits on every
+ * JavaScript engine. `Math.exp`, `Math.log` and `Math.log1p` are only required to be close to
+ * the true values, and engines differ: Node 20's V8 (11.3) and Chromium 156's give results an
+ * ulp apart for about 10% of `Math.exp` arguments and 3% of `Math.log` ones (measured on this
+ * project's machines), which would make a chain's draws depend on where it runs. stdlib's
+ * implementations are JavaScript ports of FreeBSD's msun (the fdlibm algorithms) that use
+ * only IEEE-754 arithmetic and bit manipulation, so their results are fixed by the
+ * arithmetic, which every engine does exactly. (sqrt is exact under IEEE-754 already.)
+ */
+import stdExp from '@stdlib/math-base-special-exp';
+import stdLn from '@stdlib/math-base-special-ln';
+import stdLog1p from '@stdlib/math-base-special-log1p';
+
+/** eˣ, the same bits on every engine (msun's exp). */
+export const exp: (x: number) => number = stdExp;
+
+/** The natural logarithm, the same bits on every engine (msun's log). */
+export const log: (x: number) => number = stdLn;
+
+/** log(1 + x), the same bits on every engine (msun's log1p). */
+export const log1p: (x: number) => number = stdLog1p;
