@@ -2,7 +2,7 @@ import '../node/install.js';
 import { writeFileSync } from 'node:fs';
 import { LmmError } from '../errors.js';
 import { loadTable } from '../node/files.js';
-import { parametricBootstrap } from '../fit/bootstrap/bootstrap.js';
+import { parametricBootstrapAsync } from '../fit/bootstrap/bootstrap.js';
 import { formatBootstrap } from '../fit/bootstrap/format.js';
 import { fitLmm } from '../fit/lmm.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
@@ -35,7 +35,7 @@ export const bootstrap: Command = async (argv, io) => {
   const fit = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
   for (const note of fit.model.notes) io.stderr(`lmm bootstrap: ${note}\n`);
   if (!fit.converged) io.stderr(`lmm bootstrap: warning: optimizer did not converge (${fit.optimization.message})\n`);
-  const result = parametricBootstrap(fit, { n, seed });
+  const result = await parametricBootstrapAsync(fit, { n, seed });
   const records = result.records();
   if (options.replicates !== undefined) {
     const columns = Object.keys(records[0]);

@@ -14,6 +14,7 @@ import { nodeSharedCholesky } from './choleskyTeam.js';
 const workerUrls: Record<WorkerKind, URL> = {
   sampler: new URL('./samplerWorker.js', import.meta.url),
   summary: new URL('./summaryWorker.js', import.meta.url),
+  bootstrap: new URL('./bootstrapWorker.js', import.meta.url),
 };
 
 /** Whether the compiled worker of `kind` sits beside this module (not so under the TypeScript test runner). */

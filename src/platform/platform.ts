@@ -9,8 +9,11 @@
  */
 import type { SharedCholesky } from '../linalg/parallel.js';
 
-/** Work the core hands to workers: sampler chains (samplers/workerJob.ts), posterior summaries (diagnostics/summaryWorkerJob.ts). */
-export type WorkerKind = 'sampler' | 'summary';
+/**
+ * Work the core hands to workers: sampler chains (samplers/workerJob.ts), posterior summaries
+ * (diagnostics/summaryWorkerJob.ts), bootstrap refits (fit/bootstrap/workerJob.ts).
+ */
+export type WorkerKind = 'sampler' | 'summary' | 'bootstrap';
 
 /** A started worker, seen from the thread that started it. */
 export interface PlatformWorker {

@@ -14,7 +14,9 @@ import { BlockedCholesky } from '../blocked.js';
 import type { LmmFit } from '../lmm.js';
 import { thetaScales } from '../optimize.js';
 import { solve } from '../solution.js';
-import { lambdaOf } from '../theta.js';
+import { lambdaOf, thetaLayout } from '../theta.js';
+import { platform } from '../../platform/platform.js';
+import { jobModel, type BootstrapJob, type BootstrapMessage } from './workerJob.js';
 import { uniqueGroupNames } from '../varcorr.js';
 import { CrossProductSimulator } from './simulate.js';
 
@@ -86,11 +88,21 @@ export class ReplicateFitter {
   private readonly scale: Float64Array;
   private readonly lower: Float64Array;
 
-  constructor(readonly model: MixedModel, readonly reml: boolean, readonly start: ArrayLike<number>) {
+  /**
+   * @param scale θ's scaling for the optimiser (default: optimize.ts's thetaScales from the
+   *   model's rows; a model without rows, as a worker gets it, needs it given)
+   */
+  constructor(readonly model: MixedModel, readonly reml: boolean, readonly start: ArrayLike<number>, scale?: Float64Array) {
     this.cp = copyCrossProducts(model.crossprod);
-    this.factor = new BlockedCholesky(this.cp, model.terms, { sparse: true });
-    this.scale = thetaScales(model, this.factor.layout);
+    // No observation-level updates (they need the rows): a replicate's blocks are all it reads.
+    this.factor = new BlockedCholesky(this.cp, model.terms.map((t) => ({ q: t.q, nlevels: t.nlevels })), { sparse: true });
+    this.scale = scale ?? thetaScales(model, this.factor.layout);
     this.lower = this.factor.layout.lower;
+  }
+
+  /** The θ scaling in use. */
+  get thetaScale(): Float64Array {
+    return this.scale;
   }
 
   /** Refit to the current contents of `cp` (y-parts set by the caller). */
@@ -235,9 +247,14 @@ export function estimatesOf(fit: LmmFit): Float64Array {
  */
 export function bootstrapReplicates(fit: LmmFit, seed: number, from: number, to: number): Replicate[] {
   const { model } = fit;
-  const source = simulationSource(fit);
+  const layout = thetaLayout(model.terms.map((t) => t.q));
+  return bootstrapChunk(model, fit.method === 'REML', fit.theta, thetaScales(model, layout), simulationSource(fit), seed, from, to);
+}
+
+/** Replicates `from`..`to` from the model's blocks, the fit's θ, the optimiser's scaling and the estimates simulated from. */
+export function bootstrapChunk(model: MixedModel, reml: boolean, theta: ArrayLike<number>, scale: Float64Array, source: SimulationSource, seed: number, from: number, to: number): Replicate[] {
   const simulator = new CrossProductSimulator(model.crossprod, model.terms);
-  const fitter = new ReplicateFitter(model, fit.method === 'REML', fit.theta);
+  const fitter = new ReplicateFitter(model, reml, theta, scale);
   const out: Replicate[] = [];
   for (let i = from; i < to; i++) {
     simulator.simulate(createRng(replicateSeed(seed, i)), source.betaPrime, source.lambdas, source.sigma, fitter.cp);
@@ -253,4 +270,44 @@ export function parametricBootstrap(fit: LmmFit, options: BootstrapOptions = {})
   const seed = options.seed ?? 1;
   const replicates = bootstrapReplicates(fit, seed, 0, n);
   return new BootstrapResult(fit, seed, bootstrapParameters(fit.model), replicates, performance.now() - start);
+}
+
+/** Replicates per worker below which a bootstrap stays in the calling thread (a worker's start-up costs ~50 ms). */
+export const REPLICATES_PER_WORKER = 50;
+
+/**
+ * {@link parametricBootstrap} with the replicates split into contiguous chunks over the
+ * platform's workers (one per core) where it has them: the same table bit for bit, since
+ * replicate i's stream depends only on (seed, i). `threads: false` keeps it in this thread.
+ */
+export async function parametricBootstrapAsync(fit: LmmFit, options: BootstrapOptions & { threads?: boolean } = {}): Promise<BootstrapResult> {
+  const start = performance.now();
+  const n = options.n ?? 1000;
+  const seed = options.seed ?? 1;
+  const host = platform();
+  const workers = options.threads === false || !host.canSpawn('bootstrap') ? 1 : Math.min(host.concurrency(), Math.floor(n / REPLICATES_PER_WORKER));
+  if (workers <= 1) return parametricBootstrap(fit, { n, seed });
+  const { model } = fit;
+  const scale = thetaScales(model, thetaLayout(model.terms.map((t) => t.q)));
+  const source = simulationSource(fit);
+  const slim = jobModel(model);
+  const bounds = Array.from({ length: workers + 1 }, (_, w) => Math.round((w * n) / workers));
+  const chunks = await Promise.all(
+    bounds.slice(0, -1).map(
+      (from, w) =>
+        new Promise<Replicate[]>((resolve, reject) => {
+          const job: BootstrapJob = { model: slim, reml: fit.method === 'REML', theta: fit.theta, scale, source, seed, from, to: bounds[w + 1] };
+          const worker = host.spawn('bootstrap', job);
+          worker.onMessage((message) => {
+            resolve((message as BootstrapMessage).replicates);
+            worker.terminate();
+          });
+          worker.onError(reject);
+          worker.onExit((code) => {
+            if (code !== 0) reject(new Error(`bootstrap worker ${w + 1} exited with code ${code}`));
+          });
+        }),
+    ),
+  );
+  return new BootstrapResult(fit, seed, bootstrapParameters(model), chunks.flat(), performance.now() - start);
 }
