@@ -16,6 +16,7 @@ commands:
   compare    eBLUPs beside posterior      lmm compare --data FILE --formula F [sampler options] [--json]
   summarize  diagnostics of draws         lmm summarize --draws draws.csv [--json]
   bootstrap  parametric bootstrap         lmm bootstrap --data FILE --formula F [--n 1000] [--seed S] [--json]
+  predict    predictions for new data     lmm predict --data FILE --formula F --newdata NEW [--interval confidence|prediction] [--re-form NA]
 
 lmm <command> --help lists every option of a command with its default; lmm --version prints the version.
 `;
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./compare.js')).compare,
   summarize: async () => (await import('./summarize.js')).summarize,
   bootstrap: async () => (await import('./bootstrap.js')).bootstrap,
+  predict: async () => (await import('./predict.js')).predict,
 };
 
 /** Run the command line `argv` (without node and script) and return the exit status. */

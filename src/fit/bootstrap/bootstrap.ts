@@ -49,6 +49,8 @@ export interface BootstrapInterval extends BootstrapParameter {
 /** What one refit gives: the parameters in {@link bootstrapParameters} order, and more. */
 export interface Replicate {
   values: Float64Array;
+  /** β and the conditional modes b (per term, level-major) of the refit, when asked for. */
+  solution?: { beta: Float64Array; b: Float64Array[] };
   theta: Float64Array;
   objective: number;
   singular: boolean;
@@ -105,8 +107,8 @@ export class ReplicateFitter {
     return this.scale;
   }
 
-  /** Refit to the current contents of `cp` (y-parts set by the caller). */
-  refit(): Replicate {
+  /** Refit to the current contents of `cp` (y-parts set by the caller); `keep` adds β and b. */
+  refit(keep = false): Replicate {
     const { factor, scale, lower, model, reml } = this;
     const { n, p } = model;
     const f = (t: Float64Array): number => factor.evaluate(Float64Array.from(t, (v, i) => v / scale[i]), reml);
@@ -116,7 +118,8 @@ export class ReplicateFitter {
     factor.update(theta);
     const objective = factor.objective(reml) - model.logdetW;
     const sigma2 = factor.pwrss() / (reml ? n - p : n);
-    const beta = toOriginalBeta(model, solve(factor).beta);
+    const sol = solve(factor);
+    const beta = toOriginalBeta(model, sol.beta);
     const values = new Float64Array(theta.length + 1 + p);
     let o = 0;
     model.terms.forEach((term, k) => {
@@ -139,7 +142,9 @@ export class ReplicateFitter {
     values[o++] = Math.sqrt(sigma2);
     values.set(beta, o);
     const singular = Array.from(theta).some((t, i) => lower[i] === 0 && t < SINGULAR_TOLERANCE);
-    return { values, theta, objective, singular, evaluations: r.evaluations, converged: r.converged };
+    const replicate: Replicate = { values, theta, objective, singular, evaluations: r.evaluations, converged: r.converged };
+    if (keep) replicate.solution = { beta, b: sol.b.map((v) => Float64Array.from(v)) };
+    return replicate;
   }
 }
 
@@ -251,14 +256,28 @@ export function bootstrapReplicates(fit: LmmFit, seed: number, from: number, to:
   return bootstrapChunk(model, fit.method === 'REML', fit.theta, thetaScales(model, layout), simulationSource(fit), seed, from, to);
 }
 
-/** Replicates `from`..`to` from the model's blocks, the fit's θ, the optimiser's scaling and the estimates simulated from. */
-export function bootstrapChunk(model: MixedModel, reml: boolean, theta: ArrayLike<number>, scale: Float64Array, source: SimulationSource, seed: number, from: number, to: number): Replicate[] {
+/**
+ * Replicates `from`..`to` from the model's blocks, the fit's θ, the optimiser's scaling and the
+ * estimates simulated from; `b` holds the random effects fixed (lme4's `use.u = TRUE`), `keep`
+ * keeps each refit's β and b.
+ */
+export function bootstrapChunk(
+  model: MixedModel,
+  reml: boolean,
+  theta: ArrayLike<number>,
+  scale: Float64Array,
+  source: SimulationSource,
+  seed: number,
+  from: number,
+  to: number,
+  options: { b?: Float64Array[]; keep?: boolean } = {},
+): Replicate[] {
   const simulator = new CrossProductSimulator(model.crossprod, model.terms);
   const fitter = new ReplicateFitter(model, reml, theta, scale);
   const out: Replicate[] = [];
   for (let i = from; i < to; i++) {
-    simulator.simulate(createRng(replicateSeed(seed, i)), source.betaPrime, source.lambdas, source.sigma, fitter.cp);
-    out.push(fitter.refit());
+    simulator.simulate(createRng(replicateSeed(seed, i)), source.betaPrime, source.lambdas, source.sigma, fitter.cp, options.b);
+    out.push(fitter.refit(options.keep));
   }
   return out;
 }

@@ -219,12 +219,18 @@ export class CrossProductSimulator {
    * @param betaPrime β̂ in the cross-products' parametrisation
    * @param lambdas Λ̂_k per term (q×q row-major, lower triangular)
    * @param sigma σ̂
+   * @param b the random effects to hold fixed instead of drawing them (per term, level-major):
+   *   lme4's `use.u = TRUE`, a bootstrap conditional on the levels' estimated effects
    */
-  simulate(rng: NormalSource, betaPrime: ArrayLike<number>, lambdas: readonly Float64Array[], sigma: number, out: CrossProducts): void {
+  simulate(rng: NormalSource, betaPrime: ArrayLike<number>, lambdas: readonly Float64Array[], sigma: number, out: CrossProducts, b?: readonly Float64Array[]): void {
     const { cp, shapes, offsets, Q, gamma, g, w, P } = this;
     const p = cp.p;
-    // γ = (Λ̂u*, β̂'), u* ~ N(0, σ̂²I).
+    // γ = (Λ̂u*, β̂'), u* ~ N(0, σ̂²I); or γ = (b, β̂').
     shapes.forEach(({ q, nlevels }, k) => {
+      if (b) {
+        gamma.set(b[k], offsets[k]);
+        return;
+      }
       const Lam = lambdas[k];
       const o = offsets[k];
       const u = new Float64Array(q);
