@@ -1,8 +1,10 @@
-import type { DataInput } from '../data/input.js';
+import { toTable, type DataInput } from '../data/input.js';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { BlockedCholesky } from './blocked.js';
+import { parseResidualSpec } from '../model/residuals.js';
+import { fitWithResiduals, type ResidualEstimates } from './residualFit.js';
 import { optimizeTheta, type OptimizationSummary } from './optimize.js';
 import { predict, type PredictOptions } from './predict.js';
 import { conditionalVariances, fixedEffectsCovariance, solve } from './solution.js';
@@ -14,6 +16,11 @@ export interface FitOptions {
   reml?: boolean;
   /** Prior weights: a column name or one value per table row (lme4's `weights =`; `fitLmm` only). */
   weights?: string | ArrayLike<number>;
+  /**
+   * A residual structure (`fitLmm` only): `'ar1(time | g)'`, `'var(stratum)'` or both joined by
+   * `+` (nlme's corAR1 and varIdent; src/model/residuals.ts).
+   */
+  residuals?: string;
 }
 
 export type { OptimizationSummary } from './optimize.js';
@@ -67,7 +74,13 @@ export class LmmFit {
    * @param factor the blocked factor the fit keeps for its results: updated here at the final θ
    *   and not shared with anything else afterwards.
    */
-  constructor(readonly model: MixedModel, private readonly factor: BlockedCholesky, reml: boolean, optimization: OptimizationSummary) {
+  /** The residual structure's estimates (ρ, variances per stratum) when fitted with one (residualFit.ts). */
+  residualEstimates?: ResidualEstimates;
+
+  /**
+   * @param extraParameters parameters beyond β, θ and σ (a residual structure's), counted in `df`
+   */
+  constructor(readonly model: MixedModel, private readonly factor: BlockedCholesky, reml: boolean, optimization: OptimizationSummary, extraParameters = 0) {
     const { n, p } = model;
     this.method = reml ? 'REML' : 'ML';
     this.optimization = optimization;
@@ -92,7 +105,7 @@ export class LmmFit {
       return Psi;
     });
     this.logLik = -this.objective / 2;
-    this.df = p + this.theta.length + 1;
+    this.df = p + this.theta.length + 1 + extraParameters;
     this.singular = this.theta.some((t, i) => factor.layout.lower[i] === 0 && t < singularTolerance);
     this.converged = optimization.converged;
     this.fitMillis = 0;
@@ -223,6 +236,13 @@ export class LmmFit {
       dropped: this.model.dropped,
       aliased: this.model.aliased,
       optimization: this.optimization,
+      ...(this.residualEstimates
+        ? {
+            residuals: this.residualEstimates.spec,
+            rho: this.residualEstimates.rho,
+            sigmaByStratum: this.residualEstimates.strata && Object.fromEntries(this.residualEstimates.strata.map((s) => [s.level, s.sigma])),
+          }
+        : {}),
     };
   }
 }
@@ -248,8 +268,9 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */
 export function fitLmm(table: DataInput, formula: string, options: FitOptions = {}): LmmFit {
   const start = performance.now();
-  const model = buildModel(table, formula, { weights: options.weights });
-  const fit = fitModel(model, options);
+  const data = toTable(table);
+  const model = buildModel(data, formula, { weights: options.weights });
+  const fit = options.residuals === undefined ? fitModel(model, options) : fitWithResiduals(data, model, parseResidualSpec(options.residuals), options.reml ?? true);
   fit.fitMillis = performance.now() - start;
   return fit;
 }

@@ -25,7 +25,9 @@ export function formatSummary(fit: LmmFit, dataName?: string): string {
 
   // lme4 prints Pearson residuals, √w_i (y_i − ŷ_i)/σ, scaled.
   const w = fit.model.weights;
-  const residuals = fit.residuals().map((r, i) => (w ? r * Math.sqrt(w[i]) : r) / fit.sigma).sort();
+  // With a variance per stratum, each residual over its stratum's SD (nlme's standardized residuals).
+  const scale = fit.residualEstimates?.rowScale;
+  const residuals = fit.residuals().map((r, i) => (w ? r * Math.sqrt(w[i]) : r) / (fit.sigma * (scale ? scale[i] : 1))).sort();
   const quantiles = [0, 0.25, 0.5, 0.75, 1].map((pr) => quantileSorted(residuals, pr));
   out.push('Scaled residuals: ');
   out.push(table([['Min', '1Q', 'Median', '3Q', 'Max'], formatColumn(quantiles, 4, 4)], 0));
@@ -60,6 +62,7 @@ export function formatSummary(fit: LmmFit, dataName?: string): string {
   const groups = Object.entries(fit.ngroups).map(([g, n]) => `${g}, ${n}`).join('; ');
   out.push(`Number of obs: ${model.n}, groups:  ${groups}`);
   out.push('');
+  if (fit.residualEstimates) out.push(...residualStructureLines(fit.residualEstimates), '');
 
   out.push('Fixed effects:');
   const se = fit.stderr;
@@ -102,4 +105,20 @@ function abbreviate(name: string): string {
     if (/[aeiou]/.test(s[i]) && s[i - 1] !== ' ') s = s.slice(0, i) + s.slice(i + 1);
   }
   return (name.startsWith('(') ? `(${s.slice(0, 4)})` : s).slice(0, Math.max(6, 0));
+}
+
+/** The residual structure as nlme's `summary(lme)` prints it (corAR1's Phi, varIdent's ratios). */
+function residualStructureLines(est: NonNullable<LmmFit['residualEstimates']>): string[] {
+  const lines: string[] = [];
+  const parts = est.spec.split('+').map((t) => t.trim());
+  const ar1 = parts.find((t) => t.startsWith('ar1('));
+  const variance = parts.find((t) => t.startsWith('var('));
+  if (ar1 && est.rho !== null) {
+    lines.push('Correlation Structure: AR(1)', ` Formula: ~${ar1.slice(4, -1).trim()}`, ' Parameter estimate(s):', table([['Phi'], [est.rho.toPrecision(7)]], 0));
+  }
+  if (variance && est.strata) {
+    lines.push('Variance function:', ' Structure: Different standard deviations per stratum', ` Formula: ~1 | ${variance.slice(4, -1).trim()}`, ' Parameter estimates:');
+    lines.push(table([est.strata.map((s) => s.level), est.strata.map((s) => s.delta.toPrecision(7))], 0));
+  }
+  return lines;
 }
