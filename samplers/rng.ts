@@ -1,10 +1,14 @@
-import mt19937 from '@stdlib/random-base-mt19937';
-import gamma from '@stdlib/random-base-gamma';
 import { ziggurat } from './normal.js';
 
 /**
- * A seeded random stream (Mersenne Twister from @stdlib/random) with the draws the sampler
- * needs: uniforms and gamma variates from @stdlib, normals from `ziggurat` on the same stream. Algorithms receive their stream; there is no global generator.
+ * A seeded random stream: the 32-bit Mersenne Twister MT19937 (Matsumoto & Nishimura 1998) with
+ * the draws the sampler needs, uniforms on [0, 1) from two words (53 bits), normals from
+ * `ziggurat` and gamma variates by Marsaglia & Tsang (2000), all on the same stream. Algorithms
+ * receive their stream; there is no global generator.
+ *
+ * The twister is written here rather than loaded from @stdlib (whose packages took ~130 ms of a
+ * fresh `lmm sample` to load); its words and uniforms are those of @stdlib/random-base-mt19937
+ * for the same seed, bit for bit (test/samplers/rng.test.ts).
  */
 export interface Rng {
   /** The seed that starts this stream (record it to replay a run bit for bit). */
@@ -17,20 +21,92 @@ export interface Rng {
   gamma(shape: number): number;
 }
 
-/** A stream started from a 32-bit seed. */
+/** Words of MT19937's state, and the offset of the twist's second operand. */
+const N = 624;
+const M = 397;
+
+/**
+ * The 32-bit words of MT19937 started from `seed` by the reference `init_genrand` (Knuth's
+ * multiplier 1812433253), tempered as in the reference `genrand_int32`.
+ */
+export function mersenneTwister(seed: number): () => number {
+  const mt = new Uint32Array(N);
+  mt[0] = seed >>> 0;
+  for (let i = 1; i < N; i++) {
+    const s = mt[i - 1] ^ (mt[i - 1] >>> 30);
+    mt[i] = Math.imul(s, 1812433253) + i;
+  }
+  let index = N;
+  const twist = () => {
+    let i = 0;
+    for (; i < N - M; i++) {
+      const y = (mt[i] & 0x80000000) | (mt[i + 1] & 0x7fffffff);
+      mt[i] = mt[i + M] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    for (; i < N - 1; i++) {
+      const y = (mt[i] & 0x80000000) | (mt[i + 1] & 0x7fffffff);
+      mt[i] = mt[i + M - N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    const y = (mt[N - 1] & 0x80000000) | (mt[0] & 0x7fffffff);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    index = 0;
+  };
+  return function word(): number {
+    if (index >= N) twist();
+    let r = mt[index++];
+    r ^= r >>> 11;
+    r ^= (r << 7) & 0x9d2c5680;
+    r ^= (r << 15) & 0xefc60000;
+    r ^= r >>> 18;
+    return r >>> 0;
+  };
+}
+
+/** A uniform on [0, 1) with 53 random bits from two words (the reference `genrand_res53`). */
+export function uniform53(word: () => number): () => number {
+  return () => ((word() >>> 5) * 67108864 + (word() >>> 6)) / 9007199254740992;
+}
+
+/**
+ * Gamma(shape, 1) variates by Marsaglia & Tsang (2000, "A simple method for generating gamma
+ * variables", ACM TOMS 26(3)): for shape a ≥ 1, with d = a − 1/3, c = 1/√(9d), x ~ N(0, 1) and
+ * v = (1 + cx)³ > 0, d·v is accepted when U < 1 − 0.0331x⁴ (the squeeze) or
+ * log U < x²/2 + d(1 − v + log v); for a < 1, Gamma(a + 1)·U^{1/a} (the paper's §6).
+ */
+export function gammaSampler(uniform: () => number, normal: () => number): (shape: number) => number {
+  return function gamma(shape: number): number {
+    if (!(shape > 0)) return NaN;
+    const boost = shape < 1;
+    const d = (boost ? shape + 1 : shape) - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    let value: number;
+    for (;;) {
+      const x = normal();
+      let v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const u = uniform();
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+        value = d * v;
+        break;
+      }
+    }
+    return boost ? value * Math.pow(uniform(), 1 / shape) : value;
+  };
+}
+
+/** A stream started from a 32-bit seed (0 is taken as 1). */
 export function createRng(seed: number): Rng {
-  const base = mt19937.factory({ seed: seed >>> 0 || 1 });
-  // The generator's `normalized` companion (uniform on [0, 1) from the same state) is missing
-  // from stdlib's type declarations but documented and present at run time.
-  const uniform = (base as unknown as { normalized: () => number }).normalized;
-  // Normals by our ziggurat on the twister's 32-bit words (normal.ts says why not stdlib's).
-  const drawNormal = ziggurat(base, uniform);
-  const drawGamma = gamma.factory({ prng: uniform });
+  const word = mersenneTwister(seed >>> 0 || 1);
+  const uniform = uniform53(word);
+  // Normals by our ziggurat on the twister's 32-bit words (normal.ts says why).
+  const normal = ziggurat(word, uniform);
   return {
     seed: seed >>> 0,
     uniform,
-    normal: drawNormal,
-    gamma: (shape: number) => drawGamma(shape, 1),
+    normal,
+    gamma: gammaSampler(uniform, normal),
   };
 }
 
