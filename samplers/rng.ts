@@ -27,38 +27,43 @@ const M = 397;
 
 /**
  * The 32-bit words of MT19937 started from `seed` by the reference `init_genrand` (Knuth's
- * multiplier 1812433253), tempered as in the reference `genrand_int32`.
+ * multiplier 1812433253), tempered as in the reference `genrand_int32`, returned as signed
+ * 32-bit integers (`>>> 0` gives the reference's unsigned word).
  */
 export function mersenneTwister(seed: number): () => number {
-  const mt = new Uint32Array(N);
-  mt[0] = seed >>> 0;
+  // Int32 storage and constants (0x80000000 | 0 etc.) keep every value a small integer for V8
+  // before and after optimisation; a Uint32Array's words above 2^31 are heap numbers until the
+  // optimising compiler runs (about a third of a fresh run's twister time went to them).
+  const mt = new Int32Array(N);
+  mt[0] = seed | 0;
   for (let i = 1; i < N; i++) {
     const s = mt[i - 1] ^ (mt[i - 1] >>> 30);
     mt[i] = Math.imul(s, 1812433253) + i;
   }
+  const upper = 0x80000000 | 0;
+  const matrixA = 0x9908b0df | 0;
   let index = N;
   const twist = () => {
     let i = 0;
     for (; i < N - M; i++) {
-      const y = (mt[i] & 0x80000000) | (mt[i + 1] & 0x7fffffff);
-      mt[i] = mt[i + M] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      const y = (mt[i] & upper) | (mt[i + 1] & 0x7fffffff);
+      mt[i] = mt[i + M] ^ (y >>> 1) ^ (-(y & 1) & matrixA);
     }
     for (; i < N - 1; i++) {
-      const y = (mt[i] & 0x80000000) | (mt[i + 1] & 0x7fffffff);
-      mt[i] = mt[i + M - N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      const y = (mt[i] & upper) | (mt[i + 1] & 0x7fffffff);
+      mt[i] = mt[i + M - N] ^ (y >>> 1) ^ (-(y & 1) & matrixA);
     }
-    const y = (mt[N - 1] & 0x80000000) | (mt[0] & 0x7fffffff);
-    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    const y = (mt[N - 1] & upper) | (mt[0] & 0x7fffffff);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & matrixA);
     index = 0;
   };
   return function word(): number {
     if (index >= N) twist();
     let r = mt[index++];
     r ^= r >>> 11;
-    r ^= (r << 7) & 0x9d2c5680;
-    r ^= (r << 15) & 0xefc60000;
-    r ^= r >>> 18;
-    return r >>> 0;
+    r ^= (r << 7) & (0x9d2c5680 | 0);
+    r ^= (r << 15) & (0xefc60000 | 0);
+    return r ^ (r >>> 18);
   };
 }
 

@@ -16,7 +16,7 @@ describe('Mersenne Twister', () => {
     it(`words and uniforms equal @stdlib's for seed ${seed} (3 twists)`, () => {
       const ours = mersenneTwister(seed);
       const ref = mt19937.factory({ seed });
-      for (let i = 0; i < 2000; i++) expect(ours()).toBe(ref());
+      for (let i = 0; i < 2000; i++) expect(ours() >>> 0).toBe(ref());
       const u = uniform53(mersenneTwister(seed));
       const refU = (mt19937.factory({ seed }) as unknown as { normalized: () => number }).normalized;
       for (let i = 0; i < 2000; i++) expect(u()).toBe(refU());
@@ -27,7 +27,7 @@ describe('Mersenne Twister', () => {
     // 4123659995 is the 10,000th output of the default-seeded mt19937 (C++ [rand.predef]).
     const word = mersenneTwister(5489);
     let last = 0;
-    for (let i = 0; i < 10000; i++) last = word();
+    for (let i = 0; i < 10000; i++) last = word() >>> 0;
     expect(last).toBe(4123659995);
   });
 });
