@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runChain, type ChainOptions } from './chain.js';
+import { runChainsInterleaved, type ChainOptions } from './chain.js';
 import type { SamplerModel } from './gibbs.js';
 import type { TermPriors } from './priors.js';
 import { chainSeed } from './rng.js';
@@ -63,7 +63,8 @@ export async function runChains(model: SamplerModel, priors: TermPriors, formula
   const mode = options.parallel ?? 'auto';
   const threads = mode !== false && workersAvailable() && options.chains > 1 && (mode === true || chainWork(model, options.iter) >= threadWork);
   if (!threads) {
-    const draws = chains.map((c) => runChain(model, priors, formulaOrder, nparams, { ...chainOptions(c), onProgress: (n) => report(c, n) }));
+    // In turn, block by block (chain.ts says why); the same draws as one after the other.
+    const draws = runChainsInterleaved(model, priors, formulaOrder, nparams, chains.map((c) => ({ ...chainOptions(c), onProgress: (n: number) => report(c, n) })));
     return { draws, sampleMillis: performance.now() - start };
   }
   // One worker per core at most; chain c goes to worker c mod W.
