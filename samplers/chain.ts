@@ -43,6 +43,15 @@ export function runChain(model: SamplerModel, priors: TermPriors, formulaOrder: 
  * stack, which later calls could not enter).
  */
 export function runChainsInterleaved(model: SamplerModel, priors: TermPriors, formulaOrder: readonly number[], nparams: number, options: readonly ChainOptions[]): Float64Array[] {
+  // Each kernel holds a dense M×M block (crossed terms): where the chains' blocks together would
+  // take much memory, they run one after the other instead (the same draws either way).
+  let M = model.p + 1;
+  model.shapes.forEach((s, k) => {
+    if (k > 0) M += s.q * s.nlevels;
+  });
+  if (options.length > 1 && 8 * M * M * options.length > interleavedBytes) {
+    return options.map((o) => runChainsInterleaved(model, priors, formulaOrder, nparams, [o])[0]);
+  }
   const chains: ChainRun[] = options.map(({ iter, warmup, thin, seed }) => {
     const rng = createRng(seed);
     const kernel = new GibbsKernel(model, priors);
@@ -68,6 +77,9 @@ export function runChainsInterleaved(model: SamplerModel, priors: TermPriors, fo
 
 /** Iterations per `runIterations` call. */
 const blockSize = 50;
+
+/** Largest memory of the chains' dense blocks together for which they run in turn (64 MiB). */
+const interleavedBytes = 64 * 2 ** 20;
 
 /** What `runIterations` needs of a chain (one object, so the call stays monomorphic). */
 interface ChainRun {
