@@ -90,6 +90,7 @@ interface FreshRun {
   json: Record<string, unknown>;
 }
 
+/** `lmm ARGS [--json]` in `runs` fresh processes: the median run by wall clock, with its parsed JSON. */
 function freshCli(args: string[], runs = 3, json = true): FreshRun {
   const results: FreshRun[] = [];
   for (let r = 0; r < runs; r++) {
