@@ -5,7 +5,7 @@ import { elementOf } from './interweave.js';
 import { PhiProposal } from './proposal.js';
 import { partialResiduals } from './residuals.js';
 import type { Rng } from './rng.js';
-import { exp, log } from './elementary.js';
+import { atan2, cos, exp, hypot, log, sin } from './elementary.js';
 
 /**
  * Partially collapsed update of one term's Ψ (van Dyk & Park 2008): Metropolis–Hastings steps
@@ -151,13 +151,52 @@ export class CollapsedPsi {
     return -0.5 * logdet + (0.5 * quad) / sigma2;
   }
 
-  /** log of the target density of φ (class comment), up to a constant; −∞ outside its support. */
-  private logTarget(k: number, phi: Float64Array, sigma2: number, psiPrior: CollapsedPrior): number {
+  /**
+   * The tuned proposal's coordinates x of Ψ_k's Cholesky factor C into `out`: x = (C_00) for
+   * q = 1; for q = 2, x = (C_00, s, ω) with (C_10, C_11) = s(cos ω, sin ω), s = √Ψ_11 the second
+   * SD and ω ∈ (0, π) (the correlation is cos ω). In (C_10, C_11) the target has a peak ∝ 1/s at
+   * the origin where the posterior of that SD reaches toward 0 (its density is bounded there,
+   * and the polar Jacobian is s), which no t proposal covers; in x it is bounded.
+   */
+  tunedOf(k: number, C: Float64Array, out: Float64Array): Float64Array {
+    out[0] = C[0];
+    if (this.shapes[k].q === 2) {
+      out[1] = hypot(C[2], C[3]);
+      out[2] = atan2(C[3], C[2]);
+    }
+    return out;
+  }
+
+  /** C of tuned coordinates x into `C` (see `tunedOf`); returns log |∂C/∂x| (log s for q = 2), −∞ outside the support. */
+  private factorOfTuned(k: number, x: Float64Array, C: Float64Array): number {
+    if (!(x[0] > 0)) return -Infinity;
+    C[0] = x[0];
+    if (this.shapes[k].q === 1) return 0;
+    const s = x[1];
+    const omega = x[2];
+    if (!(s > 0) || !(omega > 0) || !(omega < Math.PI)) return -Infinity;
+    C[1] = 0;
+    C[2] = s * cos(omega);
+    C[3] = s * sin(omega);
+    return log(s);
+  }
+
+  /**
+   * log of the target density at `point`, up to a constant; −∞ outside its support. In log
+   * coordinates (`tuned` false) the point is φ and the density that of φ (class comment); in
+   * the tuned coordinates x (`tunedOf`) it is p(Ψ = CC')|∂Ψ/∂C||∂C/∂x| times the likelihood.
+   */
+  private logTarget(k: number, point: Float64Array, tuned: boolean, sigma2: number, psiPrior: CollapsedPrior): number {
     const q = this.shapes[k].q;
     const { C, LS, col, rk } = this.work[k];
-    this.factorOf(k, phi, C);
     let logDiagonal = 0;
-    for (let i = 0; i < q; i++) logDiagonal += phi[this.diagonalIndex(q, i)];
+    if (tuned) {
+      logDiagonal = this.factorOfTuned(k, point, C);
+      if (logDiagonal === -Infinity) return -Infinity;
+    } else {
+      this.factorOf(k, point, C);
+      for (let i = 0; i < q; i++) logDiagonal += point[this.diagonalIndex(q, i)];
+    }
     const prior = psiPrior.kind === 'halfT' ? logHalfTPriorOfFactor(C, q, psiPrior.nu, psiPrior.scale, col) : logPriorOfFactor(C, q, psiPrior.df, LS, col);
     if (!Number.isFinite(prior)) return -Infinity;
     const value = prior + logDiagonal + this.logLikelihood(k, C, sigma2, rk);
@@ -171,40 +210,46 @@ export class CollapsedPsi {
 
   /**
    * Update Ψ_k in place by the step's Metropolis–Hastings proposals; a_k is left stale (class
-   * comment). Returns the number of accepted proposals.
+   * comment). Returns the number of accepted proposals. Untuned, the proposals are random walks
+   * on φ; once the proposal is tuned, it and its walk live in the coordinates of `tunedOf`,
+   * where the target stays bounded as an SD reaches toward 0 (on hsb, log C of the slope has a
+   * long left tail, and the elements of C a peak at 0, where proposals fitted in either get stuck).
    */
   step(k: number, rng: Rng, beta: Float64Array, b: readonly Float64Array[], Psi: Float64Array[], sigma2: number, psiPrior: CollapsedPrior): number {
     const q = this.shapes[k].q;
-    const { rk, C, phi, phiProp, LS } = this.work[k];
+    const { rk, C, phi: point, phiProp: pointProp, LS } = this.work[k];
     const proposal = this.proposals[k];
+    const linear = proposal.independent;
     partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, rk);
     // chol(S) of an inverse-Wishart prior's scale (cheap for the q ≤ 2 of this step).
     if (psiPrior.kind === 'invWishart' && !choleskyInto(psiPrior.scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
     if (!choleskyInto(Psi[k], q, C)) throw new Error('internal: Ψ is not positive definite');
-    this.phiOf(k, C, phi);
-    let logTarget = this.logTarget(k, phi, sigma2, psiPrior);
-    let logProposal = proposal.independent ? proposal.logDensity(phi) : 0;
+    if (linear) this.tunedOf(k, C, point);
+    else this.phiOf(k, C, point);
+    let logTarget = this.logTarget(k, point, linear, sigma2, psiPrior);
+    let logProposal = linear ? proposal.logDensity(point) : 0;
     let accepted = 0;
     // Untuned: every proposal is a walk; tuned: `independents` independence proposals, then `walks` walks.
-    const independents = proposal.independent ? this.independents : 0;
+    const independents = linear ? this.independents : 0;
     const total = this.independents + this.walks;
     for (let t = 0; t < total; t++) {
       const independent = t < independents;
-      if (independent) proposal.draw(rng, phiProp);
-      else proposal.walk(rng, phi, phiProp);
-      const logTargetProp = this.logTarget(k, phiProp, sigma2, psiPrior);
-      const logProposalProp = independent ? proposal.logDensity(phiProp) : 0;
-      // Independence: ratio π(φ*)q(φ)/(π(φ)q(φ*)); random walk: π(φ*)/π(φ).
+      if (independent) proposal.draw(rng, pointProp);
+      else proposal.walk(rng, point, pointProp);
+      const logTargetProp = this.logTarget(k, pointProp, linear, sigma2, psiPrior);
+      const logProposalProp = independent ? proposal.logDensity(pointProp) : 0;
+      // Independence: ratio π(x*)q(x)/(π(x)q(x*)); random walk: π(x*)/π(x).
       const logRatio = independent ? logTargetProp - logTarget + logProposal - logProposalProp : logTargetProp - logTarget;
       if (log(rng.uniform()) < logRatio) {
-        phi.set(phiProp);
+        point.set(pointProp);
         logTarget = logTargetProp;
-        if (proposal.independent) logProposal = independent ? logProposalProp : proposal.logDensity(phi);
+        if (linear) logProposal = independent ? logProposalProp : proposal.logDensity(point);
         accepted++;
       }
     }
     if (accepted > 0) {
-      this.factorOf(k, phi, C);
+      if (linear) this.factorOfTuned(k, point, C);
+      else this.factorOf(k, point, C);
       const P = Psi[k];
       for (let r = 0; r < q; r++) {
         for (let s = 0; s <= r; s++) {
@@ -218,11 +263,11 @@ export class CollapsedPsi {
     return accepted;
   }
 
-  /** Feed Ψ_k to the proposal's warmup statistics. */
+  /** Feed Ψ_k to the proposal's warmup statistics (in the tuned proposal's coordinates, `tunedOf`). */
   observe(k: number, Psi: Float64Array): void {
     const { C, phiProp } = this.work[k];
     if (!choleskyInto(Psi, this.shapes[k].q, C)) return;
-    this.proposals[k].observe(this.phiOf(k, C, phiProp));
+    this.proposals[k].observe(this.tunedOf(k, C, phiProp));
   }
 }
 

@@ -12,29 +12,29 @@ import { log } from './elementary.js';
  * must not allocate.
  */
 export function drawInverseWishart(rng: Rng, df: number, S: Float64Array, q: number, out: Float64Array = new Float64Array(q * q), work: Float64Array = new Float64Array(3 * q * q)): Float64Array {
-  // Scratch: C = chol(S), the Bartlett factor A and B = C A^{-T}, q×q each.
-  const C = work.subarray(0, q * q);
-  const A = work.subarray(q * q, 2 * q * q);
-  const B = work.subarray(2 * q * q, 3 * q * q);
-  if (!choleskyInto(S, q, C)) throw new Error('matrix is not positive definite');
-  A.fill(0);
+  // Scratch: C = chol(S), the Bartlett factor A and B = C A^{-T}, q×q each, at offsets 0, a and
+  // b of `work` (offsets rather than subarray views, which would allocate on every draw).
+  const a = q * q;
+  const bo = 2 * q * q;
+  if (!choleskyInto(S, q, work)) throw new Error('matrix is not positive definite');
+  for (let i = 0; i < q * q; i++) work[a + i] = 0;
   for (let i = 0; i < q; i++) {
-    A[i * q + i] = Math.sqrt(2 * rng.gamma((df - i) / 2));
-    for (let j = 0; j < i; j++) A[i * q + j] = rng.normal();
+    work[a + i * q + i] = Math.sqrt(2 * rng.gamma((df - i) / 2));
+    for (let j = 0; j < i; j++) work[a + i * q + j] = rng.normal();
   }
   // B = C A^{-T}: solve B A' = C row by row (A' upper triangular).
   for (let r = 0; r < q; r++) {
     for (let c = 0; c < q; c++) {
       // (B A')[r][c] = Σ_k B[r][k] A[c][k], k ≤ c.
-      let s = C[r * q + c];
-      for (let k = 0; k < c; k++) s -= B[r * q + k] * A[c * q + k];
-      B[r * q + c] = s / A[c * q + c];
+      let s = work[r * q + c];
+      for (let k = 0; k < c; k++) s -= work[bo + r * q + k] * work[a + c * q + k];
+      work[bo + r * q + c] = s / work[a + c * q + c];
     }
   }
   for (let r = 0; r < q; r++) {
     for (let c = 0; c <= r; c++) {
       let s = 0;
-      for (let k = 0; k < q; k++) s += B[r * q + k] * B[c * q + k];
+      for (let k = 0; k < q; k++) s += work[bo + r * q + k] * work[bo + c * q + k];
       out[r * q + c] = s;
       out[c * q + r] = s;
     }

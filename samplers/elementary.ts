@@ -6,11 +6,16 @@
  * project's machines), which would make a chain's draws depend on where it runs. stdlib's
  * implementations are JavaScript ports of FreeBSD's msun (the fdlibm algorithms) that use
  * only IEEE-754 arithmetic and bit manipulation, so their results are fixed by the
- * arithmetic, which every engine does exactly. (sqrt is exact under IEEE-754 already.)
+ * arithmetic, which every engine does exactly. (sqrt is exact under IEEE-754 already.) The
+ * collapsed Ψ step's polar coordinates add atan2, cos, sin and hypot, from the same source.
  */
 import stdExp from '@stdlib/math-base-special-exp';
 import stdLn from '@stdlib/math-base-special-ln';
 import stdLog1p from '@stdlib/math-base-special-log1p';
+import stdAtan2 from '@stdlib/math-base-special-atan2';
+import stdCos from '@stdlib/math-base-special-cos';
+import stdHypot from '@stdlib/math-base-special-hypot';
+import stdSin from '@stdlib/math-base-special-sin';
 
 /** eˣ, the same bits on every engine (msun's exp). */
 export const exp: (x: number) => number = stdExp;
@@ -20,3 +25,15 @@ export const log: (x: number) => number = stdLn;
 
 /** log(1 + x), the same bits on every engine (msun's log1p). */
 export const log1p: (x: number) => number = stdLog1p;
+
+/** atan2(y, x), the same bits on every engine (msun's atan2). */
+export const atan2: (y: number, x: number) => number = stdAtan2;
+
+/** cos(x), the same bits on every engine (msun's k_cos/k_sin reduction). */
+export const cos: (x: number) => number = stdCos;
+
+/** sin(x), the same bits on every engine. */
+export const sin: (x: number) => number = stdSin;
+
+/** √(x² + y²) without overflow, the same bits on every engine. */
+export const hypot: (x: number, y: number) => number = stdHypot;

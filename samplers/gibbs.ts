@@ -88,8 +88,10 @@ export interface StepInfo {
  * On hsb (4 chains × 1000 kept draws) under the former inverse-Wishart default, the slowest
  * parameter, Ψ[cses,cses], reached a bulk-ESS of ~1,900 with steps 1–4; with step 0 every
  * parameter was at ~3,400–4,000, and step 3 then added nothing measurable for its cost. Under
- * the half-t default its posterior has a long tail toward 0, and its bulk-ESS is ~1,100–1,600
- * (seeds 1, 2), the other parameters' ~3,000–4,000.
+ * the half-t default its posterior has a long tail toward 0, and its bulk-ESS was ~1,100–1,600
+ * (seeds 1, 2, 7) with the collapsed step's proposal fitted in log scale; fitted in the polar
+ * coordinates of `CollapsedPsi.tunedOf`, with 4 proposals, it is ~3,100–3,300 (the other
+ * parameters' ~3,500–4,000).
  */
 /**
  * Metropolis–Hastings proposals per interweaving step (see `Interweaving`): on hsb, 3 raise the
@@ -99,10 +101,12 @@ export interface StepInfo {
 const interweavingProposals = 3;
 
 /**
- * Independence proposals per collapsed step once tuned (two random-walk proposals before): on
- * hsb each is accepted ~84% of the time, and two leave Ψ nearly independent of its last value.
+ * Independence proposals per collapsed step once tuned (random walks before): on hsb (seeds 1, 2,
+ * 7, 4 chains × 1000 kept draws), with the proposal in the coordinates of `CollapsedPsi.tunedOf`,
+ * 2 give Ψ[cses,cses] a bulk-ESS of ~2,300 and 4 of ~3,100–3,300 (tail-ESS ~2,400–3,400), each
+ * extra proposal costing one pass of the q = 2 likelihood over the levels.
  */
-const collapsedProposals = 2;
+const collapsedProposals = 4;
 
 /**
  * Random-walk proposals per collapsed step once tuned, after the independence proposals. None:

@@ -44,34 +44,47 @@ const f = new Float64Array(128);
   }
 }
 
+/** A source of 32-bit words (signed or unsigned) and of uniforms on [0, 1), from one stream. */
+export interface WordSource {
+  word(): number;
+  uniform(): number;
+}
+
 /**
- * A standard normal generator over `word` (uniform 32-bit unsigned integers) and `uniform`
- * (uniform on [0, 1), used only outside the rectangles); both should come from one stream.
+ * One standard normal from `source`: `uniform` is used only outside the rectangles. A plain
+ * function of the source (not a closure per stream), so that every chain calls the same code.
+ */
+export function zigguratNormal(source: WordSource): number {
+  let u = source.word();
+  let i = u & 127;
+  let j = (u | 0) >> 7;
+  if (Math.abs(j) < k[i]) return j * w[i];
+  for (;;) {
+    if (i === 0) {
+      // Tail beyond r (Marsaglia 1964): x = −ln(U1)/r, accepted when −2 ln(U2) > x².
+      let x: number;
+      let y: number;
+      do {
+        x = -log(1 - source.uniform()) / r;
+        y = -log(1 - source.uniform());
+      } while (y + y < x * x);
+      return j > 0 ? r + x : -r - x;
+    }
+    // Wedge of layer i: accept x when a uniform height under the layer falls below the density.
+    const x = j * w[i];
+    if (f[i] + source.uniform() * (f[i - 1] - f[i]) < exp(-0.5 * x * x)) return x;
+    u = source.word();
+    i = u & 127;
+    j = (u | 0) >> 7;
+    if (Math.abs(j) < k[i]) return j * w[i];
+  }
+}
+
+/**
+ * A standard normal generator over `word` (uniform 32-bit integers) and `uniform` (uniform on
+ * [0, 1), used only outside the rectangles); both should come from one stream.
  */
 export function ziggurat(word: () => number, uniform: () => number): () => number {
-  return function normal(): number {
-    let u = word();
-    let i = u & 127;
-    let j = (u | 0) >> 7;
-    if (Math.abs(j) < k[i]) return j * w[i];
-    for (;;) {
-      if (i === 0) {
-        // Tail beyond r (Marsaglia 1964): x = −ln(U1)/r, accepted when −2 ln(U2) > x².
-        let x: number;
-        let y: number;
-        do {
-          x = -log(1 - uniform()) / r;
-          y = -log(1 - uniform());
-        } while (y + y < x * x);
-        return j > 0 ? r + x : -r - x;
-      }
-      // Wedge of layer i: accept x when a uniform height under the layer falls below the density.
-      const x = j * w[i];
-      if (f[i] + uniform() * (f[i - 1] - f[i]) < exp(-0.5 * x * x)) return x;
-      u = word();
-      i = u & 127;
-      j = (u | 0) >> 7;
-      if (Math.abs(j) < k[i]) return j * w[i];
-    }
-  };
+  const source: WordSource = { word, uniform };
+  return () => zigguratNormal(source);
 }

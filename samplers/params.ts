@@ -1,5 +1,4 @@
 import type { MixedModel } from '../src/model/model.js';
-import { toOriginalBeta } from '../src/model/reparam.js';
 import type { GibbsState, SamplerModel } from './gibbs.js';
 
 /**
@@ -39,8 +38,11 @@ export function parameterLayout(model: MixedModel): ParameterLayout {
 /** Write a state into `out` at `offset` in the layout's order (β in the model's own parametrisation). */
 export function recordState(model: SamplerModel, formulaOrder: readonly number[], state: GibbsState, out: Float64Array, offset: number): void {
   let o = offset;
-  const beta = toOriginalBeta(model, state.beta);
-  for (let j = 0; j < model.p; j++) out[o++] = beta[j];
+  // β = β' + cγ − γ(m'(β' + cγ)) (toOriginalBeta, written out here: this runs every kept draw).
+  const { p, yShift, yShiftDirection: g, xCenter: m } = model;
+  let mb = 0;
+  for (let j = 0; j < p; j++) mb += m[j] * (state.beta[j] + yShift * g[j]);
+  for (let j = 0; j < p; j++) out[o++] = state.beta[j] + yShift * g[j] - g[j] * mb;
   out[o++] = state.sigma2;
   out[o++] = Math.sqrt(state.sigma2);
   for (const k of formulaOrder) {
