@@ -5,7 +5,7 @@
  * that is not a multiple of the block, thinning, and chains of different lengths; progress is
  * reported at the same iterations.
  */
-import { loadTable } from '../../src/data/load.js';
+import { loadTable } from '../../src/node/files.js';
 import { buildModel } from '../../src/model/model.js';
 import { describe, expect, it } from 'vitest';
 import { runChain, runChainsInterleaved, type ChainOptions } from '../../samplers/chain.js';
