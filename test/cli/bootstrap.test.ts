@@ -3,15 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from './run.js';
 import { fixtures } from '../helpers.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stderrIsTTY: false });
-  return { status, stdout, stderr };
-}
 const data = (name: string) => join(fixtures, 'data', `${name}.csv`);
 
 describe('lmm bootstrap', () => {
