@@ -59,7 +59,13 @@ export function rowReplicates(fit: LmmFit, table: aq.ColumnTable, n: number, see
     const column = new Float64Array(table.numRows()).fill(NaN);
     tableRows.forEach((t, i) => (column[t] = y[i]));
     const star = table.assign({ [model.response]: column });
-    const m = buildModel(star, fit.formula, { weights: model.weights ? Array.from(model.weights) : undefined });
+    // Prior weights per table row (rows the model dropped get 1; they are dropped again).
+    let weights: Float64Array | undefined;
+    if (model.weights) {
+      weights = new Float64Array(table.numRows()).fill(1);
+      tableRows.forEach((t, i) => (weights![t] = model.weights![i]));
+    }
+    const m = buildModel(star, fit.formula, { weights });
     out.push(new ReplicateFitter(m, fit.method === 'REML', fit.theta).refit());
   }
   return out;
