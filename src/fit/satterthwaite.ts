@@ -14,6 +14,7 @@
  * Jacobian from 1e-4|φ_i|.
  */
 import { symmetricEigen } from '../optim/eigen.js';
+import { typeIIIContrasts } from './contrasts.js';
 import { fisherUpper, studentTwoSided } from '../stats/distributions.js';
 import { richardsonHessian, richardsonJacobian } from '../stats/richardson.js';
 import type { LmmFit } from './lmm.js';
@@ -158,4 +159,11 @@ export function fTest(fit: LmmFit, basis: SatterthwaiteBasis, L: readonly ArrayL
   const denDF = fDenominatorDf(nu);
   const meanSq = F * fit.sigma * fit.sigma;
   return { term, sumSq: meanSq * q, meanSq, numDF: q, denDF, F, p: fisherUpper(F, q, denDF) };
+}
+
+/** lmerTest's `anova(fit, type = 3)` with Satterthwaite's ν: one F test per fixed term. */
+export function anovaTable(fit: LmmFit, basis: SatterthwaiteBasis = satterthwaiteBasis(fit)): FTest[] {
+  return typeIIIContrasts(fit.model)
+    .filter((c) => c.rows.length > 0)
+    .map((c) => fTest(fit, basis, c.rows, c.term));
 }
