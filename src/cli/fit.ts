@@ -1,10 +1,15 @@
 import { basename } from 'node:path';
 import { loadTable } from '../data/load.js';
+import { LmmError } from '../errors.js';
 import { fitLmm } from '../fit/lmm.js';
-import { formatSummary } from '../fit/summary.js';
+import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
-/** `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--json]`: the exact REML/ML fit. */
+/**
+ * `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--ddf satterthwaite|none]
+ * [--confint profile|wald] [--level 0.95] [--json]`: the exact REML/ML fit, with lmerTest's
+ * Satterthwaite df, p-values and type III F tests (unless `--ddf none`) and lme4's intervals.
+ */
 export const fit: Command = async (argv, io) => {
   const options = parseOptions('fit', argv, {
     data: { type: 'string' },
@@ -12,14 +17,51 @@ export const fit: Command = async (argv, io) => {
     formula: { type: 'string' },
     weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
+    ddf: { type: 'string', default: 'satterthwaite', description: "denominator df for t and F tests: satterthwaite or none" },
+    confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects) or wald (fixed effects)' },
+    level: { type: 'string', default: '0.95', description: 'coverage of --confint' },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
   const formula = requireOption('fit', options.formula as string | undefined, 'formula');
+  const ddf = String(options.ddf).toLowerCase();
+  if (ddf === 'kenward-roger') throw new LmmError('option', 'fit: --ddf kenward-roger is not implemented; use satterthwaite or none');
+  if (ddf !== 'satterthwaite' && ddf !== 'none') throw new LmmError('option', `fit: --ddf must be satterthwaite or none, got '${options.ddf}'`);
+  const confintMethod = options.confint === undefined ? undefined : String(options.confint).toLowerCase();
+  if (confintMethod === 'boot') throw new LmmError('option', 'fit: --confint boot is not implemented; use profile or wald');
+  if (confintMethod !== undefined && confintMethod !== 'profile' && confintMethod !== 'wald') {
+    throw new LmmError('option', `fit: --confint must be profile or wald, got '${options.confint}'`);
+  }
+  const level = Number(options.level);
+  if (!/^\s*[0-9.eE+-]+\s*$/.test(String(options.level)) || !(level > 0 && level < 1)) {
+    throw new LmmError('option', `fit: --level must be a number between 0 and 1, got '${options.level}'`);
+  }
   const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
   const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
-  io.stdout(options.json ? toJson(result.toJSON()) + '\n' : formatSummary(result, basename(data).replace(/\.[^.]+$/, '')));
+  const confint = confintMethod ? { method: confintMethod as 'profile' | 'wald', level } : undefined;
+  if (ddf === 'satterthwaite') {
+    const bad = result.satterthwaite.nonPositive;
+    if (bad.length > 0) {
+      io.stderr(`lmm fit: warning: the Hessian of the criterion in (theta, sigma) has ${bad.length} eigenvalue(s) not above 1e-8 (${bad.map((v) => v.toExponential(1)).join(' ')}); Satterthwaite's df use its generalised inverse\n`);
+    }
+  }
+  if (confint?.method === 'profile' && result.method === 'REML') io.stderr('lmm fit: profile intervals from the ML fit (refitted), as lme4\n');
+  if (options.json) {
+    const json = { ...result.toJSON(), ...(ddf === 'satterthwaite' ? result.inferenceJSON({ confint }) : {}) };
+    if (ddf === 'none' && confint) {
+      json.confint = { ...confint, rows: result.confint(confint).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })) };
+    }
+    io.stdout(toJson(json) + '\n');
+    return 0;
+  }
+  const inference: SummaryInference = {};
+  if (ddf === 'satterthwaite') {
+    inference.coefficients = result.coefficients();
+    inference.anova = result.anova();
+  }
+  if (confint) inference.confint = { ...confint, rows: result.confint(confint) };
+  io.stdout(formatSummary(result, basename(data).replace(/\.[^.]+$/, ''), inference));
   return 0;
 };

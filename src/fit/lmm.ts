@@ -3,8 +3,10 @@ import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { BlockedCholesky } from './blocked.js';
+import { confint, type ConfintOptions, type ConfintRow } from './confint.js';
 import { optimizeTheta, type OptimizationSummary } from './optimize.js';
 import { predict, type PredictOptions } from './predict.js';
+import { anovaTable, coefficientTable, satterthwaiteBasis, type CoefficientRow, type FTest, type SatterthwaiteBasis } from './satterthwaite.js';
 import { conditionalVariances, fixedEffectsCovariance, solve } from './solution.js';
 import { varCorr, type VarCorrRow } from './varcorr.js';
 
@@ -187,6 +189,54 @@ export class LmmFit {
       levels: entry.levels,
       values: entry.condval.map((v) => v + (fixef[entry.term] ?? 0)),
     }));
+  }
+
+  /**
+   * What Satterthwaite's df need (lmerTest): the Hessian of the criterion in (θ, σ) and the
+   * Jacobian of Cov(β), by extrapolated finite differences. Computed on first use (it costs
+   * about 4·(2m + 2m(m − 1)) + 8m criterion evaluations for m = length(θ) + 1).
+   */
+  get satterthwaite(): SatterthwaiteBasis {
+    this.satterthwaiteCache ??= satterthwaiteBasis(this);
+    return this.satterthwaiteCache;
+  }
+  private satterthwaiteCache: SatterthwaiteBasis | undefined;
+
+  /** lmerTest's `summary` table: estimate, SE, Satterthwaite df, t value and Pr(>|t|) per β. */
+  coefficients(): CoefficientRow[] {
+    return coefficientTable(this, this.satterthwaite);
+  }
+
+  /** lmerTest's `anova(fit, type = 3)`: an F test with Satterthwaite's df per fixed term. */
+  anova(): FTest[] {
+    return anovaTable(this, this.satterthwaite);
+  }
+
+  /**
+   * Confidence intervals as lme4's `confint`: `profile` (default; SDs, correlations, σ and β,
+   * from the ML profile — a REML fit is refitted by ML for it, as lme4 does) or `wald` (β).
+   */
+  confint(options: ConfintOptions = {}): ConfintRow[] {
+    return confint(this, () => fitModel(this.model, { reml: false }), options);
+  }
+
+  /**
+   * The inference fields of `lmm fit --json` (CONTRACT.md): `ddf` and `pvalue` per β
+   * (Satterthwaite), `anova` (type III F tests) and, when asked for, `confint`.
+   */
+  inferenceJSON(options: { confint?: ConfintOptions } = {}): Record<string, unknown> {
+    const coefficients = this.coefficients();
+    const out: Record<string, unknown> = {
+      ddf: Object.fromEntries(coefficients.map((r) => [r.term, r.df])),
+      pvalue: Object.fromEntries(coefficients.map((r) => [r.term, r.p])),
+      anova: this.anova().map((r) => ({ term: r.term, SumSq: r.sumSq, MeanSq: r.meanSq, NumDF: r.numDF, DenDF: r.denDF, F: r.F, p: r.p })),
+    };
+    if (options.confint) {
+      const method = options.confint.method ?? 'profile';
+      const level = options.confint.level ?? 0.95;
+      out.confint = { method, level, rows: this.confint({ method, level }).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })) };
+    }
+    return out;
   }
 
   /** Predictions for new data; levels not in the fit get the population prediction. */
