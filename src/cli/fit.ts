@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
 import { loadTable } from '../data/load.js';
 import { LmmError } from '../errors.js';
-import { fitLmm } from '../fit/lmm.js';
+import { fitLmm, type DdfMethod } from '../fit/lmm.js';
 import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
 /**
- * `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--ddf satterthwaite|none]
+ * `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--ddf satterthwaite|kenward-roger|none]
  * [--confint profile|wald] [--level 0.95] [--json]`: the exact REML/ML fit, with lmerTest's
- * Satterthwaite df, p-values and type III F tests (unless `--ddf none`) and lme4's intervals.
+ * Satterthwaite (or Kenward–Roger) df, p-values and type III F tests (unless `--ddf none`) and lme4's intervals.
  */
 export const fit: Command = async (argv, io) => {
   const options = parseOptions('fit', argv, {
@@ -17,7 +17,7 @@ export const fit: Command = async (argv, io) => {
     formula: { type: 'string' },
     weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
-    ddf: { type: 'string', default: 'satterthwaite', description: "denominator df for t and F tests: satterthwaite or none" },
+    ddf: { type: 'string', default: 'satterthwaite', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
     confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects) or wald (fixed effects)' },
     level: { type: 'string', default: '0.95', description: 'coverage of --confint' },
     json: { type: 'boolean', default: false },
@@ -25,8 +25,10 @@ export const fit: Command = async (argv, io) => {
   const data = requireOption('fit', options.data as string | undefined, 'data');
   const formula = requireOption('fit', options.formula as string | undefined, 'formula');
   const ddf = String(options.ddf).toLowerCase();
-  if (ddf === 'kenward-roger') throw new LmmError('option', 'fit: --ddf kenward-roger is not implemented; use satterthwaite or none');
-  if (ddf !== 'satterthwaite' && ddf !== 'none') throw new LmmError('option', `fit: --ddf must be satterthwaite or none, got '${options.ddf}'`);
+  if (ddf !== 'satterthwaite' && ddf !== 'kenward-roger' && ddf !== 'none') {
+    throw new LmmError('option', `fit: --ddf must be satterthwaite, kenward-roger or none, got '${options.ddf}'`);
+  }
+  if (ddf === 'kenward-roger' && options.ml) throw new LmmError('option', "fit: --ddf kenward-roger needs a REML fit (drop --ml), as lmerTest");
   const confintMethod = options.confint === undefined ? undefined : String(options.confint).toLowerCase();
   if (confintMethod === 'boot') throw new LmmError('option', 'fit: --confint boot is not implemented; use profile or wald');
   if (confintMethod !== undefined && confintMethod !== 'profile' && confintMethod !== 'wald') {
@@ -37,6 +39,7 @@ export const fit: Command = async (argv, io) => {
     throw new LmmError('option', `fit: --level must be a number between 0 and 1, got '${options.level}'`);
   }
   const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
+  const method = ddf === 'none' ? undefined : (ddf as DdfMethod);
   const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
@@ -49,7 +52,7 @@ export const fit: Command = async (argv, io) => {
   }
   if (confint?.method === 'profile' && result.method === 'REML') io.stderr('lmm fit: profile intervals from the ML fit (refitted), as lme4\n');
   if (options.json) {
-    const json = { ...result.toJSON(), ...(ddf === 'satterthwaite' ? result.inferenceJSON({ confint }) : {}) };
+    const json = { ...result.toJSON(), ...(method ? result.inferenceJSON({ confint, ddf: method }) : {}) };
     if (ddf === 'none' && confint) {
       json.confint = { ...confint, rows: result.confint(confint).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })) };
     }
@@ -57,9 +60,10 @@ export const fit: Command = async (argv, io) => {
     return 0;
   }
   const inference: SummaryInference = {};
-  if (ddf === 'satterthwaite') {
-    inference.coefficients = result.coefficients();
-    inference.anova = result.anova();
+  if (method) {
+    inference.ddf = method;
+    inference.coefficients = result.coefficients({ ddf: method });
+    inference.anova = result.anova({ ddf: method });
   }
   if (confint) inference.confint = { ...confint, rows: result.confint(confint) };
   io.stdout(formatSummary(result, basename(data).replace(/\.[^.]+$/, ''), inference));

@@ -5,6 +5,8 @@ import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { BlockedCholesky } from './blocked.js';
 import { confint, type ConfintOptions, type ConfintRow } from './confint.js';
 import { optimizeTheta, type OptimizationSummary } from './optimize.js';
+import { kenwardRogerBasis, kenwardRogerCoefficients, kenwardRogerFTest, type KenwardRogerBasis } from './kenwardRoger.js';
+import { typeIIIContrasts } from './contrasts.js';
 import { predict, type PredictOptions } from './predict.js';
 import { anovaTable, coefficientTable, satterthwaiteBasis, type CoefficientRow, type FTest, type SatterthwaiteBasis } from './satterthwaite.js';
 import { conditionalVariances, fixedEffectsCovariance, solve } from './solution.js';
@@ -19,6 +21,9 @@ export interface FitOptions {
 }
 
 export type { OptimizationSummary } from './optimize.js';
+
+/** How denominator df are found: lmerTest's `ddf` ("Satterthwaite" or "Kenward-Roger"). */
+export type DdfMethod = 'satterthwaite' | 'kenward-roger';
 
 /** Conditional modes (eBLUPs) and conditional SDs of one random-effects column. */
 export interface RanefEntry {
@@ -202,14 +207,27 @@ export class LmmFit {
   }
   private satterthwaiteCache: SatterthwaiteBasis | undefined;
 
-  /** lmerTest's `summary` table: estimate, SE, Satterthwaite df, t value and Pr(>|t|) per β. */
-  coefficients(): CoefficientRow[] {
-    return coefficientTable(this, this.satterthwaite);
+  /** Kenward–Roger's adjusted Cov(β̂) and what its df need (pbkrtest); REML fits without weights. */
+  get kenwardRoger(): KenwardRogerBasis {
+    this.kenwardRogerCache ??= kenwardRogerBasis(this);
+    return this.kenwardRogerCache;
+  }
+  private kenwardRogerCache: KenwardRogerBasis | undefined;
+
+  /**
+   * lmerTest's `summary` table: estimate, SE, denominator df, t value and Pr(>|t|) per β, by
+   * Satterthwaite (default) or Kenward–Roger (whose SE come from the adjusted Cov(β̂)).
+   */
+  coefficients(options: { ddf?: DdfMethod } = {}): CoefficientRow[] {
+    return options.ddf === 'kenward-roger' ? kenwardRogerCoefficients(this, this.kenwardRoger) : coefficientTable(this, this.satterthwaite);
   }
 
-  /** lmerTest's `anova(fit, type = 3)`: an F test with Satterthwaite's df per fixed term. */
-  anova(): FTest[] {
-    return anovaTable(this, this.satterthwaite);
+  /** lmerTest's `anova(fit, type = 3)`: an F test per fixed term, Satterthwaite's or Kenward–Roger's df. */
+  anova(options: { ddf?: DdfMethod } = {}): FTest[] {
+    if (options.ddf !== 'kenward-roger') return anovaTable(this, this.satterthwaite);
+    return typeIIIContrasts(this.model)
+      .filter((c) => c.rows.length > 0)
+      .map((c) => kenwardRogerFTest(this, this.kenwardRoger, c.rows, c.term));
   }
 
   /**
@@ -224,12 +242,12 @@ export class LmmFit {
    * The inference fields of `lmm fit --json` (CONTRACT.md): `ddf` and `pvalue` per β
    * (Satterthwaite), `anova` (type III F tests) and, when asked for, `confint`.
    */
-  inferenceJSON(options: { confint?: ConfintOptions } = {}): Record<string, unknown> {
-    const coefficients = this.coefficients();
+  inferenceJSON(options: { confint?: ConfintOptions; ddf?: DdfMethod } = {}): Record<string, unknown> {
+    const coefficients = this.coefficients({ ddf: options.ddf });
     const out: Record<string, unknown> = {
       ddf: Object.fromEntries(coefficients.map((r) => [r.term, r.df])),
       pvalue: Object.fromEntries(coefficients.map((r) => [r.term, r.p])),
-      anova: this.anova().map((r) => ({ term: r.term, SumSq: r.sumSq, MeanSq: r.meanSq, NumDF: r.numDF, DenDF: r.denDF, F: r.F, p: r.p })),
+      anova: this.anova({ ddf: options.ddf }).map((r) => ({ term: r.term, SumSq: r.sumSq, MeanSq: r.meanSq, NumDF: r.numDF, DenDF: r.denDF, F: r.F, p: r.p })),
     };
     if (options.confint) {
       const method = options.confint.method ?? 'profile';

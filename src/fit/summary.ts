@@ -7,6 +7,8 @@ import { uniqueGroupNames } from './varcorr.js';
 
 /** Inference to print with the summary (as lmerTest's `summary`, `anova` and lme4's `confint`). */
 export interface SummaryInference {
+  /** The df method of `coefficients` and `anova` (default Satterthwaite). */
+  ddf?: 'satterthwaite' | 'kenward-roger';
   /** Satterthwaite's table: adds df and Pr(>|t|) to the fixed effects. */
   coefficients?: CoefficientRow[];
   /** Type III F tests. */
@@ -23,7 +25,8 @@ export function formatSummary(fit: LmmFit, dataName?: string, inference: Summary
   const out: string[] = [];
   const model = fit.model;
   const title = fit.method === 'REML' ? 'Linear mixed model fit by REML' : 'Linear mixed model fit by maximum likelihood';
-  out.push(inference.coefficients ? `${title}. t-tests use Satterthwaite's method` : title);
+  const ddfName = inference.ddf === 'kenward-roger' ? "Kenward-Roger's" : "Satterthwaite's";
+  out.push(inference.coefficients ? `${title}. t-tests use ${ddfName} method` : title);
   out.push(`Formula: ${fit.formula}`);
   if (dataName) out.push(`   Data: ${dataName}`);
   out.push('');
@@ -107,7 +110,7 @@ export function formatSummary(fit: LmmFit, dataName?: string, inference: Summary
   }
   if (inference.anova && inference.anova.length > 0) {
     out.push('');
-    out.push(formatAnova(inference.anova));
+    out.push(formatAnova(inference.anova, ddfName));
   }
   if (inference.confint) out.push('', formatConfint(inference.confint));
   if (fit.singular) {
@@ -148,14 +151,14 @@ function significanceStars(p: number): string {
 }
 
 /** lmerTest's type III ANOVA table. */
-export function formatAnova(rows: readonly FTest[]): string {
+export function formatAnova(rows: readonly FTest[], ddfName = "Satterthwaite's"): string {
   const col = (values: number[], digits: number) => formatColumn(values, digits, 4);
   const ss = col(rows.map((r) => r.sumSq), 4);
   const ms = col(rows.map((r) => r.meanSq), 4);
   const den = col(rows.map((r) => r.denDF), 4);
   const F = col(rows.map((r) => r.F), 4);
   const body = rows.map((r, i) => [r.term, ss[i], ms[i], String(r.numDF), den[i], F[i], formatPValue(r.p), significanceStars(r.p)]);
-  return ["Type III Analysis of Variance Table with Satterthwaite's method", table([['', 'Sum Sq', 'Mean Sq', 'NumDF', 'DenDF', 'F value', 'Pr(>F)', ''], ...body], 1).replace(/ +$/gm, '')].join('\n');
+  return [`Type III Analysis of Variance Table with ${ddfName} method`, table([['', 'Sum Sq', 'Mean Sq', 'NumDF', 'DenDF', 'F value', 'Pr(>F)', ''], ...body], 1).replace(/ +$/gm, '')].join('\n');
 }
 
 /** Intervals as lme4's `confint(oldNames = FALSE)` prints them. */

@@ -52,9 +52,23 @@ describe('lmm fit inference', () => {
     expect(json).not.toHaveProperty('ddf');
     expect(json).not.toHaveProperty('anova');
   });
+  it('--ddf kenward-roger gives pbkrtest\'s df and says so', async () => {
+    const kr = jsonFixtures<{ id: string; coefficients: { term: string; df: number }[] }>('lmertest_kr').find((r) => r.id === 'politeness_gender_reml')!;
+    const json = JSON.parse((await run(...args, '--ddf', 'kenward-roger', '--json')).stdout);
+    for (const row of kr.coefficients) expect(relClose(json.ddf[row.term], row.df, 1e-4), row.term).toBe(true);
+    const text = (await run(...args, '--ddf', 'kenward-roger')).stdout;
+    expect(text).toMatch(/t-tests use Kenward-Roger's method/);
+    expect(text).toMatch(/Type III Analysis of Variance Table with Kenward-Roger's method/);
+  });
+  it('--ddf kenward-roger on 7185 rows exits 2 with one line', async () => {
+    const r = await run('fit', '--data', data('hsb'), '--formula', 'mathach ~ 1 + (1 | school)', '--ddf', 'kenward-roger');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/7185 rows is above the limit/);
+  });
   const errors: [string, string[], RegExp][] = [
-    ['an unknown --ddf', ['--ddf', 'kr'], /--ddf must be satterthwaite or none, got 'kr'/],
-    ['Kenward-Roger', ['--ddf', 'kenward-roger'], /--ddf kenward-roger is not implemented/],
+    ['an unknown --ddf', ['--ddf', 'kr'], /--ddf must be satterthwaite, kenward-roger or none, got 'kr'/],
+    ['Kenward-Roger by ML', ['--ddf', 'kenward-roger', '--ml'], /--ddf kenward-roger needs a REML fit/],
     ['an unknown --confint', ['--confint', 'exact'], /--confint must be profile or wald, got 'exact'/],
     ['bootstrap intervals', ['--confint', 'boot'], /--confint boot is not implemented/],
     ['a level outside (0, 1)', ['--confint', 'wald', '--level', '95'], /--level must be a number between 0 and 1, got '95'/],
