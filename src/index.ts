@@ -8,14 +8,19 @@ export { LmmError, FormulaError } from './errors.js';
 export { loadTable, tableFromCsv, tableFromJson } from './data/load.js';
 export { parseFormula } from './formula/parse.js';
 export type { ParsedFormula, TermsPart, RandomPart, Term, Variable, Expr } from './formula/types.js';
-export { buildModel, type MixedModel, type ModelOptions, type ReTerm } from './model/model.js';
+export { buildModel, type MixedModel, type ModelOptions, type ReTerm, type FixedTerm } from './model/model.js';
 export type { CrossProducts } from './model/crossprod.js';
 
 // Exact REML/ML fits.
-export { fitLmm, fitModel, LmmFit, type FitOptions, type OptimizationSummary, type RanefEntry } from './fit/lmm.js';
+export { fitLmm, fitModel, LmmFit, type FitOptions, type OptimizationSummary, type RanefEntry, type DdfMethod } from './fit/lmm.js';
+export type { CoefficientRow, FTest, SatterthwaiteBasis } from './fit/satterthwaite.js';
+export type { KenwardRogerBasis } from './fit/kenwardRoger.js';
+export type { ConfintRow, ConfintOptions } from './fit/confint.js';
+export { typeIIIContrasts, type TermContrast } from './fit/contrasts.js';
 export { anova, type AnovaResult, type AnovaRow, type AnovaOptions } from './fit/anova.js';
 export { predict, type PredictOptions } from './fit/predict.js';
-export { formatSummary } from './fit/summary.js';
+export { formatSummary, formatAnova, formatConfint, type SummaryInference } from './fit/summary.js';
+export { studentTwoSided, fisherUpper, incompleteBeta } from './stats/distributions.js';
 export type { VarCorrRow } from './fit/varcorr.js';
 
 // Posterior summaries and diagnostics (R posterior's summarise_draws).

@@ -2,8 +2,12 @@ import { basename } from 'node:path';
 import { loadTable } from '../data/load.js';
 import { LmmError } from '../errors.js';
 import { fitLmm, type DdfMethod } from '../fit/lmm.js';
+import { satterthwaiteSeconds } from '../fit/satterthwaite.js';
 import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
+
+/** Above this estimated time (seconds) the default skips Satterthwaite's df (say so on stderr). */
+const defaultSecondsLimit = 10;
 
 /**
  * `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--ddf satterthwaite|kenward-roger|none]
@@ -17,14 +21,15 @@ export const fit: Command = async (argv, io) => {
     formula: { type: 'string' },
     weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
-    ddf: { type: 'string', default: 'satterthwaite', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
+    ddf: { type: 'string', defaultText: 'satterthwaite', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
     confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects) or wald (fixed effects)' },
     level: { type: 'string', default: '0.95', description: 'coverage of --confint' },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
   const formula = requireOption('fit', options.formula as string | undefined, 'formula');
-  const ddf = String(options.ddf).toLowerCase();
+  const ddfGiven = options.ddf !== undefined;
+  let ddf = String(options.ddf ?? 'satterthwaite').toLowerCase();
   if (ddf !== 'satterthwaite' && ddf !== 'kenward-roger' && ddf !== 'none') {
     throw new LmmError('option', `fit: --ddf must be satterthwaite, kenward-roger or none, got '${options.ddf}'`);
   }
@@ -39,8 +44,12 @@ export const fit: Command = async (argv, io) => {
     throw new LmmError('option', `fit: --level must be a number between 0 and 1, got '${options.level}'`);
   }
   const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
-  const method = ddf === 'none' ? undefined : (ddf as DdfMethod);
   const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
+  if (!ddfGiven && satterthwaiteSeconds(result) > defaultSecondsLimit) {
+    ddf = 'none';
+    io.stderr(`lmm fit: Satterthwaite df skipped by default: they would take about ${Math.round(satterthwaiteSeconds(result))} s for this model (${result.theta.length + 1} variance parameters); ask with --ddf satterthwaite\n`);
+  }
+  const method = ddf === 'none' ? undefined : (ddf as DdfMethod);
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
   const confint = confintMethod ? { method: confintMethod as 'profile' | 'wald', level } : undefined;
