@@ -1,7 +1,8 @@
 /**
  * Confidence intervals for the exact fit (lme4's `confint.merMod`):
  *
- * - Wald, for β: β̂_j ± z_{(1+level)/2}·SE_j with the fit's own Cov(β̂).
+ * - Wald, for β: β̂_j ± z_{(1+level)/2}·SE_j with the fit's own Cov(β̂) (the variance
+ *   parameters' rows, as in lme4's table, have no limits).
  * - Profile likelihood, for every SD and correlation (lme4's `.sig01`, … in θ's order: per
  *   term, the lower triangle of its covariance column by column, an SD on the diagonal and a
  *   correlation below it), σ (`.sigma`) and β. As lme4's `profile.merMod`, the profile is of
@@ -52,7 +53,11 @@ export interface ConfintOptions {
 export function confint(fit: LmmFit, refitMl: () => LmmFit, options: ConfintOptions = {}): ConfintRow[] {
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`confint: level must be between 0 and 1, not ${level}`);
-  return (options.method ?? 'profile') === 'wald' ? waldConfint(fit, level) : profileConfint(fit.method === 'ML' ? fit : refitMl(), level);
+  if ((options.method ?? 'profile') !== 'wald') return profileConfint(fit.method === 'ML' ? fit : refitMl(), level);
+  // lme4's Wald table has the variance parameters' rows too, with NA limits.
+  const estimates = toSdCor(fit, fit.theta, fit.sigma);
+  const variance = varianceParameterNames(fit).map((v, i) => ({ name: v.name, label: v.label, estimate: estimates[i], lower: NaN, upper: NaN }));
+  return [...variance, ...waldConfint(fit, level)];
 }
 
 /** Wald intervals for β (lme4's `confint(method = "Wald")`, whose variance rows are NA). */

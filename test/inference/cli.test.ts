@@ -41,7 +41,8 @@ describe('lmm fit inference', () => {
     expect(r.stdout).toMatch(/Linear mixed model fit by REML\. t-tests use Satterthwaite's method/);
     expect(r.stdout).toMatch(/Estimate Std\. Error +df t value Pr\(>\|t\|\)/);
     expect(r.stdout).toMatch(/Type III Analysis of Variance Table with Satterthwaite's method/);
-    expect(r.stdout).toMatch(/Wald confidence intervals:\n +5 % +95 %\n\(Intercept\)/);
+    expect(r.stdout).toMatch(/Wald confidence intervals:\n +5 % +95 %\nsd_\(Intercept\)\|scenario +NA +NA\n/);
+    expect(r.stdout).toMatch(/\nsigma +NA +NA\n\(Intercept\) +\d/);
     expect(r.stdout).toMatch(/Signif\. codes/);
   });
   it('--ddf none prints lme4\'s table and leaves the inference fields out of the JSON', async () => {

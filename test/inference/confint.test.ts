@@ -66,7 +66,10 @@ describe('Wald intervals as lme4', () => {
   for (const ref of references.filter((r) => ['sleepstudy_slopes_reml', 'politeness_gender_reml', 'hsb_outcomes_reml', 'dyestuff2_singular_reml'].includes(r.id))) {
     it(ref.id, () => {
       const fit = fitLmm(dataset(ref.dataset), ref.formula, { reml: ref.REML });
-      const rows = fit.confint({ method: 'wald' });
+      const all = fit.confint({ method: 'wald' });
+      expect(all.slice(0, all.length - fit.model.p).every((r) => Number.isNaN(r.lower) && Number.isNaN(r.upper))).toBe(true);
+      expect(all.slice(0, all.length - fit.model.p).map((r) => r.name).at(-1)).toBe('.sigma');
+      const rows = all.slice(all.length - fit.model.p);
       expect(rows.map((r) => r.name)).toEqual(ref.wald.map((r) => r.parm));
       rows.forEach((row, i) => {
         expect(relClose(row.lower, ref.wald[i].lower, 1e-5, 1e-3), `${row.name} lower`).toBe(true);
@@ -76,9 +79,9 @@ describe('Wald intervals as lme4', () => {
   }
   it('a 90% level narrows the interval by z_0.95/z_0.975', () => {
     const fit = fitLmm(dataset('sleepstudy'), 'Reaction ~ Days + (Days | Subject)');
-    const w95 = fit.confint({ method: 'wald' });
-    const w90 = fit.confint({ method: 'wald', level: 0.9 });
-    const ratio = (w90[1].upper - w90[1].lower) / (w95[1].upper - w95[1].lower);
+    const w95 = fit.confint({ method: 'wald' }).at(-1)!;
+    const w90 = fit.confint({ method: 'wald', level: 0.9 }).at(-1)!;
+    const ratio = (w90.upper - w90.lower) / (w95.upper - w95.lower);
     expect(ratio).toBeCloseTo(1.6448536269514722 / 1.959963984540054, 12);
   });
 });
