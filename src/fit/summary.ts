@@ -79,9 +79,11 @@ export function formatSummary(fit: LmmFit, dataName?: string, inference: Summary
   out.push('Fixed effects:');
   const se = fit.stderr;
   const est = formatColumn(Array.from(fit.beta), 4, 6);
-  const ses = formatColumn(Array.from(se), 4, 6);
-  const ts = formatColumn(Array.from(fit.beta, (b, j) => b / se[j]), 3, 3);
   const coefficients = inference.coefficients;
+  // With Kenward–Roger the table's SEs (and t) are those of the adjusted covariance.
+  const seShown = coefficients ? coefficients.map((r) => r.stdError) : Array.from(se);
+  const ses = formatColumn(seShown, 4, 6);
+  const ts = formatColumn(Array.from(fit.beta, (b, j) => b / seShown[j]), 3, 3);
   if (coefficients) {
     const dfs = formatColumn(coefficients.map((r) => r.df), 3, 3);
     const ps = coefficients.map((r) => formatPValue(r.p));
