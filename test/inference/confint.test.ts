@@ -1,16 +1,24 @@
 /**
  * Profile and Wald intervals against lme4 1.1-31 (R 4.2.2 from Debian), fixtures/lmertest
- * (made by fixtures/lmertest/make.R): `confint(fit, method = "profile")` on 11 fits, including
- * the singular dyestuff2 (lower limit 0), and `confint(fit, method = "Wald")`.
+ * (made by fixtures/lmertest/make.R): `confint(fit, method = "profile")` on 13 fits, including
+ * the singular dyestuff2 (lower limit 0), a singular fit with correlations on their bounds
+ * (politeness_slopes_ml) and three correlated random effects (sleep_quadratic_q3_reml); and
+ * `confint(fit, method = "Wald")`.
  *
  * lme4 inverts a spline through a grid of the profile; this code finds the crossings of the
  * profile itself. Tolerances: 1e-3 relative to lme4's limits (the issue's bound; observed
  * ≤ 2e-4), and 1e-5 relative to the exact crossings of the variance parameters that make.R
- * computed by uniroot on lme4's own profiled deviance (`devfun2`). One lme4 limit is excluded
- * from the 1e-3 check: hsb_cses_reml's correlation (.sig02), whose profile lme4 called
- * non-monotonic and interpolated linearly ("bad spline fit"), 1.0e-3 and 1.4e-3 off its own
- * deviance's crossing (ζ = −1.9618 and 1.9627 there instead of ∓1.95996); the exact check
- * covers it.
+ * computed by uniroot on lme4's own profiled deviance (`devfun2`). Limits excluded, each for a
+ * reason checked in R (see `exceptions`):
+ * - hsb_cses_reml's correlation (.sig02): lme4 called its profile non-monotonic and interpolated
+ *   linearly ("bad spline fit"); its limits are 1.0e-3 and 1.4e-3 off its own deviance's crossing
+ *   (ζ = −1.9618 and 1.9627 there instead of ∓1.95996). The exact check covers it.
+ * - politeness_slopes_ml's scenario intercept SD (.sig01), lower limit: along it the profile
+ *   puts the scenario correlation on its bound 1, where lme4's `devfun2` is discontinuous (its
+ *   `safe_chol` of the rank-one covariance drops the second row: at the point found here the
+ *   deviance is 3.2446 above the optimum for ρ = 0.999999 and 7.6146 for ρ = 1), so lme4
+ *   (4.564) and the uniroot crossing (4.529) are both off; the limit here, 3.787, is the crossing
+ *   of the continuous profile (ρ → 1).
  */
 import { describe, expect, it } from 'vitest';
 import { fitLmm } from '../../src/fit/lmm.js';
@@ -31,12 +39,17 @@ interface Reference {
 }
 
 const references = jsonFixtures<Reference>('lmertest');
-const linearFallback = new Set(['hsb_cses_reml .sig02']);
+/** Limits not compared: `id name side` → which reference is unusable (see above). */
+const exceptions = new Map<string, 'lme4' | 'both'>([
+  ['hsb_cses_reml .sig02 lower', 'lme4'],
+  ['hsb_cses_reml .sig02 upper', 'lme4'],
+  ['politeness_slopes_ml .sig01 lower', 'both'],
+]);
 
 describe('profile intervals as lme4', () => {
   const profiled = references.filter((r) => r.profile);
   it('has the references, a singular one among them', () => {
-    expect(profiled.length).toBe(11);
+    expect(profiled.length).toBe(13);
     expect(profiled.some((r) => r.id === 'dyestuff2_singular_reml')).toBe(true);
   });
   for (const ref of profiled) {
@@ -47,14 +60,14 @@ describe('profile intervals as lme4', () => {
       expect(rows.map((r) => r.label)).toEqual(ref.profile!.map((r) => r.name));
       rows.forEach((row, i) => {
         const e = ref.profile![i];
-        if (!linearFallback.has(`${ref.id} ${row.name}`)) {
-          expect(relClose(row.lower, e.lower, 1e-3, 1e-3), `${row.label} lower ${row.lower} vs ${e.lower}`).toBe(true);
-          expect(relClose(row.upper, e.upper, 1e-3, 1e-3), `${row.label} upper ${row.upper} vs ${e.upper}`).toBe(true);
-        }
         const exact = ref.profileExact!.find((x) => x.parm === row.name);
-        if (exact) {
-          expect(relClose(row.lower, exact.lower.value, 1e-5, 1e-5), `${row.label} exact lower ${row.lower} vs ${exact.lower.value}`).toBe(true);
-          expect(relClose(row.upper, exact.upper.value, 1e-5, 1e-5), `${row.label} exact upper ${row.upper} vs ${exact.upper.value}`).toBe(true);
+        for (const side of ['lower', 'upper'] as const) {
+          const skip = exceptions.get(`${ref.id} ${row.name} ${side}`);
+          if (!skip) expect(relClose(row[side], e[side], 1e-3, 1e-3), `${row.label} ${side} ${row[side]} vs lme4 ${e[side]}`).toBe(true);
+          if (exact && skip !== 'both') {
+            expect(exact[side].value, `${row.label} ${side}: exact reference`).not.toBeNull();
+            expect(relClose(row[side], exact[side].value, 1e-5, 1e-5), `${row.label} ${side} ${row[side]} vs exact ${exact[side].value}`).toBe(true);
+          }
         }
       });
       if (ref.id === 'dyestuff2_singular_reml') expect(rows[0].lower).toBe(0);
