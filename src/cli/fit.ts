@@ -21,7 +21,7 @@ export const fit: Command = async (argv, io) => {
     formula: { type: 'string' },
     weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
-    ddf: { type: 'string', defaultText: 'satterthwaite', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
+    ddf: { type: 'string', defaultText: 'satterthwaite, skipped with a note where it would take over ~10 s', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
     confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects) or wald (fixed effects)' },
     level: { type: 'string', default: '0.95', description: 'coverage of --confint' },
     json: { type: 'boolean', default: false },
