@@ -241,7 +241,15 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintRow[] {
         others.forEach((k, j) => (pars[k] = x[j] * scale[k]));
         return deviance(pars);
       };
-      const r = minimizeBounded(f, start, { lower, upper, rhobeg: 0.05, rhoend: 1e-9 });
+      // A correlation moved with the others held may leave the correlation matrix indefinite:
+      // then start from the others' correlations shrunk towards 0 (with them all 0 the matrix is
+      // positive semidefinite for any |v| ≤ 1).
+      let x0 = start;
+      for (let shrink = 0.9; !Number.isFinite(f(Float64Array.from(x0))) && shrink > 1e-3; shrink *= 0.9) {
+        x0 = Float64Array.from(start, (v, j) => (names[others[j]].kind === 'cor' ? v * shrink : v));
+      }
+      if (!Number.isFinite(f(Float64Array.from(x0)))) x0 = Float64Array.from(start, (v, j) => (names[others[j]].kind === 'cor' ? 0 : v));
+      const r = minimizeBounded(f, x0, { lower, upper, rhobeg: 0.05, rhoend: 1e-9 });
       const d = Math.max(r.fval - base, 0);
       return { value: v, zeta: Math.sign(v - estimate[i]) * Math.sqrt(d), start: r.x };
     };
