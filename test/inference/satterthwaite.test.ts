@@ -1,6 +1,7 @@
 /**
  * Satterthwaite's df, t and F tests against lmerTest 3.1-3 (lme4 1.1-31, R 4.2.2 from Debian)
- * on the 21 shared fits plus 5 with multi-column terms and interactions
+ * on the 21 shared fits plus 7 more: multi-column terms and interactions, three correlated random
+ * effects, prior weights
  * (fixtures/lmertest, made by fixtures/lmertest/make.R). Tolerances: df and DenDF 1e-4 relative
  * (the issue's bound; observed ≤ 4e-6), F and Sum Sq 1e-5 relative, p-values 1e-3 relative
  * (they inherit the relative error of t times |t|·d log p/dt, large for p near 1e-100).
@@ -15,6 +16,7 @@ interface Reference {
   dataset: string;
   formula: string;
   REML: boolean;
+  weights?: string | null;
   coefficients: { term: string; Estimate: number; StdError: number; df: number; t: number; p: number }[];
   anova: { term: string; SumSq: number; MeanSq: number; NumDF: number; DenDF: number; F: number; p: number }[];
 }
@@ -25,7 +27,7 @@ describe('Satterthwaite df and p-values as lmerTest', () => {
   it('has the references', () => expect(references.length).toBeGreaterThanOrEqual(26));
   for (const ref of references) {
     it(`${ref.id}: summary table and type III anova`, () => {
-      const fit = fitLmm(dataset(ref.dataset), ref.formula, { reml: ref.REML });
+      const fit = fitLmm(dataset(ref.dataset), ref.formula, { reml: ref.REML, weights: ref.weights ?? undefined });
       const rows = fit.coefficients();
       expect(rows.map((r) => r.term)).toEqual(ref.coefficients.map((r) => r.term));
       rows.forEach((row, j) => {
