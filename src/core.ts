@@ -11,14 +11,38 @@ export { tableFromCsv, tableFromJson, detectDelimiter, type LoadOptions } from '
 export { toTable, tableFromColumns, tableFromArrow, type DataInput, type ColumnObject, type ArrowLikeTable } from './data/input.js';
 export { parseFormula } from './formula/parse.js';
 export type { ParsedFormula, TermsPart, RandomPart, Term, Variable, Expr } from './formula/types.js';
-export { buildModel, type MixedModel, type ModelOptions, type ReTerm } from './model/model.js';
+export { buildModel, type MixedModel, type ModelOptions, type ReTerm, type FixedTerm } from './model/model.js';
+export { parseResidualSpec, type ResidualSpec } from './model/residuals.js';
 export type { CrossProducts } from './model/crossprod.js';
 
 // Exact REML/ML fits.
-export { fitLmm, fitModel, LmmFit, type FitOptions, type OptimizationSummary, type RanefEntry } from './fit/lmm.js';
+export { fitLmm, fitModel, LmmFit, type FitOptions, type OptimizationSummary, type RanefEntry, type DdfMethod } from './fit/lmm.js';
+export type { CoefficientRow, FTest, SatterthwaiteBasis } from './fit/satterthwaite.js';
+export type { KenwardRogerBasis } from './fit/kenwardRoger.js';
+export type { ConfintRow, ConfintOptions } from './fit/confint.js';
+export { typeIIIContrasts, type TermContrast } from './fit/contrasts.js';
 export { anova, type AnovaResult, type AnovaRow, type AnovaOptions } from './fit/anova.js';
-export { predict, type PredictOptions } from './fit/predict.js';
-export { formatSummary } from './fit/summary.js';
+export { LinearFit } from './fit/linear.js';
+export { predict, predictionDesign, predictAt, type PredictOptions, type PredictionDesign } from './fit/predict.js';
+export { formatSummary, formatAnova, formatConfint, type SummaryInference } from './fit/summary.js';
+export { studentTwoSided, fisherUpper, incompleteBeta } from './stats/distributions.js';
+export { fitWithResiduals, type ResidualEstimates } from './fit/residualFit.js';
+export { noPoolingDf, randomEffectsEdf } from './fit/edf.js';
+
+// Parametric bootstrap from the cross-products, bootstrap LRTs and prediction intervals.
+export {
+  parametricBootstrap,
+  parametricBootstrapAsync,
+  bootstrapParameters,
+  BootstrapResult,
+  type BootstrapOptions,
+  type BootstrapInterval,
+  type BootstrapParameter,
+  type Replicate,
+} from './fit/bootstrap/bootstrap.js';
+export { bootstrapLrt, type BootstrapLrt } from './fit/bootstrap/lrt.js';
+export { predictionIntervals, type PredictIntervalOptions, type PredictionIntervals } from './fit/bootstrap/predictInterval.js';
+export { CrossProductSimulator } from './fit/bootstrap/simulate.js';
 export type { VarCorrRow } from './fit/varcorr.js';
 
 // Posterior summaries and diagnostics (R posterior's summarise_draws).

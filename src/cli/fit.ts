@@ -1,11 +1,20 @@
 import '../node/install.js';
 import { basename } from 'node:path';
 import { loadTable } from '../node/files.js';
-import { fitLmm } from '../fit/lmm.js';
-import { formatSummary } from '../fit/summary.js';
+import { LmmError } from '../errors.js';
+import { fitLmm, type DdfMethod } from '../fit/lmm.js';
+import { satterthwaiteSeconds } from '../fit/satterthwaite.js';
+import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 
-/** `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--json]`: the exact REML/ML fit. */
+/** Above this estimated time (seconds) the default skips Satterthwaite's df (say so on stderr). */
+const defaultSecondsLimit = 10;
+
+/**
+ * `lmm fit --data FILE --formula F [--weights COLUMN] [--ml] [--ddf satterthwaite|kenward-roger|none]
+ * [--confint profile|wald] [--level 0.95] [--json]`: the exact REML/ML fit, with lmerTest's
+ * Satterthwaite (or Kenward–Roger) df, p-values and type III F tests (unless `--ddf none`) and lme4's intervals.
+ */
 export const fit: Command = async (argv, io) => {
   const options = parseOptions('fit', argv, {
     data: { type: 'string' },
@@ -14,14 +23,60 @@ export const fit: Command = async (argv, io) => {
     weights: { type: 'string' },
     residuals: { type: 'string', description: "residual structure: 'ar1(time | group)', 'var(stratum)' or both joined by + (nlme's corAR1, varIdent)" },
     ml: { type: 'boolean', default: false },
+    ddf: { type: 'string', defaultText: 'satterthwaite, skipped with a note where it would take over ~10 s', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
+    confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects) or wald (fixed effects)' },
+    level: { type: 'string', default: '0.95', description: 'coverage of --confint' },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
   const formula = requireOption('fit', options.formula as string | undefined, 'formula');
+  const ddfGiven = options.ddf !== undefined;
+  let ddf = String(options.ddf ?? 'satterthwaite').toLowerCase();
+  if (ddf !== 'satterthwaite' && ddf !== 'kenward-roger' && ddf !== 'none') {
+    throw new LmmError('option', `fit: --ddf must be satterthwaite, kenward-roger or none, got '${options.ddf}'`);
+  }
+  if (ddf === 'kenward-roger' && options.ml) throw new LmmError('option', "fit: --ddf kenward-roger needs a REML fit (drop --ml), as lmerTest");
+  const confintMethod = options.confint === undefined ? undefined : String(options.confint).toLowerCase();
+  if (confintMethod === 'boot') throw new LmmError('option', 'fit: --confint boot is not implemented; use profile or wald');
+  if (confintMethod !== undefined && confintMethod !== 'profile' && confintMethod !== 'wald') {
+    throw new LmmError('option', `fit: --confint must be profile or wald, got '${options.confint}'`);
+  }
+  const level = Number(options.level);
+  if (!/^\s*[0-9.eE+-]+\s*$/.test(String(options.level)) || !(level > 0 && level < 1)) {
+    throw new LmmError('option', `fit: --level must be a number between 0 and 1, got '${options.level}'`);
+  }
   const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
   const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined, residuals: options.residuals as string | undefined });
+  if (!ddfGiven && satterthwaiteSeconds(result) > defaultSecondsLimit) {
+    ddf = 'none';
+    io.stderr(`lmm fit: Satterthwaite df skipped by default: they would take about ${Math.round(satterthwaiteSeconds(result))} s for this model (${result.theta.length + 1} variance parameters); ask with --ddf satterthwaite\n`);
+  }
+  const method = ddf === 'none' ? undefined : (ddf as DdfMethod);
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
-  io.stdout(options.json ? toJson(result.toJSON()) + '\n' : formatSummary(result, basename(data).replace(/\.[^.]+$/, '')));
+  const confint = confintMethod ? { method: confintMethod as 'profile' | 'wald', level } : undefined;
+  if (ddf === 'satterthwaite') {
+    const bad = result.satterthwaite.nonPositive;
+    if (bad.length > 0) {
+      io.stderr(`lmm fit: warning: the Hessian of the criterion in (theta, sigma) has ${bad.length} eigenvalue(s) not above 1e-8 (${bad.map((v) => v.toExponential(1)).join(' ')}); Satterthwaite's df use its generalised inverse\n`);
+    }
+  }
+  if (confint?.method === 'profile' && result.method === 'REML') io.stderr('lmm fit: profile intervals from the ML fit (refitted), as lme4\n');
+  if (options.json) {
+    const json = { ...result.toJSON(), ...(method ? result.inferenceJSON({ confint, ddf: method }) : {}) };
+    if (ddf === 'none' && confint) {
+      json.confint = { ...confint, rows: result.confint(confint).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })) };
+    }
+    io.stdout(toJson(json) + '\n');
+    return 0;
+  }
+  const inference: SummaryInference = {};
+  if (method) {
+    inference.ddf = method;
+    inference.coefficients = result.coefficients({ ddf: method });
+    inference.anova = result.anova({ ddf: method });
+  }
+  if (confint) inference.confint = { ...confint, rows: result.confint(confint) };
+  io.stdout(formatSummary(result, basename(data).replace(/\.[^.]+$/, ''), inference));
   return 0;
 };

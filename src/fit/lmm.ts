@@ -5,8 +5,12 @@ import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { BlockedCholesky } from './blocked.js';
 import { parseResidualSpec } from '../model/residuals.js';
 import { fitWithResiduals, type ResidualEstimates } from './residualFit.js';
+import { confint, type ConfintOptions, type ConfintRow } from './confint.js';
 import { optimizeTheta, type OptimizationSummary } from './optimize.js';
+import { kenwardRogerBasis, kenwardRogerCoefficients, kenwardRogerFTest, type KenwardRogerBasis } from './kenwardRoger.js';
+import { typeIIIContrasts } from './contrasts.js';
 import { predict, type PredictOptions } from './predict.js';
+import { anovaTable, coefficientTable, satterthwaiteBasis, type CoefficientRow, type FTest, type SatterthwaiteBasis } from './satterthwaite.js';
 import { conditionalVariances, fixedEffectsCovariance, solve } from './solution.js';
 import { varCorr, type VarCorrRow } from './varcorr.js';
 
@@ -24,6 +28,9 @@ export interface FitOptions {
 }
 
 export type { OptimizationSummary } from './optimize.js';
+
+/** How denominator df are found: lmerTest's `ddf` ("Satterthwaite" or "Kenward-Roger"). */
+export type DdfMethod = 'satterthwaite' | 'kenward-roger';
 
 /** Conditional modes (eBLUPs) and conditional SDs of one random-effects column. */
 export interface RanefEntry {
@@ -200,6 +207,67 @@ export class LmmFit {
       levels: entry.levels,
       values: entry.condval.map((v) => v + (fixef[entry.term] ?? 0)),
     }));
+  }
+
+  /**
+   * What Satterthwaite's df need (lmerTest): the Hessian of the criterion in (θ, σ) and the
+   * Jacobian of Cov(β), by extrapolated finite differences. Computed on first use (it costs
+   * about 4·(2m + 2m(m − 1)) + 8m criterion evaluations for m = length(θ) + 1).
+   */
+  get satterthwaite(): SatterthwaiteBasis {
+    this.satterthwaiteCache ??= satterthwaiteBasis(this);
+    return this.satterthwaiteCache;
+  }
+  private satterthwaiteCache: SatterthwaiteBasis | undefined;
+
+  /** Kenward–Roger's adjusted Cov(β̂) and what its df need (pbkrtest); REML fits without weights. */
+  get kenwardRoger(): KenwardRogerBasis {
+    this.kenwardRogerCache ??= kenwardRogerBasis(this);
+    return this.kenwardRogerCache;
+  }
+  private kenwardRogerCache: KenwardRogerBasis | undefined;
+
+  /**
+   * lmerTest's `summary` table: estimate, SE, denominator df, t value and Pr(>|t|) per β, by
+   * Satterthwaite (default) or Kenward–Roger (whose SE come from the adjusted Cov(β̂)).
+   */
+  coefficients(options: { ddf?: DdfMethod } = {}): CoefficientRow[] {
+    return options.ddf === 'kenward-roger' ? kenwardRogerCoefficients(this, this.kenwardRoger) : coefficientTable(this, this.satterthwaite);
+  }
+
+  /** lmerTest's `anova(fit, type = 3)`: an F test per fixed term, Satterthwaite's or Kenward–Roger's df. */
+  anova(options: { ddf?: DdfMethod } = {}): FTest[] {
+    if (options.ddf !== 'kenward-roger') return anovaTable(this, this.satterthwaite);
+    return typeIIIContrasts(this.model)
+      .filter((c) => c.rows.length > 0)
+      .map((c) => kenwardRogerFTest(this, this.kenwardRoger, c.rows, c.term));
+  }
+
+  /**
+   * Confidence intervals as lme4's `confint`: `profile` (default; SDs, correlations, σ and β,
+   * from the ML profile — a REML fit is refitted by ML for it, as lme4 does) or `wald` (β).
+   */
+  confint(options: ConfintOptions = {}): ConfintRow[] {
+    return confint(this, () => fitModel(this.model, { reml: false }), options);
+  }
+
+  /**
+   * The inference fields of `lmm fit --json` (CONTRACT.md): `ddf` and `pvalue` per β
+   * (Satterthwaite), `anova` (type III F tests) and, when asked for, `confint`.
+   */
+  inferenceJSON(options: { confint?: ConfintOptions; ddf?: DdfMethod } = {}): Record<string, unknown> {
+    const coefficients = this.coefficients({ ddf: options.ddf });
+    const out: Record<string, unknown> = {
+      ddf: Object.fromEntries(coefficients.map((r) => [r.term, r.df])),
+      pvalue: Object.fromEntries(coefficients.map((r) => [r.term, r.p])),
+      anova: this.anova({ ddf: options.ddf }).map((r) => ({ term: r.term, SumSq: r.sumSq, MeanSq: r.meanSq, NumDF: r.numDF, DenDF: r.denDF, F: r.F, p: r.p })),
+    };
+    if (options.confint) {
+      const method = options.confint.method ?? 'profile';
+      const level = options.confint.level ?? 0.95;
+      out.confint = { method, level, rows: this.confint({ method, level }).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })) };
+    }
+    return out;
   }
 
   /** Predictions for new data; levels not in the fit get the population prediction. */

@@ -1,17 +1,32 @@
 import { quantileSorted } from '../diagnostics/stats.js';
 import { formatColumn, table } from './format.js';
+import type { ConfintRow } from './confint.js';
 import type { LmmFit } from './lmm.js';
+import type { CoefficientRow, FTest } from './satterthwaite.js';
 import { uniqueGroupNames } from './varcorr.js';
+
+/** Inference to print with the summary (as lmerTest's `summary`, `anova` and lme4's `confint`). */
+export interface SummaryInference {
+  /** The df method of `coefficients` and `anova` (default Satterthwaite). */
+  ddf?: 'satterthwaite' | 'kenward-roger';
+  /** Satterthwaite's table: adds df and Pr(>|t|) to the fixed effects. */
+  coefficients?: CoefficientRow[];
+  /** Type III F tests. */
+  anova?: FTest[];
+  confint?: { method: 'profile' | 'wald'; level: number; rows: ConfintRow[] };
+}
 
 /**
  * The fit as lme4's `summary()` prints it: method, formula, criterion, scaled residuals, random
  * effects, numbers of observations and groups, fixed effects, their correlations, and the
  * singular-fit note where it applies.
  */
-export function formatSummary(fit: LmmFit, dataName?: string): string {
+export function formatSummary(fit: LmmFit, dataName?: string, inference: SummaryInference = {}): string {
   const out: string[] = [];
   const model = fit.model;
-  out.push(fit.method === 'REML' ? 'Linear mixed model fit by REML' : 'Linear mixed model fit by maximum likelihood');
+  const title = fit.method === 'REML' ? 'Linear mixed model fit by REML' : 'Linear mixed model fit by maximum likelihood';
+  const ddfName = inference.ddf === 'kenward-roger' ? "Kenward-Roger's" : "Satterthwaite's";
+  out.push(inference.coefficients ? `${title}. t-tests use ${ddfName} method` : title);
   out.push(`Formula: ${fit.formula}`);
   if (dataName) out.push(`   Data: ${dataName}`);
   out.push('');
@@ -67,9 +82,21 @@ export function formatSummary(fit: LmmFit, dataName?: string): string {
   out.push('Fixed effects:');
   const se = fit.stderr;
   const est = formatColumn(Array.from(fit.beta), 4, 6);
-  const ses = formatColumn(Array.from(se), 4, 6);
-  const ts = formatColumn(Array.from(fit.beta, (b, j) => b / se[j]), 3, 3);
-  out.push(table([['', 'Estimate', 'Std. Error', 't value'], ...model.fixefNames.map((name, j) => [name, est[j], ses[j], ts[j]])], 1));
+  const coefficients = inference.coefficients;
+  // With Kenward–Roger the table's SEs (and t) are those of the adjusted covariance.
+  const seShown = coefficients ? coefficients.map((r) => r.stdError) : Array.from(se);
+  const ses = formatColumn(seShown, 4, 6);
+  const ts = formatColumn(Array.from(fit.beta, (b, j) => b / seShown[j]), 3, 3);
+  if (coefficients) {
+    const dfs = formatColumn(coefficients.map((r) => r.df), 3, 3);
+    const ps = coefficients.map((r) => formatPValue(r.p));
+    const stars = coefficients.map((r) => significanceStars(r.p));
+    out.push(table([['', 'Estimate', 'Std. Error', 'df', 't value', 'Pr(>|t|)', ''], ...model.fixefNames.map((name, j) => [name, est[j], ses[j], dfs[j], ts[j], ps[j], stars[j]])], 1).replace(/ +$/gm, ''));
+    out.push('---');
+    out.push("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1");
+  } else {
+    out.push(table([['', 'Estimate', 'Std. Error', 't value'], ...model.fixefNames.map((name, j) => [name, est[j], ses[j], ts[j]])], 1));
+  }
 
   const p = model.p;
   if (p > 1) {
@@ -86,6 +113,11 @@ export function formatSummary(fit: LmmFit, dataName?: string): string {
     }
     out.push(table(corrRows, 1));
   }
+  if (inference.anova && inference.anova.length > 0) {
+    out.push('');
+    out.push(formatAnova(inference.anova, ddfName));
+  }
+  if (inference.confint) out.push('', formatConfint(inference.confint));
   if (fit.singular) {
     out.push('');
     out.push("boundary (singular) fit: see help('isSingular')");
@@ -121,4 +153,41 @@ function residualStructureLines(est: NonNullable<LmmFit['residualEstimates']>): 
     lines.push(table([est.strata.map((s) => s.level), est.strata.map((s) => s.delta.toPrecision(7))], 0));
   }
   return lines;
+}
+
+/** A p-value as R's `format.pval` with 3 digits: `< 2e-16` below machine precision. */
+export function formatPValue(p: number): string {
+  if (Number.isNaN(p)) return 'NA';
+  if (p < 2.220446049250313e-16) return '< 2e-16';
+  if (p >= 1e-4) return String(Number(p.toPrecision(3)));
+  const [mantissa, exponent] = p.toExponential(2).split('e');
+  const e = Number(exponent);
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** R's significance codes. */
+function significanceStars(p: number): string {
+  if (!(p >= 0)) return '';
+  return p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : p < 0.1 ? '.' : '';
+}
+
+/** lmerTest's type III ANOVA table. */
+export function formatAnova(rows: readonly FTest[], ddfName = "Satterthwaite's"): string {
+  const col = (values: number[], digits: number) => formatColumn(values, digits, 4);
+  const ss = col(rows.map((r) => r.sumSq), 4);
+  const ms = col(rows.map((r) => r.meanSq), 4);
+  const den = col(rows.map((r) => r.denDF), 4);
+  const F = col(rows.map((r) => r.F), 4);
+  const body = rows.map((r, i) => [r.term, ss[i], ms[i], String(r.numDF), den[i], F[i], formatPValue(r.p), significanceStars(r.p)]);
+  return [`Type III Analysis of Variance Table with ${ddfName} method`, table([['', 'Sum Sq', 'Mean Sq', 'NumDF', 'DenDF', 'F value', 'Pr(>F)', ''], ...body], 1).replace(/ +$/gm, '')].join('\n');
+}
+
+/** Intervals as lme4's `confint(oldNames = FALSE)` prints them. */
+export function formatConfint(ci: { method: 'profile' | 'wald'; level: number; rows: readonly ConfintRow[] }): string {
+  const a = (1 - ci.level) / 2;
+  const percent = (x: number) => `${Number((100 * x).toPrecision(3))} %`;
+  const values = formatColumn(ci.rows.flatMap((r) => [r.lower, r.upper]), 5, 6);
+  const body = ci.rows.map((r, i) => [r.label, values[2 * i], values[2 * i + 1]]);
+  const what = ci.method === 'profile' ? 'Profile' : 'Wald';
+  return [`${what} confidence intervals:`, table([['', percent(a), percent(1 - a)], ...body], 1)].join('\n');
 }

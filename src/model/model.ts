@@ -5,7 +5,7 @@ import { parseFormula } from '../formula/parse.js';
 import type { ParsedFormula } from '../formula/types.js';
 import { crossProducts, type CrossProducts } from './crossprod.js';
 import { designMatrix } from './design.js';
-import { modelFrame, rawColumn } from './frame.js';
+import { modelFrame, rawColumn, type FrameVariable } from './frame.js';
 import type { Transform } from './transforms.js';
 import { aliasedColumns, dropColumns } from './rank.js';
 
@@ -83,6 +83,23 @@ export interface MixedModel {
   logdetW: number;
   /** Notes for the user (rows dropped, columns dropped), printed on stderr by the CLI. */
   notes: string[];
+  /** The fixed part's terms (R's term labels, intercept excluded) and their columns in X. */
+  fixedTerms: FixedTerm[];
+  /**
+   * lmerTest's "rank-deficient" design (`get_rdX`): the intercept (if any), then each fixed term
+   * coded on its own with indicators for every level of its factors; built on request.
+   */
+  fullDesign(): { names: string[]; values: Float64Array };
+}
+
+/** One term of the fixed part, for tests of terms (anova). */
+export interface FixedTerm {
+  label: string;
+  /** Its variables, in R's order, and whether each is numeric (R's dataClasses "numeric"). */
+  variables: string[];
+  numeric: boolean[];
+  /** Its columns in X (after aliased columns are dropped). */
+  columns: number[];
 }
 
 /** Options of {@link buildModel}. */
@@ -174,6 +191,7 @@ export function buildModel(data: DataInput, formula: string | ParsedFormula, opt
   const aliased = aliasedColumns(crossprod.XytXy, names.length);
   let direction = gamma;
   let xCenter = center;
+  let termOfColumn = Array.from(fixed.termOfColumn);
   if (aliased.length > 0) {
     const dropped = aliased.map((j) => names[j]);
     notes.push(`fixed-effect model matrix is rank deficient so dropping ${aliased.length} column${aliased.length > 1 ? 's' : ''}: ${dropped.join(', ')}`);
@@ -181,6 +199,7 @@ export function buildModel(data: DataInput, formula: string | ParsedFormula, opt
     const keep = names.map((_, j) => j).filter((j) => !aliased.includes(j));
     names = keep.map((j) => names[j]);
     direction = Float64Array.from(keep, (j) => direction[j]);
+    termOfColumn = keep.map((j) => termOfColumn[j]);
     xCenter = Float64Array.from(keep, (j) => center[j]);
   }
   return {
@@ -205,7 +224,31 @@ export function buildModel(data: DataInput, formula: string | ParsedFormula, opt
     weights,
     logdetW,
     notes,
+    fixedTerms: parsed.fixed.terms.map((term, t) => ({
+      label: term.label,
+      variables: term.variables,
+      numeric: term.variables.map((v) => frame.variables.get(v)?.kind === 'numeric'),
+      columns: termOfColumn.flatMap((owner, j) => (owner === t ? [j] : [])),
+    })),
+    fullDesign: () => fullDesign(parsed.fixed, frame.variables, n),
   };
+}
+
+/** lmerTest's `get_rdX`: [1, per term its own `model.matrix(~ 0 + term)`]. */
+function fullDesign(part: ParsedFormula['fixed'], variables: Map<string, FrameVariable>, n: number): { names: string[]; values: Float64Array } {
+  const blocks = part.terms.map((term) => designMatrix({ ...part, intercept: false, terms: [term] }, variables, n));
+  const names = [...(part.intercept ? ['(Intercept)'] : []), ...blocks.flatMap((b) => b.names)];
+  const m = names.length;
+  const values = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    if (part.intercept) values[i * m + c++] = 1;
+    for (const b of blocks) {
+      const k = b.names.length;
+      for (let j = 0; j < k; j++) values[i * m + c++] = b.values[i * k + j];
+    }
+  }
+  return { names, values };
 }
 
 function randomTerms(parsed: ParsedFormula, frame: ReturnType<typeof modelFrame>, n: number): ReTerm[] {
