@@ -5,7 +5,7 @@ import { LmmError } from '../errors.js';
 import { fitLmm, type DdfMethod } from '../fit/lmm.js';
 import { satterthwaiteSeconds } from '../fit/satterthwaite.js';
 import { formatSummary, type SummaryInference } from '../fit/summary.js';
-import { parseOptions, requireOption, toJson, type Command } from './io.js';
+import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
 
 /** Above this estimated time (seconds) the default skips Satterthwaite's df (say so on stderr). */
 const defaultSecondsLimit = 10;
@@ -24,8 +24,10 @@ export const fit: Command = async (argv, io) => {
     residuals: { type: 'string', description: "residual structure: 'ar1(time | group)', 'var(stratum)' or both joined by + (nlme's corAR1, varIdent)" },
     ml: { type: 'boolean', default: false },
     ddf: { type: 'string', defaultText: 'satterthwaite, skipped with a note where it would take over ~10 s', description: 'denominator df for t and F tests: satterthwaite, kenward-roger (REML fits up to 3000 rows) or none' },
-    confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects) or wald (fixed effects)' },
+    confint: { type: 'string', description: 'confidence intervals: profile (SDs, correlations, sigma, fixed effects), wald (fixed effects) or boot (parametric bootstrap percentiles)' },
     level: { type: 'string', default: '0.95', description: 'coverage of --confint' },
+    nsim: { type: 'string', defaultText: '500', description: 'bootstrap replicates of --confint boot' },
+    seed: { type: 'string', defaultText: '1', description: 'seed of --confint boot' },
     json: { type: 'boolean', default: false },
   });
   const data = requireOption('fit', options.data as string | undefined, 'data');
@@ -37,10 +39,11 @@ export const fit: Command = async (argv, io) => {
   }
   if (ddf === 'kenward-roger' && options.ml) throw new LmmError('option', "fit: --ddf kenward-roger needs a REML fit (drop --ml), as lmerTest");
   const confintMethod = options.confint === undefined ? undefined : String(options.confint).toLowerCase();
-  if (confintMethod === 'boot') throw new LmmError('option', 'fit: --confint boot is not implemented; use profile or wald');
-  if (confintMethod !== undefined && confintMethod !== 'profile' && confintMethod !== 'wald') {
-    throw new LmmError('option', `fit: --confint must be profile or wald, got '${options.confint}'`);
+  if (confintMethod !== undefined && confintMethod !== 'profile' && confintMethod !== 'wald' && confintMethod !== 'boot') {
+    throw new LmmError('option', `fit: --confint must be profile, wald or boot, got '${options.confint}'`);
   }
+  const nsim = integerOption('fit', 'nsim', options.nsim as string | undefined, 500);
+  const seed = integerOption('fit', 'seed', options.seed as string | undefined, 1, 0);
   const level = Number(options.level);
   if (!/^\s*[0-9.eE+-]+\s*$/.test(String(options.level)) || !(level > 0 && level < 1)) {
     throw new LmmError('option', `fit: --level must be a number between 0 and 1, got '${options.level}'`);
@@ -54,7 +57,7 @@ export const fit: Command = async (argv, io) => {
   const method = ddf === 'none' ? undefined : (ddf as DdfMethod);
   for (const note of result.model.notes) io.stderr(`lmm fit: ${note}\n`);
   if (!result.converged) io.stderr(`lmm fit: warning: optimizer did not converge (${result.optimization.message})\n`);
-  const confint = confintMethod ? { method: confintMethod as 'profile' | 'wald', level } : undefined;
+  const confint = confintMethod ? { method: confintMethod as 'profile' | 'wald' | 'boot', level, nsim, seed } : undefined;
   if (ddf === 'satterthwaite') {
     const bad = result.satterthwaite.nonPositive;
     if (bad.length > 0) {

@@ -29,6 +29,7 @@ import type { LmmFit } from './lmm.js';
 import { thetaScales } from './optimize.js';
 import { fixedEffectsCovariance, solve } from './solution.js';
 import { VarparFunctions } from './varpar.js';
+import { parametricBootstrap } from './bootstrap/bootstrap.js';
 
 /** One interval. */
 export interface ConfintRow {
@@ -44,15 +45,24 @@ export interface ConfintRow {
 
 /** Options of {@link confint}. */
 export interface ConfintOptions {
-  method?: 'profile' | 'wald';
+  /** `boot`: percentile intervals of a parametric bootstrap (lme4's `method = "boot"`, `boot.type = "perc"`). */
+  method?: 'profile' | 'wald' | 'boot';
   /** Coverage (default 0.95). */
   level?: number;
+  /** Bootstrap replicates (default 500, as lme4's `nsim`) and seed (default 1). */
+  nsim?: number;
+  seed?: number;
 }
 
 /** Intervals of the fit by the method asked for (profile by default, as lme4). */
 export function confint(fit: LmmFit, refitMl: () => LmmFit, options: ConfintOptions = {}): ConfintRow[] {
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`confint: level must be between 0 and 1, not ${level}`);
+  if (options.method === 'boot') {
+    return parametricBootstrap(fit, { n: options.nsim ?? 500, seed: options.seed ?? 1 })
+      .intervals(level)
+      .map(({ name, label, estimate, lower, upper }) => ({ name, label, estimate, lower, upper }));
+  }
   if ((options.method ?? 'profile') !== 'wald') return profileConfint(fit.method === 'ML' ? fit : refitMl(), level);
   // lme4's Wald table has the variance parameters' rows too, with NA limits.
   const estimates = toSdCor(fit, fit.theta, fit.sigma);

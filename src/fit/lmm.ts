@@ -245,7 +245,8 @@ export class LmmFit {
 
   /**
    * Confidence intervals as lme4's `confint`: `profile` (default; SDs, correlations, σ and β,
-   * from the ML profile — a REML fit is refitted by ML for it, as lme4 does) or `wald` (β).
+   * from the ML profile — a REML fit is refitted by ML for it, as lme4 does), `wald` (β) or
+   * `boot` (percentiles of a parametric bootstrap from the cross-products, `nsim` replicates).
    */
   confint(options: ConfintOptions = {}): ConfintRow[] {
     return confint(this, () => fitModel(this.model, { reml: false }), options);
@@ -265,7 +266,12 @@ export class LmmFit {
     if (options.confint) {
       const method = options.confint.method ?? 'profile';
       const level = options.confint.level ?? 0.95;
-      out.confint = { method, level, rows: this.confint({ method, level }).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })) };
+      out.confint = {
+        method,
+        level,
+        ...(method === 'boot' ? { nsim: options.confint.nsim ?? 500, seed: options.confint.seed ?? 1 } : {}),
+        rows: this.confint({ ...options.confint, method, level }).map((r) => ({ name: r.name, lower: r.lower, upper: r.upper })),
+      };
     }
     return out;
   }

@@ -13,7 +13,7 @@ export interface SummaryInference {
   coefficients?: CoefficientRow[];
   /** Type III F tests. */
   anova?: FTest[];
-  confint?: { method: 'profile' | 'wald'; level: number; rows: ConfintRow[] };
+  confint?: { method: 'profile' | 'wald' | 'boot'; nsim?: number; level: number; rows: ConfintRow[] };
 }
 
 /**
@@ -183,11 +183,11 @@ export function formatAnova(rows: readonly FTest[], ddfName = "Satterthwaite's")
 }
 
 /** Intervals as lme4's `confint(oldNames = FALSE)` prints them. */
-export function formatConfint(ci: { method: 'profile' | 'wald'; level: number; rows: readonly ConfintRow[] }): string {
+export function formatConfint(ci: { method: 'profile' | 'wald' | 'boot'; nsim?: number; level: number; rows: readonly ConfintRow[] }): string {
   const a = (1 - ci.level) / 2;
   const percent = (x: number) => `${Number((100 * x).toPrecision(3))} %`;
   const values = formatColumn(ci.rows.flatMap((r) => [r.lower, r.upper]), 5, 6);
   const body = ci.rows.map((r, i) => [r.label, values[2 * i], values[2 * i + 1]]);
-  const what = ci.method === 'profile' ? 'Profile' : 'Wald';
+  const what = ci.method === 'profile' ? 'Profile' : ci.method === 'wald' ? 'Wald' : `Parametric bootstrap (${ci.nsim ?? 500} replicates, percentile)`;
   return [`${what} confidence intervals:`, table([['', percent(a), percent(1 - a)], ...body], 1)].join('\n');
 }

@@ -70,8 +70,8 @@ describe('lmm fit inference', () => {
   const errors: [string, string[], RegExp][] = [
     ['an unknown --ddf', ['--ddf', 'kr'], /--ddf must be satterthwaite, kenward-roger or none, got 'kr'/],
     ['Kenward-Roger by ML', ['--ddf', 'kenward-roger', '--ml'], /--ddf kenward-roger needs a REML fit/],
-    ['an unknown --confint', ['--confint', 'exact'], /--confint must be profile or wald, got 'exact'/],
-    ['bootstrap intervals', ['--confint', 'boot'], /--confint boot is not implemented/],
+    ['an unknown --confint', ['--confint', 'exact'], /--confint must be profile, wald or boot, got 'exact'/],
+    ['a bootstrap of no replicates', ['--confint', 'boot', '--nsim', '0'], /--nsim/],
     ['a level outside (0, 1)', ['--confint', 'wald', '--level', '95'], /--level must be a number between 0 and 1, got '95'/],
   ];
   for (const [name, extra, message] of errors) {
@@ -83,4 +83,22 @@ describe('lmm fit inference', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
   }
+});
+
+describe('lmm fit --confint boot', () => {
+  it('prints percentile intervals of a parametric bootstrap, the same as lmm bootstrap\'s for the seed', async () => {
+    const fitArgs = ['fit', '--data', data('sleepstudy'), '--formula', 'Reaction ~ Days + (Days | Subject)', '--ddf', 'none'];
+    const r = await run(...fitArgs, '--confint', 'boot', '--nsim', '60', '--seed', '3', '--json');
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.confint).toMatchObject({ method: 'boot', level: 0.95, nsim: 60, seed: 3 });
+    const boot = JSON.parse((await run('bootstrap', '--data', data('sleepstudy'), '--formula', 'Reaction ~ Days + (Days | Subject)', '--n', '60', '--seed', '3', '--json')).stdout);
+    expect(json.confint.rows.map((x: { name: string }) => x.name)).toEqual(boot.intervals.map((x: { name: string }) => x.name));
+    json.confint.rows.forEach((row: { lower: number; upper: number }, i: number) => {
+      expect(row.lower).toBe(boot.intervals[i].lower);
+      expect(row.upper).toBe(boot.intervals[i].upper);
+    });
+    const text = (await run(...fitArgs, '--confint', 'boot', '--nsim', '60', '--seed', '3')).stdout;
+    expect(text).toMatch(/Parametric bootstrap \(60 replicates, percentile\) confidence intervals:/);
+  });
 });
