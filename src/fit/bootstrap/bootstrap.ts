@@ -4,6 +4,7 @@
  * responses are drawn as cross-products (simulate.ts), so a replicate costs O(blocks) at any n;
  * each refit starts from θ̂, as both peers do.
  */
+import * as aq from 'arquero';
 import { createRng } from '../../../samplers/rng.js';
 import { quantile } from '../../diagnostics/stats.js';
 import type { CrossProducts } from '../../model/crossprod.js';
@@ -216,6 +217,11 @@ export class BootstrapResult {
       const v = this.column(i).filter((x) => !Number.isNaN(x));
       return { ...par, estimate: est[i], lower: v.length ? quantile(v, a) : NaN, upper: v.length ? quantile(v, 1 - a) : NaN };
     });
+  }
+
+  /** The replicate table as an arquero table (the columns of {@link records}). */
+  table(): aq.ColumnTable {
+    return aq.from(this.records());
   }
 
   /** Rows of the replicate table: `replicate`, `objective`, `singular`, then the parameters by readable name. */

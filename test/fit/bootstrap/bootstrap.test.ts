@@ -64,6 +64,8 @@ describe('seeds', () => {
   it('percentile intervals bracket the estimates, the table has one row per replicate', () => {
     const b = parametricBootstrap(fit, { n: 100, seed: 3 });
     expect(b.records()).toHaveLength(100);
+    expect(b.table().numRows()).toBe(100);
+    expect(b.table().columnNames()).toEqual(Object.keys(b.records()[0]));
     expect(Object.keys(b.records()[0])).toEqual(['replicate', 'objective', 'singular', 'sd_(Intercept)|Subject', 'cor_Days.(Intercept)|Subject', 'sd_Days|Subject', 'sigma', '(Intercept)', 'Days']);
     for (const i of b.intervals()) if (!i.name.startsWith('.sig02')) expect(i.lower < i.estimate && i.estimate < i.upper, i.label).toBe(true);
   });
