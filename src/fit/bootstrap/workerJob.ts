@@ -27,8 +27,11 @@ export interface BootstrapMessage {
 
 /** The model as a bootstrap job needs it: the blocks and term shapes, not X, y or Z. */
 export function jobModel(model: MixedModel): MixedModel {
+  // Functions (the model's closures, such as its full-design builder) do not survive the
+  // structured clone to a worker, and the refits do not use them.
+  const data = Object.fromEntries(Object.entries(model).filter(([, v]) => typeof v !== 'function')) as unknown as MixedModel;
   return {
-    ...model,
+    ...data,
     y: new Float64Array(0),
     X: new Float64Array(0),
     rows: null,
