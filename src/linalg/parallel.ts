@@ -104,6 +104,15 @@ export function sharedCholesky(n: number, threads = defaultThreads()): SharedCho
   };
 }
 
+/**
+ * For tests: the control words of the running helpers (empty without a team). A test wakes the
+ * helpers with them (as a notify that arrives late would) to check that a wake-up without a new
+ * command does nothing.
+ */
+export function helperControls(): Int32Array[] {
+  return team && team.alive ? team.ctl.slice() : [];
+}
+
 /** Start `threads − 1` helpers and wait until they run; the ones that do not start in time are dropped. */
 function start(threads: number): Team {
   const workers: Worker[] = [];
