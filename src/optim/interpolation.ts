@@ -94,7 +94,8 @@ export function recenterModel(model: QuadraticModel, center: ArrayLike<number>):
 /**
  * Build W for the points `points` around `base` and invert it. Returns `undefined` when W is
  * numerically singular (the interpolation set has lost its poisedness), in which case the caller
- * must re-sample the set.
+ * must re-sample the set. The scale is the RMS length of the non-zero displacements unless
+ * `fixedScale` is given (tests compare an updated H with the rebuilt one at the same scale).
  */
 export function buildSystem(points: readonly Float64Array[], base: Float64Array, fixedScale?: number): InterpolationSystem | undefined {
   const m = points.length;
