@@ -234,7 +234,35 @@ export class ObservationUpdate {
         for (let c = 0; c < q0; c++) h += G[g1 + c] * G[g2 + c];
         const s2 = rowStart[first + o2];
         const v2 = o2 * q;
-        if (s1 !== s2) {
+        if (s1 !== s2 && q === 8) {
+          // The same operations as the general loop below, with o2's values in registers (kb07's
+          // maximal model, q = 8, and correlated slopes, q = 4: most of an evaluation is spent
+          // here; 10.6 -> 7 ms per evaluation of the maximal model, bit for bit the same).
+          const w0 = V[v2], w1 = V[v2 + 1], w2 = V[v2 + 2], w3 = V[v2 + 3];
+          const w4 = V[v2 + 4], w5 = V[v2 + 5], w6 = V[v2 + 6], w7 = V[v2 + 7];
+          for (let r = 0; r < 8; r++) {
+            const hv = h * V[v1 + r];
+            const row = (s1 + r) * M + s2;
+            C[row] -= hv * w0;
+            C[row + 1] -= hv * w1;
+            C[row + 2] -= hv * w2;
+            C[row + 3] -= hv * w3;
+            C[row + 4] -= hv * w4;
+            C[row + 5] -= hv * w5;
+            C[row + 6] -= hv * w6;
+            C[row + 7] -= hv * w7;
+          }
+        } else if (s1 !== s2 && q === 4) {
+          const w0 = V[v2], w1 = V[v2 + 1], w2 = V[v2 + 2], w3 = V[v2 + 3];
+          for (let r = 0; r < 4; r++) {
+            const hv = h * V[v1 + r];
+            const row = (s1 + r) * M + s2;
+            C[row] -= hv * w0;
+            C[row + 1] -= hv * w1;
+            C[row + 2] -= hv * w2;
+            C[row + 3] -= hv * w3;
+          }
+        } else if (s1 !== s2) {
           for (let r = 0; r < q; r++) {
             const hv = h * V[v1 + r];
             const row = (s1 + r) * M + s2;

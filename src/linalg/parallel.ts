@@ -26,10 +26,11 @@ export interface SharedCholesky {
 
 /**
  * Default number of threads for a large factor: the `LMM_THREADS` environment variable if set,
- * else 1. Helpers are off by default: `lmm fit` runs of the InstEval REML model with 2 threads
- * still reached other optima (97, 101, 154, 159 evaluations; at one θ a criterion 39 above the
- * one-thread value) although the factor passes the bit-identity tests below under contention;
- * until that race is found, one thread is the only setting known to give the same answer.
+ * else 1. The race that made threaded fits differ under load (a helper running its last command
+ * again on a late wake-up, see choleskyWorker.ts) is fixed, and threaded fits now give the
+ * one-thread answer bit for bit; helpers stay off by default because on a small shared machine
+ * they are no faster (InstEval REML, 2 threads beside other work on 2 vCPUs: 7.3–9.6 s against
+ * 8.6 s on one thread).
  */
 export function defaultThreads(): number {
   const env = Number(platform().env('LMM_THREADS'));

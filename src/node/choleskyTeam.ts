@@ -160,6 +160,15 @@ function waitDone(ctl: Int32Array): void {
   }
 }
 
+/**
+ * For tests: the control words of the running helpers (empty without a team). A test wakes the
+ * helpers with them (as a notify that arrives late would) to check that a wake-up without a new
+ * command does nothing.
+ */
+export function helperControls(): Int32Array[] {
+  return team && team.alive ? team.ctl.slice() : [];
+}
+
 function stop(t: Team): void {
   t.alive = false;
   for (let h = 0; h < t.workers.length; h++) {

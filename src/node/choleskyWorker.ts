@@ -23,7 +23,12 @@ for (;;) {
   // Commands come in bursts (two per panel): spin briefly before sleeping, since waking a
   // sleeping thread costs more than most of the panels' halves.
   for (let i = 0; i < spinChecks && Atomics.load(ctl, Control.Sequence) === seen; i++);
-  Atomics.wait(ctl, Control.Sequence, seen);
+  // Sleep until the sequence number has really moved on. A wake-up alone is not a command: the
+  // owner's notify for a command can arrive after the helper, spinning, has already seen the new
+  // number and run the command (the owner was descheduled between its increment and its notify);
+  // taking that late wake-up as a command ran the last one a second time, on rows the owner had
+  // meanwhile moved past (a panel solved twice: the race behind the fits that differed under load).
+  while (Atomics.load(ctl, Control.Sequence) === seen) Atomics.wait(ctl, Control.Sequence, seen);
   seen = Atomics.load(ctl, Control.Sequence);
   // Every word of the command by an atomic load: plain loads of the same words in the last
   // command may be reused by the compiler (they were: wrong row ranges under some timings).

@@ -21,8 +21,9 @@
  * - ρ decreases from ρ_beg to ρ_end as in BOBYQA: ρ ← ρ_end if ρ/ρ_end ≤ 16, √(ρ ρ_end) if ≤ 250,
  *   else ρ/10.
  *
- * Differences from Powell's Fortran: the inverse KKT matrix is recomputed rather than updated, which
- * makes the method self-correcting and lets the base point always be x_opt; when the interpolation set
+ * Differences from Powell's Fortran: the inverse KKT matrix H is kept whole (not in factored form),
+ * updated in O(m²) by Powell's formula and rebuilt around x_opt every m updates, when x_opt is far
+ * from the base point, or when an update's denominator is not safely positive; when the interpolation set
  * becomes numerically degenerate it is re-sampled around x_opt at radius ρ (2n evaluations) instead of
  * calling RESCUE. A trust-region step at which f is not finite (Infinity/NaN) only shrinks Δ and is not
  * added to the interpolation set; at initial and geometry points such values are replaced by a finite
@@ -36,11 +37,18 @@ import {
   modelChange,
   recenterModel,
   updateModel,
+  updateSystem,
   zeroModel,
   type InterpolationSystem,
   type QuadraticModel,
 } from './interpolation.js';
 import { boundedTrustRegionStep } from './trustRegion.js';
+
+/**
+ * H is rebuilt around x_opt when ‖x_opt − base‖² exceeds this many Δ² (Powell's NEWUOA and BOBYQA
+ * shift the base point when ‖d‖² ≤ 10⁻³‖x_opt − x_b‖²).
+ */
+const baseShift = 1e3;
 
 /** Options of {@link minimizeBounded}. */
 export interface MinimizeOptions {
@@ -288,14 +296,26 @@ function minimizeFree(
   let converged = false;
   let message = '';
 
-  /** Replace interpolation point k by (x, fx), rebuild H and update the model. */
+  let updates = 0; // updates of H since it was last built
+  /**
+   * Replace interpolation point k by (x, fx), update H by Powell's formula (or rebuild it around
+   * x_opt: see `interpolation.ts`) and update the model.
+   */
   const replace = (k: number, x: Float64Array, fx: number): boolean => {
+    const updated = updates < m && updateSystem(sys!, k, x);
     Y[k] = x;
     F[k] = fx;
     if (fx < F[kopt]!) kopt = k;
-    sys = buildSystem(Y, Y[kopt]!);
-    if (sys === undefined) return resample();
-    model = updateModel(model, sys, F);
+    let shift = 0;
+    for (let i = 0; i < n; i++) shift += (Y[kopt]![i]! - sys!.base[i]!) ** 2;
+    if (updated && shift <= baseShift * delta * delta) {
+      updates++;
+    } else {
+      sys = buildSystem(Y, Y[kopt]!);
+      updates = 0;
+      if (sys === undefined) return resample();
+    }
+    model = updateModel(model, sys!, F);
     return true;
   };
 
@@ -327,6 +347,7 @@ function minimizeFree(
       if (fy < F[kopt]!) kopt = Y.length - 1;
     }
     sys = buildSystem(Y, Y[kopt]!);
+    updates = 0;
     if (sys === undefined) {
       stopMessage = 'interpolation set degenerate (rounding errors prevent further progress)';
       return false;
@@ -466,7 +487,7 @@ function minimizeFree(
           }
           ntrits = 0;
           const adelt = Math.max(Math.min(0.1 * dist, delta), rho);
-          const { x: xg } = geometryStep(sys!, knew, lower, upper, adelt);
+          const { x: xg } = geometryStep(sys!, knew, kopt, xopt, lower, upper, adelt);
           if (nf >= maxEval) {
             stopMessage = 'maximum evaluations reached';
             continue main;

@@ -15,12 +15,17 @@
  *
  *   and its inverse H = W⁻¹ (size m+n+1).
  *
- * Instead of Powell's O(m²) updating formulae for H, H is recomputed from scratch after every change
- * of the interpolation set (Gauss–Jordan elimination with partial pivoting on a matrix of order
- * 3n+2 ≤ 32, microseconds — negligible next to one evaluation of the lme4 deviance). The base point
- * is re-chosen at x_opt every time and the displacements are rescaled to unit RMS length, which keeps
- * W well conditioned (Powell shifts the base point and keeps unscaled displacements for the same
- * reason). Mathematically the models, Lagrange functions and denominators are the ones of BOBYQA.
+ * H is built once by Gauss–Jordan elimination with partial pivoting (order m+n+1: O(m³)) and then,
+ * after each replacement of one interpolation point, updated by Powell's O(m²) formula (Powell 2004,
+ * eq. 4.11 with the denominator σ = αβ + τ² of eq. 4.12; NEWUOA's UPDATE without the factored form):
+ *
+ *   H⁺ = H + σ⁻¹ [ α (e_t − Hw)(e_t − Hw)ᵀ − β H e_t e_tᵀ H + τ { H e_t (e_t − Hw)ᵀ + (e_t − Hw) e_tᵀ H } ].
+ *
+ * The base point and the scale σ_s stay fixed between rebuilds; the optimiser rebuilds H around x_opt
+ * (which re-chooses the base, restores the RMS scaling and discards the updates' rounding errors)
+ * when x_opt has moved far from the base compared with the trust region, every m updates, and
+ * whenever an update's denominator is not safely positive. Mathematically the models, Lagrange
+ * functions and denominators are the ones of BOBYQA.
  */
 
 /** Dense quadratic model Q(x) = q0 + g·(x−c) + ½ (x−c)ᵀ G (x−c), G row-major n×n. */
@@ -89,9 +94,10 @@ export function recenterModel(model: QuadraticModel, center: ArrayLike<number>):
 /**
  * Build W for the points `points` around `base` and invert it. Returns `undefined` when W is
  * numerically singular (the interpolation set has lost its poisedness), in which case the caller
- * must re-sample the set.
+ * must re-sample the set. The scale is the RMS length of the non-zero displacements unless
+ * `fixedScale` is given (tests compare an updated H with the rebuilt one at the same scale).
  */
-export function buildSystem(points: readonly Float64Array[], base: Float64Array): InterpolationSystem | undefined {
+export function buildSystem(points: readonly Float64Array[], base: Float64Array, fixedScale?: number): InterpolationSystem | undefined {
   const m = points.length;
   const n = base.length;
   const N = m + n + 1;
@@ -113,7 +119,7 @@ export function buildSystem(points: readonly Float64Array[], base: Float64Array)
   }
   if (nonzero === 0) return undefined;
   // Unit RMS length of the non-zero displacements.
-  const scale = Math.sqrt(sumsq / nonzero);
+  const scale = fixedScale ?? Math.sqrt(sumsq / nonzero);
   const s = raw.map((v) => v.map((x) => x / scale));
   const W = new Float64Array(N * N);
   for (let k = 0; k < m; k++) {
@@ -135,6 +141,61 @@ export function buildSystem(points: readonly Float64Array[], base: Float64Array)
 }
 
 /**
+ * Replace interpolation point `t` by x and update H = W⁻¹ in place by Powell's formula (Powell
+ * 2004, eq. 4.11; see the header), in O((m+n)²) operations instead of a new inversion. The base
+ * point and scale are kept. Returns false, leaving `sys` unchanged, when the denominator σ_t is
+ * not safely positive (relative to the magnitudes it is made of) or not finite: then W would be
+ * nearly singular and the caller should rebuild (and possibly re-sample) the set.
+ */
+export function updateSystem(sys: InterpolationSystem, t: number, x: ArrayLike<number>): boolean {
+  const { n, m, H, s, scale, base } = sys;
+  const N = m + n + 1;
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = (x[i]! - base[i]!) / scale;
+  const w = new Float64Array(N);
+  for (let j = 0; j < m; j++) w[j] = 0.5 * dot(s[j]!, xs) ** 2;
+  w[m] = 1;
+  let xx = 0;
+  for (let i = 0; i < n; i++) {
+    w[m + 1 + i] = xs[i]!;
+    xx += xs[i]! * xs[i]!;
+  }
+  const Hw = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    let acc = 0;
+    const row = i * N;
+    for (let j = 0; j < N; j++) acc += H[row + j]! * w[j]!;
+    Hw[i] = acc;
+  }
+  const alpha = H[t * N + t]!;
+  const tau = Hw[t]!;
+  const beta = 0.5 * xx * xx - dot(w, Hw);
+  const sigma = alpha * beta + tau * tau;
+  // σ = αβ + τ² is det W⁺ / det W; when it is tiny compared with its terms the new set is nearly
+  // degenerate and the updated H would carry large rounding errors.
+  if (!Number.isFinite(sigma) || !(sigma > 1e-10 * (Math.abs(alpha * beta) + tau * tau))) return false;
+  // v = e_t − Hw and h = H e_t (column t; H is symmetric).
+  const v = new Float64Array(N);
+  const h = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    v[i] = (i === t ? 1 : 0) - Hw[i]!;
+    h[i] = H[i * N + t]!;
+  }
+  const inv = 1 / sigma;
+  for (let i = 0; i < N; i++) {
+    const vi = v[i]! * inv;
+    const hi = h[i]! * inv;
+    const a = alpha * vi + tau * hi;
+    const b = tau * vi - beta * hi;
+    const row = i * N;
+    // H_ij += (α v_i v_j − β h_i h_j + τ (h_i v_j + v_i h_j))/σ = a v_j + b h_j.
+    for (let j = 0; j < N; j++) H[row + j] += a * v[j]! + b * h[j]!;
+  }
+  s[t] = xs;
+  return true;
+}
+
+/**
  * Least Frobenius norm update (Powell 2004, §2): the new model is Q⁺ = Q + D where D is the
  * quadratic that interpolates the residuals r_k = F_k − Q(y_k) at all m points and minimises
  * ‖∇²D‖_F. Its parameters are (λ, c, g_D) = H (r, 0, 0), giving, in scaled coordinates t,
@@ -153,29 +214,48 @@ export function updateModel(
   for (let k = 0; k < m; k++) {
     // Q(y_k) − q0 = g·d + ½ dᵀGd with d = y_k − base = scale·s_k; subtracting q0 first keeps
     // the residuals accurate when F is large compared with its variation.
-    const d = s[k]!.map((x) => x * scale);
-    r[k] = values[k]! - q.q0 - (dot(q.g, d) + 0.5 * quadForm(q.G, d, n));
+    const sk = s[k]!;
+    r[k] = values[k]! - q.q0 - (scale * dot(q.g, sk) + 0.5 * scale * scale * symmetricQuadForm(q.G, sk, n));
   }
   const coef = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     let acc = 0;
-    for (let k = 0; k < m; k++) acc += H[i * N + k]! * r[k]!;
+    const row = i * N;
+    for (let k = 0; k < m; k++) acc += H[row + k]! * r[k]!;
     coef[i] = acc;
   }
   q.q0 += coef[m]!;
   for (let i = 0; i < n; i++) q.g[i] += coef[m + 1 + i]! / scale;
   const s2 = scale * scale;
+  // G += Σ_k λ_k s_k s_kᵀ on the lower triangle, then mirrored.
+  const G = q.G;
   for (let k = 0; k < m; k++) {
     const lam = coef[k]! / s2;
     if (lam === 0) continue;
     const sk = s[k]!;
     for (let i = 0; i < n; i++) {
       const li = lam * sk[i]!;
-      for (let j = 0; j < n; j++) q.G[i * n + j] += li * sk[j]!;
+      if (li === 0) continue;
+      const row = i * n;
+      for (let j = 0; j <= i; j++) G[row + j] += li * sk[j]!;
     }
   }
-  symmetrize(q.G, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j]!;
   return q;
+}
+
+/** dᵀ G d for a symmetric row-major n×n G, from its lower triangle. */
+function symmetricQuadForm(G: Float64Array, d: ArrayLike<number>, n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const di = d[i]!;
+    if (di === 0) continue;
+    const row = i * n;
+    let off = 0;
+    for (let j = 0; j < i; j++) off += G[row + j]! * d[j]!;
+    acc += di * (G[row + i]! * di + 2 * off);
+  }
+  return acc;
 }
 
 /** Lagrange-function data for a trial point: τ_k = ℓ_k(x), β, and σ_k = α_k β + τ_k². */
@@ -229,63 +309,68 @@ export function denominators(sys: InterpolationSystem, x: ArrayLike<number>): De
 /**
  * Geometry-improving ("alternative") step of BOBYQA (Powell 2009, §3, subroutine ALTMOV's task):
  * choose x = x_opt + d with ‖d‖ ≤ radius and lower ≤ x ≤ upper that makes |σ_knew(x)| large, so that
- * replacing y_knew by x keeps the interpolation set well poised.
+ * replacing y_knew by x keeps the interpolation set well poised. x_opt (`xopt`) is interpolation
+ * point `kopt` (≠ knew); the system's base point need not be x_opt.
  *
- * Candidates (all evaluated with the exact denominator σ, which is cheap):
- * - on each line through x_opt and another interpolation point y_k, ℓ_knew is a quadratic in the step
- *   length α (Powell's first alternative); its extreme points in the feasible α-interval are tried;
+ * Candidates:
+ * - on each line through x_opt and another interpolation point y_k, ℓ_knew is the quadratic
+ *   ℓ(x_opt + a(y_k − x_opt)) = a D_k + a² (δ_k,knew − D_k) with D_k = ∇ℓ_knew(x_opt)·(y_k − x_opt)
+ *   (it interpolates 0 at x_opt and δ_k,knew at y_k; Powell's first alternative); its extreme
+ *   points in the feasible a-interval are tried;
  * - steps of length `radius` along ±∇ℓ_knew(x_opt), projected onto the box by fixing components that
  *   hit a bound and rescaling the others (Powell's Cauchy-type alternative);
  * - coordinate steps ±radius·e_i truncated at the bounds.
+ * Every candidate gets the exact σ (O((m+n)²) each). Ranking them first by ALTMOV's estimate
+ * σ ≈ ℓ²(ℓ² + ½ α (a(1−a)‖y_k − x_opt‖²)²) and computing σ for the best 8 or 32 only was tried on
+ * kb07's maximal model (72 θ): cheaper steps, but the first run stopped 6–12 above the optimum
+ * and the fit needed two restarts and three checks (28,767 evaluations, 197 s under load), where
+ * exact σ for all reached the optimum in one run (13,014 evaluations with the check, 183 s).
  */
 export function geometryStep(
   sys: InterpolationSystem,
   knew: number,
+  kopt: number,
+  xopt: ArrayLike<number>,
   lower: ArrayLike<number>,
   upper: ArrayLike<number>,
   radius: number,
 ): { x: Float64Array; sigma: number } {
   const { n, m, H, s, scale, base } = sys;
   const N = m + n + 1;
+  const topt = s[kopt]!;
+  // Feasible steps from x_opt, scaled: lo ≤ d ≤ hi (lo ≤ 0 ≤ hi).
   const lo = new Float64Array(n);
   const hi = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    lo[i] = Math.min(0, (lower[i]! - base[i]!) / scale);
-    hi[i] = Math.max(0, (upper[i]! - base[i]!) / scale);
+    lo[i] = Math.min(0, (lower[i]! - base[i]!) / scale - topt[i]!);
+    hi[i] = Math.max(0, (upper[i]! - base[i]!) / scale - topt[i]!);
   }
   const rad = radius / scale;
-  // ℓ_knew in scaled coordinates: ℓ(t) = c + gl·t + ½ tᵀ M t, with M = Σ_j λ_j s_j s_jᵀ.
-  const gl = new Float64Array(n);
-  for (let i = 0; i < n; i++) gl[i] = H[(m + 1 + i) * N + knew]!;
-  const M = new Float64Array(n * n);
+  // ℓ_knew in scaled coordinates: ℓ(t) = c + gl·t + ½ tᵀ M t with M = Σ_j λ_j s_j s_jᵀ (λ_j = H_j,knew);
+  // its gradient at x_opt, gt = gl + M t_opt = gl + Σ_j λ_j (s_j·t_opt) s_j.
+  const gt = new Float64Array(n);
+  for (let i = 0; i < n; i++) gt[i] = H[(m + 1 + i) * N + knew]!;
   for (let j = 0; j < m; j++) {
     const lam = H[j * N + knew]!;
     if (lam === 0) continue;
-    for (let a = 0; a < n; a++) {
-      const la = lam * s[j]![a]!;
-      for (let b = 0; b < n; b++) M[a * n + b] += la * s[j]![b]!;
-    }
+    const sj = s[j]!;
+    const c = lam * dot(sj, topt);
+    for (let i = 0; i < n; i++) gt[i] += c * sj[i]!;
   }
 
-  let bestT: Float64Array | undefined;
-  let bestSigma = -1;
-  const consider = (t: Float64Array): void => {
-    let nrm = 0;
-    for (let i = 0; i < n; i++) nrm += t[i]! * t[i]!;
-    if (!(nrm > 0)) return;
-    const sig = Math.abs(denominatorsScaled(sys, t).sigma[knew]!);
-    if (sig > bestSigma) {
-      bestSigma = sig;
-      bestT = t;
-    }
+  // Line and coordinate candidates as steps d (scaled).
+  const steps: Float64Array[] = [];
+  const propose = (d: Float64Array): void => {
+    steps.push(d);
   };
-
-  // Lines through the other interpolation points.
   for (let k = 0; k < m; k++) {
-    const u = s[k]!;
-    const uu = Math.sqrt(dot(u, u));
-    if (uu === 0) continue;
-    let amax = rad / uu;
+    if (k === kopt) continue;
+    const sk = s[k]!;
+    const u = new Float64Array(n);
+    for (let i = 0; i < n; i++) u[i] = sk[i]! - topt[i]!;
+    const uu2 = dot(u, u);
+    if (!(uu2 > 0)) continue;
+    let amax = rad / Math.sqrt(uu2);
     let amin = -amax;
     for (let i = 0; i < n; i++) {
       const ui = u[i]!;
@@ -297,41 +382,61 @@ export function geometryStep(
         amin = Math.max(amin, hi[i]! / ui);
       }
     }
+    const D = dot(gt, u);
+    const curv = (k === knew ? 1 : 0) - D;
     const alphas = [amin, amax];
-    const slope = dot(gl, u);
-    const curv = quadForm(M, u, n);
     if (curv !== 0) {
-      const astat = -slope / curv;
+      const astat = -D / (2 * curv);
       if (astat > amin && astat < amax) alphas.push(astat);
     }
     for (const a of alphas) {
       if (a === 0 || !Number.isFinite(a)) continue;
-      consider(clipScaled(u.map((x) => a * x), lo, hi));
+      propose(clipScaled(u.map((x) => a * x), lo, hi));
     }
   }
-
-  // Projected (±) gradient directions of ℓ_knew.
-  for (const sign of [1, -1]) {
-    const t = projectedDirectionStep(gl.map((x) => sign * x), lo, hi, rad);
-    if (t !== undefined) consider(t);
-  }
-
-  // Coordinate directions.
+  const lineCount = steps.length;
   for (let i = 0; i < n; i++) {
     for (const sign of [1, -1]) {
-      const t = new Float64Array(n);
-      t[i] = sign > 0 ? Math.min(rad, hi[i]!) : Math.max(-rad, lo[i]!);
-      consider(t);
+      const c = sign > 0 ? Math.min(rad, hi[i]!) : Math.max(-rad, lo[i]!);
+      if (c === 0) continue;
+      const d = new Float64Array(n);
+      d[i] = c;
+      propose(d);
     }
   }
 
+  let bestD: Float64Array | undefined;
+  let bestSigma = -1;
+  const tt = new Float64Array(n);
+  const consider = (d: Float64Array): void => {
+    let nrm = 0;
+    for (let i = 0; i < n; i++) {
+      nrm += d[i]! * d[i]!;
+      tt[i] = topt[i]! + d[i]!;
+    }
+    if (!(nrm > 0)) return;
+    const sig = Math.abs(denominatorsScaled(sys, tt).sigma[knew]!);
+    if (sig > bestSigma) {
+      bestSigma = sig;
+      bestD = d;
+    }
+  };
+  // In the order lines, gradient steps, coordinate steps (ties go to the earlier one).
+  for (let i = 0; i < lineCount; i++) consider(steps[i]!);
+  // Projected (±) gradient directions of ℓ_knew.
+  for (const sign of [1, -1]) {
+    const d = projectedDirectionStep(gt.map((x) => sign * x), lo, hi, rad);
+    if (d !== undefined) consider(d);
+  }
+  for (let i = lineCount; i < steps.length; i++) consider(steps[i]!);
+
   const x = new Float64Array(n);
-  const t = bestT ?? new Float64Array(n);
+  const d = bestD ?? new Float64Array(n);
   for (let i = 0; i < n; i++) {
     // Land exactly on a bound when the scaled step reaches it.
-    if (t[i]! <= lo[i]! && lo[i]! < 0) x[i] = lower[i]!;
-    else if (t[i]! >= hi[i]! && hi[i]! > 0) x[i] = upper[i]!;
-    else x[i] = Math.min(upper[i]!, Math.max(lower[i]!, base[i]! + scale * t[i]!));
+    if (d[i]! <= lo[i]! && lo[i]! < 0) x[i] = lower[i]!;
+    else if (d[i]! >= hi[i]! && hi[i]! > 0) x[i] = upper[i]!;
+    else x[i] = Math.min(upper[i]!, Math.max(lower[i]!, xopt[i]! + scale * d[i]!));
   }
   return { x, sigma: bestSigma };
 }
@@ -405,15 +510,6 @@ export function quadForm(G: Float64Array, d: ArrayLike<number>, n: number): numb
   return acc;
 }
 
-function symmetrize(G: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = 0.5 * (G[i * n + j]! + G[j * n + i]!);
-      G[i * n + j] = v;
-      G[j * n + i] = v;
-    }
-  }
-}
 
 /**
  * Inverse of a dense N×N matrix by Gauss–Jordan elimination with partial pivoting. Returns undefined
