@@ -79,12 +79,12 @@ function hardCase(name: string, lme4Case: string, table: aq.ColumnTable, formula
 }
 
 /**
- * Fresh-process figures: the command as a user runs it, `node dist/src/cli/main.js ...` (the
+ * Fresh-process figures: the command as a user runs it, `node dist/cli/lmm.js ...` (the package's bin, the bundled CLI; the
  * `lmm` executable) in a new process per run, timed from spawn to exit (Node start-up, module
  * loading, reading the data, the work and the output), beside the command's own
  * `fitMillis`/`sampleMillis` from its JSON. The median run of `runs` (by wall time).
  */
-const cliPath = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../cli/lmm.js', import.meta.url));
 
 interface FreshRun {
   wallSeconds: number;
@@ -199,7 +199,7 @@ const cases: Record<string, () => Promise<Line[]>> = {
     try {
       const csv = join(dir, 'insteval.csv');
       writeFileSync(csv, gunzipSync(readFileSync(join(repoRoot, 'bench', 'data', 'insteval.csv.gz'))));
-      const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+      const cli = cliPath;
       const formula = 'y ~ service + (1 | s) + (1 | d) + (1 | dept)';
       const times: number[] = [];
       let fit: { REMLcrit: number; optimization: { evaluations: number; threads: number } } | undefined;
@@ -235,7 +235,7 @@ const cases: Record<string, () => Promise<Line[]>> = {
     // `lmm bootstrap` hsb slopes, 1,000 replicates, in a fresh process: the command's own
     // bootstrapMillis and the wall clock, against lme4's bootMer for the same (recorded by
     // test/fixtures/scripts/bootstrap.R in test/fixtures/bootstrap/hsb_slopes.json).
-    const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+    const cli = cliPath;
     const formula = 'mathach ~ cses + (cses | school)';
     const start = performance.now();
     const out = JSON.parse(execFileSync(process.execPath, [cli, 'bootstrap', '--data', hsbPath, '--formula', formula, '--n', '1000', '--seed', '7', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
