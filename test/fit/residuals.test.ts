@@ -111,3 +111,24 @@ describe('the sets', () => {
     expect(() => fitLmm(dataset('sleep_weights'), 'Reaction ~ Days + (1 | Subject)', { weights: 'w', residuals: 'ar1(Days | Subject)' })).toThrow(/prior weights/);
   });
 });
+
+describe('lmm fit --residuals', () => {
+  it('prints the structure as nlme does and adds rho and sigmaByStratum to the JSON; a bad spec is one line, status 2', async () => {
+    const { run } = await import('../cli/run.js');
+    const { fixtures } = await import('../helpers.js');
+    const { join } = await import('node:path');
+    const args = ['fit', '--data', join(fixtures, 'data', 'orthodont.csv'), '--formula', 'distance ~ age + Sex + (1 | Subject)', '--ddf', 'none'];
+    const text = await run(...args, '--residuals', 'ar1(visit | Subject) + var(Sex)');
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/Correlation Structure: AR\(1\)\n Formula: ~visit \| Subject\n Parameter estimate\(s\):/);
+    expect(text.stdout).toMatch(/Variance function:\n Structure: Different standard deviations per stratum\n Formula: ~1 \| Sex/);
+    const json = JSON.parse((await run(...args, '--residuals', 'var(Sex)', '--json')).stdout);
+    expect(json.residuals).toBe('var(Sex)');
+    expect(json.rho).toBeNull();
+    expect(Object.keys(json.sigmaByStratum)).toEqual(['Female', 'Male']);
+    const bad = await run(...args, '--residuals', 'ar2(visit | Subject)');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--residuals: cannot read 'ar2\(visit \| Subject\)'/);
+  });
+});
