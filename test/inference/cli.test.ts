@@ -1,15 +1,9 @@
 /** `lmm fit` inference output: lmerTest's table and F tests, `--confint`, `--ddf`, errors. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from '../cli/run.js';
 import { fixtures, jsonFixtures, relClose } from '../helpers.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stderrIsTTY: false });
-  return { status, stdout, stderr };
-}
 const data = (name: string) => join(fixtures, 'data', `${name}.csv`);
 const reference = jsonFixtures<{ id: string; coefficients: { term: string; df: number; p: number }[]; anova: { term: string; DenDF: number }[]; profile: { parm: string; lower: number; upper: number }[] }>('lmertest')
   .find((r) => r.id === 'politeness_gender_reml')!;

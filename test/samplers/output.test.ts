@@ -6,16 +6,10 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from '../cli/run.js';
 import { sample } from '../../samplers/sample.js';
 import { dataset, fixtures } from '../helpers.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false });
-  return { status, stdout, stderr };
-}
 const data = (name: string) => join(fixtures, 'data', `${name}.csv`);
 
 describe('derived parameters', () => {
