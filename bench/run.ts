@@ -270,6 +270,40 @@ const cases: Record<string, () => Promise<Line[]>> = {
       ratio: +ratio.toFixed(3), target: 'ratio <= 1.25', pass: ratio <= 1.25,
     }];
   },
+  async residualsScale() {
+    // One evaluation of the criterion with AR(1) residuals (issue 15) at 10^4 and 10^6 rows with
+    // the same 100 groups: combining the fixed cross-product sets at a new ρ and factoring costs
+    // O(blocks), so the ratio should be near 1 (target ≤ 1.25). Median of 200 evaluations.
+    const { parseResidualSpec, residualStructure, combineSets, emptyLike, logDetV } = await import('../src/model/residuals.js');
+    const { BlockedCholesky } = await import('../src/fit/blocked.js');
+    const perEvaluation = (rows: number): number => {
+      // simulateSlopes puts row i in group i mod 100: t = ⌊i/100⌋ is each group's 0, 1, 2, ….
+      const time = Float64Array.from({ length: rows }, (_, i) => Math.floor(i / 100));
+      const data = simulateSlopes(rows, 100).assign({ t: time });
+      const model = buildModel(data, 'y ~ x + z + (x | g)');
+      const structure = residualStructure(data, model, parseResidualSpec('ar1(t | g)'));
+      const cp = emptyLike(model.crossprod);
+      const factor = new BlockedCholesky(cp, model.terms.map((t) => ({ q: t.q, nlevels: t.nlevels })));
+      const delta = new Float64Array([1]);
+      const times: number[] = [];
+      for (let i = 0; i < 260; i++) {
+        const rho = 0.1 + 0.6 * ((i * 0.618) % 1);
+        const start = performance.now();
+        combineSets(structure, rho, delta, cp);
+        factor.evaluate([0.8, 0.1, 0.3], true);
+        logDetV(structure, rho, delta);
+        if (i >= 60) times.push(performance.now() - start);
+      }
+      return median(times);
+    };
+    const small = perEvaluation(10_000);
+    const large = perEvaluation(1_000_000);
+    const ratio = large / small;
+    return [{
+      benchmark: 'AR(1) criterion evaluation, 1e6 vs 1e4 rows, 100 groups', formula: 'y ~ x + z + (x | g), residuals ar1(t | g)',
+      msPerEvaluation1e4: +small.toFixed(4), msPerEvaluation1e6: +large.toFixed(4), ratio: +ratio.toFixed(3), target: 'ratio <= 1.25', pass: ratio <= 1.25,
+    }];
+  },
   async fit1e6() {
     return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
   },
