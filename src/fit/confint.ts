@@ -78,7 +78,7 @@ export function waldConfint(fit: LmmFit, level = 0.95): ConfintRow[] {
 }
 
 /** Kind and names of each variance parameter, in θ's order, then σ. */
-export function varianceParameterNames(fit: LmmFit): { name: string; label: string; kind: 'sd' | 'cor' | 'sigma' }[] {
+export function varianceParameterNames(fit: Pick<LmmFit, 'model'>): { name: string; label: string; kind: 'sd' | 'cor' | 'sigma' }[] {
   const out: { name: string; label: string; kind: 'sd' | 'cor' | 'sigma' }[] = [];
   for (const term of fit.model.terms) {
     for (let c = 0; c < term.q; c++) {
@@ -92,8 +92,12 @@ export function varianceParameterNames(fit: LmmFit): { name: string; label: stri
   return out;
 }
 
-/** The SD/correlation parameters (θ's layout, then σ) of (θ, σ). */
-export function toSdCor(fit: LmmFit, theta: ArrayLike<number>, sigma: number): Float64Array {
+/**
+ * The SD/correlation parameters (θ's layout, then σ) of (θ, σ). A correlation with a zero SD is
+ * `zeroSdCorrelation`: 0 for the profiles (a continuous path), NaN for the bootstrap's table (as
+ * bootMer's Cv_to_Sv gives it).
+ */
+export function toSdCor(fit: Pick<LmmFit, 'model'>, theta: ArrayLike<number>, sigma: number, zeroSdCorrelation = 0): Float64Array {
   const out = new Float64Array(theta.length + 1);
   let t = 0;
   for (const term of fit.model.terms) {
@@ -114,7 +118,7 @@ export function toSdCor(fit: LmmFit, theta: ArrayLike<number>, sigma: number): F
         if (r === c) out[u] = sigma * Math.sqrt(S[r * q + r]);
         else {
           const d = Math.sqrt(S[r * q + r] * S[c * q + c]);
-          out[u] = d > 0 ? S[r * q + c] / d : 0;
+          out[u] = d > 0 ? S[r * q + c] / d : zeroSdCorrelation;
         }
       }
     }

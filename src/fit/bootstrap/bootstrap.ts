@@ -15,10 +15,10 @@ import { BlockedCholesky } from '../blocked.js';
 import type { LmmFit } from '../lmm.js';
 import { thetaScales } from '../optimize.js';
 import { solve } from '../solution.js';
-import { lambdaOf, thetaLayout } from '../theta.js';
+import { thetaLayout } from '../theta.js';
 import { platform } from '../../platform/platform.js';
 import { jobModel, type BootstrapJob, type BootstrapMessage } from './workerJob.js';
-import { uniqueGroupNames } from '../varcorr.js';
+import { toSdCor, varianceParameterNames } from '../confint.js';
 import { CrossProductSimulator } from './simulate.js';
 
 /**
@@ -70,24 +70,11 @@ export interface Replicate {
 }
 
 /**
- * The parameters a bootstrap reports, in lme4's `confint` order: per term (lme4 order) the
- * elements of θ's layout (column by column of the lower triangle) as SDs (diagonal) and
- * correlations (below it), then σ, then β.
+ * The parameters a bootstrap reports, in lme4's `confint` order and names (confint.ts): per term
+ * (lme4 order) the elements of θ's layout as SDs and correlations, then σ, then β.
  */
 export function bootstrapParameters(model: MixedModel): BootstrapParameter[] {
-  const groups = uniqueGroupNames(model.terms);
-  const out: BootstrapParameter[] = [];
-  model.terms.forEach((term, k) => {
-    for (let c = 0; c < term.q; c++) {
-      for (let r = c; r < term.q; r++) {
-        const label = r === c ? `sd_${term.names[r]}|${groups[k]}` : `cor_${term.names[r]}.${term.names[c]}|${groups[k]}`;
-        out.push({ name: `.sig${String(out.length + 1).padStart(2, '0')}`, label });
-      }
-    }
-  });
-  out.push({ name: '.sigma', label: 'sigma' });
-  for (const b of model.fixefNames) out.push({ name: b, label: b });
-  return out;
+  return [...varianceParameterNames({ model }).map(({ name, label }) => ({ name, label })), ...model.fixefNames.map((b) => ({ name: b, label: b }))];
 }
 
 /**
@@ -132,26 +119,8 @@ export class ReplicateFitter {
     const sol = solve(factor);
     const beta = toOriginalBeta(model, sol.beta);
     const values = new Float64Array(theta.length + 1 + p);
-    let o = 0;
-    model.terms.forEach((term, k) => {
-      const { q } = term;
-      const Lam = lambdaOf(theta, factor.layout, k);
-      const Psi = new Float64Array(q * q);
-      for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) {
-        let s = 0;
-        for (let m = 0; m <= Math.min(a, b); m++) s += Lam[a * q + m] * Lam[b * q + m];
-        Psi[a * q + b] = sigma2 * s;
-      }
-      for (let c = 0; c < q; c++) {
-        for (let rr = c; rr < q; rr++) {
-          const sdR = Math.sqrt(Psi[rr * q + rr]);
-          const sdC = Math.sqrt(Psi[c * q + c]);
-          values[o++] = rr === c ? sdR : sdR > 0 && sdC > 0 ? Psi[rr * q + c] / (sdR * sdC) : NaN;
-        }
-      }
-    });
-    values[o++] = Math.sqrt(sigma2);
-    values.set(beta, o);
+    values.set(toSdCor({ model }, theta, Math.sqrt(sigma2), NaN));
+    values.set(beta, theta.length + 1);
     const singular = Array.from(theta).some((t, i) => lower[i] === 0 && t < SINGULAR_TOLERANCE);
     const replicate: Replicate = { values, theta, objective, singular, evaluations: r.evaluations, converged: r.converged };
     if (keep) replicate.solution = { beta, b: sol.b.map((v) => Float64Array.from(v)) };
@@ -246,20 +215,10 @@ export class BootstrapResult {
 
 /** The fit's own SDs, correlations, σ and β in {@link bootstrapParameters} order. */
 export function estimatesOf(fit: LmmFit): Float64Array {
-  const out: number[] = [];
-  fit.model.terms.forEach((term, k) => {
-    const { q } = term;
-    const Psi = fit.Psi[k];
-    for (let c = 0; c < q; c++) {
-      for (let r = c; r < q; r++) {
-        const sdR = Math.sqrt(Psi[r * q + r]);
-        const sdC = Math.sqrt(Psi[c * q + c]);
-        out.push(r === c ? sdR : sdR > 0 && sdC > 0 ? Psi[r * q + c] / (sdR * sdC) : NaN);
-      }
-    }
-  });
-  out.push(fit.sigma, ...fit.beta);
-  return Float64Array.from(out);
+  const out = new Float64Array(fit.theta.length + 1 + fit.model.p);
+  out.set(toSdCor(fit, fit.theta, fit.sigma, NaN));
+  out.set(fit.beta, fit.theta.length + 1);
+  return out;
 }
 
 /**
