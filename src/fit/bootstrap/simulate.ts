@@ -55,6 +55,8 @@ export class CrossProductSimulator {
   private readonly T0: Float64Array;
   /** Per level of term 0, its rank. */
   private readonly r0: Int32Array;
+  /** Per level j of term 0: the rest coordinates B_j touches and B_j's columns there (q0 values each). */
+  private readonly restRows: { rows: Int32Array; vals: Float64Array }[] = [];
   /** Size of the dense rest (terms ≥ 1, then X). */
   private readonly m: number;
   /** Pivoted Cholesky of the Schur complement: m×r_s, row-major (row = rest coordinate). */
@@ -65,6 +67,9 @@ export class CrossProductSimulator {
   private readonly g: Float64Array;
   private readonly w: Float64Array;
   private readonly t: Float64Array;
+  private readonly xi: Float64Array;
+  private readonly xs: Float64Array;
+  private readonly restW: Float64Array;
 
   /**
    * @param cp the model's cross-products (the y-parts are not read)
@@ -94,6 +99,9 @@ export class CrossProductSimulator {
     this.g = new Float64Array(Q + cp.p);
     this.w = new Float64Array(Q + cp.p);
     this.t = new Float64Array(q0);
+    this.xi = new Float64Array(q0);
+    this.xs = new Float64Array(rank);
+    this.restW = new Float64Array(this.m);
   }
 
   /** Index of rest coordinate i (terms ≥ 1 then X) in the full vector. */
@@ -145,8 +153,6 @@ export class CrossProductSimulator {
     const { q, nlevels } = shapes[0];
     const A = new Float64Array(q * q);
     const d = new Float64Array(q);
-    const rows: number[] = [];
-    const vals: number[] = [];
     for (let j = 0; j < nlevels; j++) {
       const o = j * q * q;
       for (let r = 0; r < q; r++) d[r] = Math.sqrt(cp.terms[0].ZtZ[o + r * q + r]);
@@ -166,7 +172,9 @@ export class CrossProductSimulator {
       }
       r0[j] = rank;
       // B_j' T_j (m × rank), sparse in the rest's term columns: then D −= (B_j'T_j)(B_j'T_j)'.
-      this.levelRows(j, rows, vals);
+      const level = this.levelRows(j);
+      this.restRows.push(level);
+      const { rows, vals } = level;
       const H = new Float64Array(rows.length * rank);
       for (let i = 0; i < rows.length; i++) {
         for (let e = 0; e < rank; e++) {
@@ -189,12 +197,12 @@ export class CrossProductSimulator {
    * The rest coordinates that B_j (level j of term 0) touches, and B_j's column for each (q0
    * values per row): the other terms' levels crossed with j, then every X column.
    */
-  private levelRows(j: number, rows: number[], vals: number[]): void {
+  private levelRows(j: number): { rows: Int32Array; vals: Float64Array } {
     const { cp, shapes, offsets, P, m } = this;
     const q0 = shapes[0].q;
     const base0 = q0 * shapes[0].nlevels;
-    rows.length = 0;
-    vals.length = 0;
+    const rows: number[] = [];
+    const vals: number[] = [];
     for (let k = 1; k < shapes.length; k++) {
       const qk = shapes[k].q;
       const { colPtr, rowLevel, values } = cp.cross[k][0];
@@ -210,6 +218,7 @@ export class CrossProductSimulator {
       rows.push(xo + a);
       for (let c = 0; c < q0; c++) vals.push(cp.terms[0].ZtXy[(j * q0 + c) * P + a]);
     }
+    return { rows: Int32Array.from(rows), vals: Float64Array.from(vals) };
   }
 
   /**
@@ -249,13 +258,11 @@ export class CrossProductSimulator {
     w.fill(0);
     let xi2 = 0;
     const { q: q0, nlevels: n0 } = shapes[0];
-    const rows: number[] = [];
-    const vals: number[] = [];
-    const restW = new Float64Array(this.m);
+    const { xi, xs, restW } = this;
+    restW.fill(0);
     for (let j = 0; j < n0; j++) {
       const o = j * q0 * q0;
       const rank = this.r0[j];
-      const xi = new Float64Array(rank);
       for (let e = 0; e < rank; e++) {
         xi[e] = sigma * rng.normal();
         xi2 += xi[e] * xi[e];
@@ -271,14 +278,13 @@ export class CrossProductSimulator {
         this.t[r] = tr;
       }
       // The rest's share B_j' A_j⁻ U_j ξ_j = B_j' t.
-      this.levelRows(j, rows, vals);
+      const { rows, vals } = this.restRows[j];
       for (let i = 0; i < rows.length; i++) {
         let s = 0;
         for (let r = 0; r < q0; r++) s += vals[i * q0 + r] * this.t[r];
         restW[rows[i]] += s;
       }
     }
-    const xs = new Float64Array(this.rs);
     for (let e = 0; e < this.rs; e++) {
       xs[e] = sigma * rng.normal();
       xi2 += xs[e] * xs[e];
