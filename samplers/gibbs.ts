@@ -243,6 +243,14 @@ export class GibbsKernel {
     return S;
   }
 
+  /**
+   * The cross-product blocks were changed in place (a Geweke test's new response): recombine the
+   * residual structure's whitened blocks at the state's (ρ, δ). Nothing to do without one.
+   */
+  blocksChanged(state: GibbsState): void {
+    if (this.residualSteps && state.residual) this.residualSteps.whiten(state.residual);
+  }
+
   /** One sweep of the conditional draws; returns the new state (the input is not changed). */
   step(rng: Rng, previous: GibbsState): [GibbsState, StepInfo] {
     const state: GibbsState = {
