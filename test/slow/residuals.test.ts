@@ -1,0 +1,40 @@
+/**
+ * The residual-structure steps at full size (samplers/residualSteps.ts): SBC over 500 datasets
+ * per design (99 draws thinned by 10 after 200 warmup, ranks in 10 bins, every χ² p-value above
+ * 0.001), and the Geweke tests of the fast suite ten times longer (200,000 draws per simulator,
+ * |z| < 4). Run with `npm run test:slow`.
+ */
+import { describe, expect, it } from 'vitest';
+import { residualGewekeZ, residualNames, residualSbcRanks, residualSetup } from '../samplers/residualGeweke.helpers.js';
+import { uniformityP } from '../samplers/sbc.helpers.js';
+
+describe('slow checks of the residual-structure steps', () => {
+  for (const [which, seed] of [['ar1', 61], ['ar1+var', 62], ['ar1+varMix', 63]] as const) {
+    it(`SBC over 500 datasets: ${which}`, () => {
+      const setup = residualSetup(which);
+      const names = ['beta0', 'beta1', 'Psi', ...Array.from({ length: setup.strata }, (_, s) => `sigma2[${s}]`), 'rho'];
+      const L = 99;
+      const ranks = residualSbcRanks(setup, 500, L, 10, 200, seed);
+      ranks.forEach((r, k) => {
+        const p = uniformityP(r, L, 10);
+        console.log(`SBC (${which}) ${names[k]}: p = ${p.toFixed(4)}`);
+        expect(p, names[k]).toBeGreaterThan(0.001);
+      });
+    }, 900_000);
+  }
+  const cases: [string, ReturnType<typeof residualSetup>, number][] = [
+    ['ar1, rho uniform(-1, 1)', residualSetup('ar1'), 71],
+    ['ar1, (rho + 1)/2 ~ beta(3, 2)', residualSetup('ar1', { beta: [3, 2] }), 72],
+    ['ar1 + var, strata between groups', residualSetup('ar1+var'), 73],
+    ['ar1 + var, strata within groups', residualSetup('ar1+varMix', { uniform: [-0.5, 0.9] }), 74],
+    ['var alone', residualSetup('var'), 75],
+  ];
+  for (const [name, setup, seed] of cases) {
+    it(`Geweke test with 200,000 draws per simulator: ${name}`, () => {
+      const z = residualGewekeZ(setup, 200_000, seed);
+      const names = residualNames(setup);
+      console.log(`Geweke (${name}) z: ${z.map((v) => v.toFixed(2)).join(' ')}`);
+      z.forEach((zj, j) => expect(Math.abs(zj), `${names[j]}: z = ${zj.toFixed(2)}`).toBeLessThan(4));
+    }, 900_000);
+  }
+});
