@@ -12,7 +12,14 @@
  *
  * (m_d pairs at gap d; c_k evaluated at the absolute SDs σ_s in place of δ_s, as the
  * coefficients are homogeneous of degree −2 in them), so each evaluation at a new (ρ, σ) costs
- * O(sets), whatever n. The steps, after the kernel's σ² step:
+ * O(sets), whatever n. The steps, after the kernel's σ² step. With AR(1) and every stratum
+ * conjugate (below; always so with one stratum): (ρ, σ²_0, σ²_1, …) jointly given the rest, ρ from
+ * its conditional with the variances integrated out,
+ *
+ *     log p(ρ | β, a, λ) = −½ Σ_d m_d log(1 − ρ^{2d}) − Σ_s (shape_s + n_s/2)·log(rate_s + Q_s(ρ)/2) + log prior(ρ),
+ *
+ * by one slice update, then each σ²_s | ρ from its inverse-gamma (the ρ–σ² dependence of AR(1),
+ * Var(e_t) = σ² against innovations σ²(1 − ρ²), then does not slow the chain). Otherwise:
  *   - σ²_s | rest, s = 0, 1, …: where no set pairs stratum s with another (every AR group within
  *     one stratum, or no AR) the conditional is IG(shape + n_s/2, rate + Q_s/2), Q_s = σ²_s·Σ_{k∋s}
  *     c_k q_k (conjugate; under the half-t prior shape = ν/2 and rate = ν/λ_s, then λ_s | σ²_s ~
@@ -181,6 +188,10 @@ export class ResidualSteps {
   /** Per stratum: whether its σ²_s has the conjugate inverse-gamma conditional (no set pairs it with another stratum). */
   private readonly conjugate: boolean[];
   private readonly strata: number;
+  /** Whether every stratum's σ²_s is conjugate (then ρ is drawn with them integrated out). */
+  private readonly allConjugate: boolean;
+  private readonly ones: Float64Array;
+  private readonly stratumQ: Float64Array;
 
   constructor(private readonly residuals: SamplerResiduals, private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number, private readonly rhoPrior: RhoPrior, private readonly sigma2Prior: Sigma2Prior) {
     this.whitened = emptyLike(crossprod);
@@ -191,6 +202,9 @@ export class ResidualSteps {
     this.sd = new Float64Array(this.strata);
     this.work = shapes.map((s) => new Float64Array(s.q * s.nlevels));
     this.conjugate = Array.from({ length: this.strata }, (_, s) => residuals.sets.every((set) => set.kind === 'first' || (set.stratum === s) === (set.previousStratum === s)));
+    this.allConjugate = this.conjugate.every((c) => c);
+    this.ones = new Float64Array(this.strata).fill(1);
+    this.stratumQ = new Float64Array(this.strata);
     this.whiten({ rho: 0, sigma2: new Float64Array(this.strata).fill(1), lambda: new Float64Array(this.strata) });
   }
 
@@ -223,6 +237,29 @@ export class ResidualSteps {
     accumulateSets(this.residuals.sets, setCoefficients(this.residuals, state.rho, this.sd, this.c), this.whitened);
   }
 
+  /**
+   * log p(ρ | β, a, λ) up to a constant with every σ²_s integrated out, for strata whose
+   * conditionals are all conjugate: −½ Σ_d m_d log(1 − ρ^{2d}) − Σ_s (shape_s + n_s/2)·log(rate_s + Q_s(ρ)/2),
+   * Q_s(ρ) = Σ_{k of stratum s} c_k(ρ, 1)·q_k (the inverse-gamma integral of each σ²_s).
+   */
+  private logCollapsed(rho: number, residual: ResidualState): number {
+    let s = 0;
+    for (const [d, m] of this.residuals.pairsByGap) {
+      const r2 = powInt(rho, 2 * d);
+      if (!(r2 < 1)) return -Infinity;
+      s -= 0.5 * m * log1p(-r2);
+    }
+    setCoefficients(this.residuals, rho, this.ones, this.c);
+    const Q = this.stratumQ;
+    Q.fill(0);
+    this.residuals.sets.forEach((set, k) => (Q[set.stratum] += this.c[k] * this.q[k]));
+    for (let t = 0; t < this.strata; t++) {
+      const [shape, rate] = this.priorShapeRate(residual, t);
+      s -= (shape + this.residuals.stratumRows[t] / 2) * log(rate + Math.max(Q[t], 0) / 2);
+    }
+    return Number.isFinite(s) ? s : -Infinity;
+  }
+
   /** ℓ(ρ, σ) of the header from the current quadratic forms, at the SDs `sd`. */
   private logLikelihood(rho: number, sd: Float64Array): number {
     let s = 0;
@@ -249,6 +286,20 @@ export class ResidualSteps {
     const { sets } = this.residuals;
     for (let k = 0; k < sets.length; k++) this.q[k] = quadraticForm(sets[k].blocks, this.shapes, this.p, beta, b, this.work);
     const sd = this.sd;
+    if (this.residuals.ar1 && this.allConjugate) {
+      // (ρ, σ²_0, …) jointly: ρ with the variances integrated out, then each σ²_s | ρ.
+      if (!this.byStratum) residual.lambda[0] = kernelState.lambdaSigma2;
+      const [lo, hi] = rhoSupport(this.rhoPrior);
+      residual.rho = sliceStep(rng, residual.rho, (r) => this.logCollapsed(r, residual) + logRhoPrior(this.rhoPrior, r), 0.25 * (hi - lo), lo, hi);
+      for (let s = 0; s < this.strata; s++) {
+        this.drawStratum(rng, residual, s);
+        this.drawLambda(rng, residual, s);
+      }
+      kernelState.sigma2 = residual.sigma2[0];
+      kernelState.lambdaSigma2 = residual.lambda[0];
+      this.whiten(residual);
+      return;
+    }
     if (this.byStratum) {
       for (let s = 0; s < this.strata; s++) {
         for (let t = 0; t < this.strata; t++) sd[t] = Math.sqrt(residual.sigma2[t]);
@@ -278,8 +329,8 @@ export class ResidualSteps {
     const sd = this.sd;
     const n = this.residuals.stratumRows[s];
     if (this.conjugate[s]) {
-      // Q_s = Σ over the sets of stratum s of c_k(ρ, σ with σ_s = 1)·q_k.
-      sd[s] = 1;
+      // Q_s = Σ over the sets of stratum s of c_k(ρ, σ with σ_s = 1)·q_k (those sets involve σ_s alone).
+      sd.fill(1);
       setCoefficients(this.residuals, residual.rho, sd, this.c);
       let Q = 0;
       this.residuals.sets.forEach((set, k) => {
