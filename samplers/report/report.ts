@@ -36,7 +36,7 @@ async function residualSection(comparison: Comparison): Promise<ReportSection | 
     const row = sample.summary().find((x) => x.param === param);
     rows.push({ param, [fit.method]: estimate, posteriorMean: row?.mean ?? null, median: row?.median ?? null, q2_5: sortedQuantile(all, 0.025), q97_5: sortedQuantile(all, 0.975), rhat: row?.rhat ?? null, ess_bulk: row?.ess_bulk ?? null });
   }
-  const note = `<p>Residuals <code>${escapeHtml(r.spec)}</code>: ${r.rho !== null ? 'AR(1) correlation ρ at unit time step within groups' : ''}${r.rho !== null && r.strata ? '; ' : ''}${r.strata ? `a residual SD per stratum (reference ${escapeHtml(r.strata[0].level)}; <code>sigma</code> is its SD)` : ''}. Red: the exact ${fit.method} estimate; dashed: the posterior's central 95% interval.</p>`;
+  const note = `<p>Residuals <code>${escapeHtml(r.spec)}</code>: ${r.rho !== null ? 'AR(1) correlation ρ at unit time step within groups' : ''}${r.rho !== null && r.strata ? '; ' : ''}${r.strata ? `a residual SD per stratum (reference ${escapeHtml(r.strata[0].level)}; <code>sigma</code> is its SD)` : ''}. Red: the exact ${fit.method} estimate; dashed: the posterior's central 95% interval. No and complete pooling below are GLS fits under the same structure at the exact fit's ρ and SD ratios; the ICC, the shrinkage weights and the pooling explorer's τ²/σ² use the reference σ (approximate under this structure).</p>`;
   return { title: 'Residual structure', body: note + wrap(svgs) + htmlTable(aq.from(rows), `Residual-structure parameters: exact ${fit.method} estimate and posterior`) };
 }
 
