@@ -82,7 +82,11 @@ export interface StepInfo {
  *      about each level;
  *   4. under a half-t prior, λ_kr | Ψ_k ~ IG((ν + q)/2, ν(Ψ_k⁻¹)_rr + 1/A_r²) (Huang & Wand 2013, eq. 3);
  *   5. σ² | β, a ~ IG(shape + n/2, rate + RSS/2), for the half-t prior with shape = ν/2 and
- *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²).
+ *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²);
+ *   6. with a residual structure (`model.residuals`; residualSteps.ts), steps 0–5 run on the
+ *      blocks whitened at the current (ρ, δ) (with `var(...)` step 5 is replaced by the per-stratum
+ *      variances), then ρ and the stratum variances are drawn and the blocks re-whitened. Without
+ *      one nothing of this runs: the same draws, bit for bit, as before it existed.
  * Under the half-t prior steps 0 and 3 integrate λ_k out (their targets have the marginal
  * Huang–Wand density of Ψ_k; with λ held fixed the chain crawls where a variance nears 0) and
  * λ_k | Ψ_k is drawn afresh after each of them (step 4 follows step 3). Every
