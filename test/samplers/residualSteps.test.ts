@@ -93,6 +93,16 @@ describe('residual-structure steps', () => {
     expect(again.draws).toEqual(result.draws);
   });
 
+  it('AR groups of one row each carry no information on ρ: its posterior is the prior, uniform(-0.5, 0.9)', async () => {
+    const sleep = dataset('sleepstudy');
+    const table = sleep.assign({ row: Array.from({ length: sleep.numRows() }, (_, i) => `r${i}`) });
+    const result = await sample(table, 'Reaction ~ Days + (1 | Subject)', { residuals: 'ar1(Days | row)', priors: { rho: { uniform: [-0.5, 0.9] } }, seed: 4, chains: 2, iter: 2000 });
+    const row = result.summary().find((r) => r.param === 'rho')!;
+    // Uniform(-0.5, 0.9): mean 0.2, SD 1.4/√12 = 0.4041; the mean within 4 MCSE, the SD within 5%.
+    expect(Math.abs(row.mean! - 0.2)).toBeLessThan(4 * row.mcse_mean!);
+    expect(Math.abs(row.sd! / (1.4 / Math.sqrt(12)) - 1)).toBeLessThan(0.05);
+  });
+
   it('rho prior: configurable, and one-line errors', () => {
     expect(resolvePriors(model, { rho: { beta: [2, 3] } }, { ar1: true }).rho).toEqual({ beta: [2, 3] });
     expect(resolvePriors(model, { rho: { uniform: [0, 0.9] } }, { ar1: true }).rho).toEqual({ uniform: [0, 0.9] });
