@@ -304,6 +304,42 @@ const cases: Record<string, () => Promise<Line[]>> = {
       msPerEvaluation1e4: +small.toFixed(4), msPerEvaluation1e6: +large.toFixed(4), ratio: +ratio.toFixed(3), target: 'ratio <= 1.25', pass: ratio <= 1.25,
     }];
   },
+  async samplerResidualsScale() {
+    // One Gibbs sweep with AR(1) residuals and a variance per stratum (issue 15) at 10^4 and 10^6
+    // rows with the same 100 groups: the sweep combines the fixed cross-product sets and forms
+    // the quadratic forms from blocks only, so the ratio should be near 1 (target ≤ 1.25).
+    // Median over 300 sweeps after 100 of warm-up.
+    const { parseResidualSpec, residualStructure } = await import('../src/model/residuals.js');
+    const { GibbsKernel, samplerModel } = await import('../samplers/gibbs.js');
+    const { resolvePriors, termPriors } = await import('../samplers/priors.js');
+    const { samplerResiduals } = await import('../samplers/residualSteps.js');
+    const { createRng } = await import('../samplers/rng.js');
+    const perSweep = (rows: number): number => {
+      const time = Float64Array.from({ length: rows }, (_, i) => Math.floor(i / 100));
+      const stratum = Array.from({ length: rows }, (_, i) => (i % 100 < 50 ? 'a' : 'b'));
+      const data = simulateSlopes(rows, 100).assign({ t: time, s: stratum });
+      const model = buildModel(data, 'y ~ x + z + (x | g)');
+      const sm = samplerModel(model);
+      sm.residuals = samplerResiduals(residualStructure(data, model, parseResidualSpec('ar1(t | g) + var(s)')));
+      const kernel = new GibbsKernel(sm, termPriors(model, resolvePriors(model, undefined, { ar1: true })));
+      const rng = createRng(1);
+      const state = kernel.init(rng);
+      const times: number[] = [];
+      for (let i = 0; i < 400; i++) {
+        const start = performance.now();
+        kernel.advance(rng, state);
+        if (i >= 100) times.push(performance.now() - start);
+      }
+      return median(times);
+    };
+    const small = perSweep(10_000);
+    const large = perSweep(1_000_000);
+    const ratio = large / small;
+    return [{
+      benchmark: 'Gibbs sweep with AR(1) + stratum variances, 1e6 vs 1e4 rows, 100 groups', formula: 'y ~ x + z + (x | g), residuals ar1(t | g) + var(s)',
+      msPerSweep1e4: +small.toFixed(4), msPerSweep1e6: +large.toFixed(4), ratio: +ratio.toFixed(3), target: 'ratio <= 1.25', pass: ratio <= 1.25,
+    }];
+  },
   async fit1e6() {
     return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
   },

@@ -8,6 +8,7 @@ import type { Rng } from './rng.js';
 import { Interweaving } from './interweave.js';
 import { CollapsedPsi } from './collapsed.js';
 import { exp } from './elementary.js';
+import { defaultRhoPrior, ResidualSteps, type ResidualState, type SamplerResiduals } from './residualSteps.js';
 
 
 /**
@@ -23,6 +24,8 @@ export interface SamplerModel {
   yShift: number;
   yShiftDirection: Float64Array;
   xCenter: Float64Array;
+  /** A residual structure (AR(1), variance by stratum; residualSteps.ts), or absent for σ²I. */
+  residuals?: SamplerResiduals;
 }
 
 /** The sampler's view of a built model. */
@@ -51,6 +54,8 @@ export interface GibbsState {
   sigma2: number;
   lambda: Float64Array[];
   lambdaSigma2: number;
+  /** ρ and the per-stratum variances of a residual structure (absent without one). */
+  residual?: ResidualState;
 }
 
 /** Per-step information (for diagnostics and tests). */
@@ -77,7 +82,11 @@ export interface StepInfo {
  *      about each level;
  *   4. under a half-t prior, λ_kr | Ψ_k ~ IG((ν + q)/2, ν(Ψ_k⁻¹)_rr + 1/A_r²) (Huang & Wand 2013, eq. 3);
  *   5. σ² | β, a ~ IG(shape + n/2, rate + RSS/2), for the half-t prior with shape = ν/2 and
- *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²).
+ *      rate = ν/λ_σ, then λ_σ | σ² ~ IG((ν + 1)/2, ν/σ² + 1/A_σ²);
+ *   6. with a residual structure (`model.residuals`; residualSteps.ts), steps 0–5 run on the
+ *      blocks whitened at the current (ρ, δ) (with `var(...)` step 5 is replaced by the per-stratum
+ *      variances), then ρ and the stratum variances are drawn and the blocks re-whitened. Without
+ *      one nothing of this runs: the same draws, bit for bit, as before it existed.
  * Under the half-t prior steps 0 and 3 integrate λ_k out (their targets have the marginal
  * Huang–Wand density of Ψ_k; with λ held fixed the chain crawls where a variance nears 0) and
  * λ_k | Ψ_k is drawn afresh after each of them (step 4 follows step 3). Every
@@ -139,9 +148,15 @@ export class GibbsKernel {
   private readonly psiScale: Float64Array[];
   /** Scratch of the λ draws: chol(Ψ_k) and a column (q² and q per term), and diag(Ψ_k⁻¹). */
   private readonly lambdaWork: { L: Float64Array; col: Float64Array; diag: Float64Array }[];
+  /** The residual structure's steps (residualSteps.ts), or null: the other steps then run on its whitened blocks. */
+  private readonly residualSteps: ResidualSteps | null;
 
   constructor(readonly model: SamplerModel, readonly priors: TermPriors) {
-    this.factor = new BlockedCholesky(model.crossprod, model.shapes);
+    this.residualSteps = model.residuals ? new ResidualSteps(model.residuals, model.crossprod, model.shapes, model.p, priors.rho ?? defaultRhoPrior, priors.sigma2) : null;
+    // Given (ρ, δ) the model is a GLS problem: every step below sees the whitened blocks, which
+    // the residual steps update in place at the end of each sweep.
+    const crossprod = this.residualSteps ? this.residualSteps.whitened : model.crossprod;
+    this.factor = new BlockedCholesky(crossprod, model.shapes);
     this.theta = new Float64Array(this.factor.layout.length);
     const P = model.p + 1;
     this.adjustment = priors.betaPrecision ? new Float64Array(P * P) : null;
@@ -151,12 +166,12 @@ export class GibbsKernel {
     this.posteriorScale = model.shapes.map((s) => new Float64Array(s.q * s.q));
     this.wishartWork = model.shapes.map((s) => new Float64Array(3 * s.q * s.q));
     this.lambda = model.shapes.map((s) => new Float64Array(s.q * s.q));
-    this.interweaving = new Interweaving(model.crossprod, model.shapes, model.p, interweavingProposals);
+    this.interweaving = new Interweaving(crossprod, model.shapes, model.p, interweavingProposals);
     this.psiDf = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? prior.nu + model.shapes[k].q - 1 : prior.df));
     this.psiScale = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? new Float64Array(model.shapes[k].q ** 2) : prior.scale.slice()));
     this.lambdaWork = model.shapes.map((s) => ({ L: new Float64Array(s.q * s.q), col: new Float64Array(s.q), diag: new Float64Array(s.q) }));
     const single = model.shapes.length === 1 && model.shapes[0].q <= collapsedMaxQ;
-    this.collapsed = single ? new CollapsedPsi(model.crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), collapsedWalks, collapsedProposals) : null;
+    this.collapsed = single ? new CollapsedPsi(crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), collapsedWalks, collapsedProposals) : null;
   }
 
   /**
@@ -194,6 +209,10 @@ export class GibbsKernel {
     const state: GibbsState = { beta: new Float64Array(p), b: shapes.map((s) => new Float64Array(s.q * s.nlevels)), Psi, sigma2, lambda, lambdaSigma2: 0 };
     for (let k = 0; k < shapes.length; k++) this.drawLambda(rng, state, k);
     this.drawLambdaSigma2(rng, state);
+    if (this.residualSteps) {
+      state.residual = this.residualSteps.init(rng, sigma2);
+      if (this.residualSteps.byStratum) state.lambdaSigma2 = state.residual.lambda[0];
+    }
     this.drawEffects(rng, state);
     return state;
   }
@@ -228,6 +247,14 @@ export class GibbsKernel {
     return S;
   }
 
+  /**
+   * The cross-product blocks were changed in place (a Geweke test's new response): recombine the
+   * residual structure's whitened blocks at the state's (ρ, δ). Nothing to do without one.
+   */
+  blocksChanged(state: GibbsState): void {
+    if (this.residualSteps && state.residual) this.residualSteps.whiten(state.residual);
+  }
+
   /** One sweep of the conditional draws; returns the new state (the input is not changed). */
   step(rng: Rng, previous: GibbsState): [GibbsState, StepInfo] {
     const state: GibbsState = {
@@ -238,6 +265,7 @@ export class GibbsKernel {
       lambda: previous.lambda.map((l) => l.slice()),
       lambdaSigma2: previous.lambdaSigma2,
     };
+    if (previous.residual) state.residual = { rho: previous.residual.rho, sigma2: previous.residual.sigma2.slice(), lambda: previous.residual.lambda.slice() };
     return [state, this.advance(rng, state)];
   }
 
@@ -274,11 +302,17 @@ export class GibbsKernel {
       }
     }
     for (let k = 0; k < shapes.length; k++) this.drawLambda(rng, state, k);
-    const s2 = this.priors.sigma2;
-    const shape = s2.kind === 'halfT' ? s2.nu / 2 : s2.shape;
-    const rate = s2.kind === 'halfT' ? s2.nu / state.lambdaSigma2 : s2.rate;
-    state.sigma2 = drawInverseGamma(rng, shape + n / 2, rate + rss / 2);
-    this.drawLambdaSigma2(rng, state);
+    const residualSteps = this.residualSteps;
+    if (!residualSteps || !residualSteps.byStratum) {
+      // With AR(1) alone, rss is the whitened one: the same conjugate step given ρ.
+      const s2 = this.priors.sigma2;
+      const shape = s2.kind === 'halfT' ? s2.nu / 2 : s2.shape;
+      const rate = s2.kind === 'halfT' ? s2.nu / state.lambdaSigma2 : s2.rate;
+      state.sigma2 = drawInverseGamma(rng, shape + n / 2, rate + rss / 2);
+      this.drawLambdaSigma2(rng, state);
+    }
+    // 6. (residual structure) σ²_s per stratum, ρ, and the whitened blocks at the new values.
+    if (residualSteps) residualSteps.advance(rng, state.residual as ResidualState, state.beta, state.b, state);
     return { rss, accepted };
   }
 

@@ -5,6 +5,7 @@ import { cholesky } from './distributions.js';
 import { toPrimeCovariance, toPrimeMean } from '../src/model/reparam.js';
 import { priorsSchema } from './priorsSchema.js';
 import { schemaViolations } from './schemaCheck.js';
+import type { RhoPrior } from './residualSteps.js';
 
 /** Huang & Wand (2013) prior on a grouping factor's Ψ: each SD half-t(df, scale_r); for df = 2 each correlation uniform. */
 export interface HalfTPsi {
@@ -32,6 +33,17 @@ export interface PriorsSpec {
   /** Per grouping factor, over all the factor's random-effects columns (in formula order). */
   Psi: Record<string, HalfTPsi | InverseWishartPsi>;
   sigma2: HalfTSigma2 | InverseGammaSigma2;
+  /**
+   * The AR(1) correlation of `--residuals ar1(...)` (present only then): uniform on (a, b) ⊆ (−1, 1),
+   * or (ρ + 1)/2 ~ Beta(a, b). Default uniform on (−1, 1). (Each stratum of `var(...)` takes the
+   * `sigma2` prior on its own variance.)
+   */
+  rho?: { uniform: [number, number] } | { beta: [number, number] };
+}
+
+/** What of the residual structure the priors depend on. */
+export interface ResidualPriorsContext {
+  ar1: boolean;
 }
 
 /**
@@ -51,6 +63,8 @@ export interface TermPriors {
   /** Per term (lme4 order). */
   Psi: TermPsiPrior[];
   sigma2: Sigma2Prior;
+  /** The prior of ρ under `ar1` residuals (absent otherwise). */
+  rho?: RhoPrior;
 }
 
 /** Multiplier of the data's scale in the default normal prior on β (weakly informative). */
@@ -104,8 +118,9 @@ export function groupColumns(model: MixedModel, group: string): string[] {
  * numbers. Every problem is an LmmError naming `--priors` and the key at fault (all problems of
  * the file on one line).
  */
-export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
+export function resolvePriors(model: MixedModel, user: unknown, residuals?: ResidualPriorsContext): PriorsSpec {
   const spec = defaultPriors(model);
+  if (residuals?.ar1) spec.rho = { uniform: [-1, 1] };
   if (user === undefined || user === null) return spec;
   // Unknown grouping factors first (their entries' own problems would only be noise), then the schema.
   const unknownGroups: string[] = [];
@@ -121,7 +136,7 @@ export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
   const structural = [...unknownGroups, ...schemaViolations(priorsSchema, checked)];
   if (structural.length > 0) fail(structural);
   const problems: string[] = [];
-  const given = checked as { beta?: unknown; Psi?: Record<string, unknown>; sigma2?: unknown };
+  const given = checked as { beta?: unknown; Psi?: Record<string, unknown>; sigma2?: unknown; rho?: { uniform?: [number, number]; beta?: [number, number] } };
   const p = model.p;
 
   if (given.beta !== undefined) {
@@ -159,6 +174,14 @@ export function resolvePriors(model: MixedModel, user: unknown): PriorsSpec {
       const s = given.sigma2 as InverseGammaSigma2;
       spec.sigma2 = { shape: s.shape, rate: s.rate };
     }
+  }
+  if (given.rho !== undefined) {
+    if (!residuals?.ar1) problems.push("rho is given but the model has no ar1 residuals (--residuals 'ar1(time | group)')");
+    else if (given.rho.uniform) {
+      const [a, b] = given.rho.uniform;
+      if (!(a >= -1 && b <= 1 && a < b)) problems.push(`rho.uniform must be [a, b] with -1 <= a < b <= 1, got [${a}, ${b}]`);
+      else spec.rho = { uniform: [a, b] };
+    } else if (given.rho.beta) spec.rho = { beta: [given.rho.beta[0], given.rho.beta[1]] };
   }
   if (problems.length > 0) fail(problems);
   return spec;
@@ -204,7 +227,9 @@ export function termPriors(model: MixedModel, spec: PriorsSpec): TermPriors {
     return { kind: 'invWishart', df: g.df, scale };
   });
   const sigma2: Sigma2Prior = 'halfT' in spec.sigma2 ? { kind: 'halfT', nu: spec.sigma2.halfT.df, scale: spec.sigma2.halfT.scale } : { kind: 'invGamma', shape: spec.sigma2.shape, rate: spec.sigma2.rate };
-  return { betaPrecision, betaPrecisionMean, betaMean, Psi, sigma2 };
+  const out: TermPriors = { betaPrecision, betaPrecisionMean, betaMean, Psi, sigma2 };
+  if (spec.rho) out.rho = 'uniform' in spec.rho ? { kind: 'uniform', lower: spec.rho.uniform[0], upper: spec.rho.uniform[1] } : { kind: 'beta', a: spec.rho.beta[0], b: spec.rho.beta[1] };
+  return out;
 }
 
 /** Grouping factors in lme4 term order, each once. */

@@ -96,6 +96,25 @@ export const priorsSchema = {
         },
       ],
     },
+    rho: {
+      description: 'The AR(1) correlation of --residuals ar1(time | group): uniform on (a, b) within (-1, 1) (default [-1, 1]), or (rho + 1)/2 ~ Beta(a, b).',
+      oneOf: [
+        {
+          title: '{"uniform": [a, b]}',
+          type: 'object',
+          additionalProperties: false,
+          required: ['uniform'],
+          properties: { uniform: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number', minimum: -1, maximum: 1 } } },
+        },
+        {
+          title: '{"beta": [a, b]}',
+          type: 'object',
+          additionalProperties: false,
+          required: ['beta'],
+          properties: { beta: { type: 'array', minItems: 2, maxItems: 2, items: { $ref: '#/$defs/positive' } } },
+        },
+      ],
+    },
   },
   $defs: {
     positive: { type: 'number', exclusiveMinimum: 0 },

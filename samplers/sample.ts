@@ -10,6 +10,9 @@ import { parameterLayout } from './params.js';
 import { resolvePriors, termPriors, type PriorsSpec } from './priors.js';
 import { runChains } from './run.js';
 import { samplerWarnings, type SamplerWarning } from './warnings.js';
+import { samplerResiduals, type SamplerResiduals } from './residualSteps.js';
+import { parseResidualSpec, residualStructure } from '../src/model/residuals.js';
+import { toTable } from '../src/data/input.js';
 
 /** Options of `sample` (CONTRACT.md's `lmm sample`). */
 export interface SampleOptions {
@@ -23,6 +26,11 @@ export interface SampleOptions {
   seed?: number;
   /** A priors object in the priors-file form; anything left out takes the defaults. */
   priors?: unknown;
+  /**
+   * A residual structure, `ar1(time | group)`, `var(stratum)` or both joined by `+` (as `fitLmm`'s;
+   * src/model/residuals.ts): ρ and the per-stratum variances are sampled too (residualSteps.ts).
+   */
+  residuals?: string;
   /** Chains in workers (worker threads, Web Workers): true, false or 'auto' (default; see `runChains`). */
   parallel?: boolean | 'auto';
   onProgress?: (done: number, total: number) => void;
@@ -39,6 +47,11 @@ export class SampleResult {
     readonly priors: PriorsSpec,
     readonly sampleMillis: number,
   ) {}
+
+  /** The residual structure sampled (`--residuals`), or undefined for σ²I. */
+  residuals?: string;
+  /** The strata of `var(...)` (the first the reference), or null. */
+  strata: string[] | null = null;
 
   /** Draws per chain. */
   get kept(): number {
@@ -95,6 +108,7 @@ export class SampleResult {
   toJSON(): Record<string, unknown> {
     return {
       formula: this.model.formula.text,
+      ...(this.residuals !== undefined ? { residuals: this.residuals } : {}),
       ...this.settings,
       priors: this.priors,
       summary: this.summary(),
@@ -125,21 +139,32 @@ export function runSettings(options: SampleOptions): { chains: number; iter: num
 }
 
 /** Draw from the posterior of a built model by blocked Gibbs sampling. */
-export async function sampleModel(model: MixedModel, options: SampleOptions = {}): Promise<SampleResult> {
+export async function sampleModel(model: MixedModel, options: SampleOptions = {}, data?: aq.ColumnTable): Promise<SampleResult> {
   if (model.weights) throw new LmmError('option', 'sample: prior weights are not supported by the Gibbs sampler (the exact fit, lmm fit --weights, takes them)');
   const settings = runSettings(options);
-  const priors = resolvePriors(model, options.priors);
-  const layout = parameterLayout(model);
-  const { draws, sampleMillis } = await runChains(samplerModel(model), termPriors(model, priors), layout.formulaOrder, layout.names.length, {
+  let residuals: SamplerResiduals | undefined;
+  if (options.residuals !== undefined) {
+    if (!data) throw new LmmError('option', 'sample: residuals need the data table (sampleModel(model, options, table))');
+    residuals = samplerResiduals(residualStructure(data, model, parseResidualSpec(options.residuals)));
+  }
+  const priors = resolvePriors(model, options.priors, { ar1: residuals?.ar1 ?? false });
+  const layout = parameterLayout(model, residuals);
+  const sm = samplerModel(model);
+  if (residuals) sm.residuals = residuals;
+  const { draws, sampleMillis } = await runChains(sm, termPriors(model, priors), layout.formulaOrder, layout.names.length, {
     ...settings,
     parallel: options.parallel,
     onProgress: options.onProgress,
   });
-  return new SampleResult(model, layout.names, draws, settings, priors, sampleMillis);
+  const result = new SampleResult(model, layout.names, draws, settings, priors, sampleMillis);
+  if (options.residuals !== undefined) result.residuals = options.residuals.trim();
+  if (residuals) result.strata = residuals.strata;
+  return result;
 }
 
 /** Build the model from a table and sample its posterior. */
 export async function sample(table: DataInput, formula: string, options: SampleOptions = {}): Promise<SampleResult> {
   runSettings({ ...options, seed: options.seed ?? 1 });
-  return sampleModel(buildModel(table, formula), options);
+  const data = toTable(table);
+  return sampleModel(buildModel(data, formula), options, data);
 }

@@ -1,7 +1,7 @@
 /**
  * A small JSON Schema validator for the keywords the priors schema uses (`type`, `const`,
- * `properties`, `required`, `additionalProperties`, `items`, `minItems`, `minimum`,
- * `exclusiveMinimum`, `oneOf`, local `$ref`), with messages a user reads: one per violation,
+ * `properties`, `required`, `additionalProperties`, `items`, `minItems`, `maxItems`,
+ * `minimum`, `maximum`, `exclusiveMinimum`, `oneOf`, local `$ref`), with messages a user reads: one per violation,
  * naming the key by its path (`Psi.school.halfT.scale[1]`).
  *
  * Why not a general validator (ajv): the priors file is small and fixed, and what it needs is the
@@ -15,7 +15,7 @@
 /** A JSON Schema node (the subset above). */
 export type Schema = { readonly [key: string]: unknown };
 
-const known = new Set(['$schema', '$id', '$defs', '$ref', 'title', 'description', 'type', 'const', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'minimum', 'exclusiveMinimum', 'oneOf']);
+const known = new Set(['$schema', '$id', '$defs', '$ref', 'title', 'description', 'type', 'const', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'oneOf']);
 
 /** The violations of `value` against `schema`, one message per violation (empty when valid). */
 export function schemaViolations(schema: Schema, value: unknown): string[] {
@@ -75,9 +75,11 @@ function check(root: Schema, node0: Schema, value: unknown, path: string, out: s
   if (typeof value === 'number') {
     if (typeof node.exclusiveMinimum === 'number' && !(value > node.exclusiveMinimum)) out.push(`${name(path)} must be greater than ${node.exclusiveMinimum}, got ${value}`);
     if (typeof node.minimum === 'number' && !(value >= node.minimum)) out.push(`${name(path)} must be at least ${node.minimum}, got ${value}`);
+    if (typeof node.maximum === 'number' && !(value <= node.maximum)) out.push(`${name(path)} must be at most ${node.maximum}, got ${value}`);
   }
   if (Array.isArray(value)) {
     if (typeof node.minItems === 'number' && value.length < node.minItems) out.push(`${name(path)} must have at least ${node.minItems} element${node.minItems === 1 ? '' : 's'}`);
+    if (typeof node.maxItems === 'number' && value.length > node.maxItems) out.push(`${name(path)} must have at most ${node.maxItems} element${node.maxItems === 1 ? '' : 's'}`);
     if (node.items) value.forEach((v, i) => check(root, node.items as Schema, v, `${path}[${i}]`, out));
   }
   if (jsonType(value) === 'object') {

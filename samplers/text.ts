@@ -8,7 +8,7 @@ import type { SampleResult } from './sample.js';
  * The priors of a run, one line per parameter block (β, each grouping factor's Ψ, σ), as the text
  * output of `lmm sample` prints them.
  */
-export function formatPriors(model: MixedModel, priors: PriorsSpec): string[] {
+export function formatPriors(model: MixedModel, priors: PriorsSpec, strata?: string[] | null): string[] {
   const s = (v: number) => formatSignificant(v);
   const df = (v: number) => (Number.isInteger(v) ? String(v) : formatSignificant(v));
   const lines: string[] = [];
@@ -38,6 +38,8 @@ export function formatPriors(model: MixedModel, priors: PriorsSpec): string[] {
   }
   if ('halfT' in priors.sigma2) lines.push(`sigma ~ half-t(${df(priors.sigma2.halfT.df)}, ${s(priors.sigma2.halfT.scale)})`);
   else lines.push(`sigma2 ~ inverse-gamma(shape ${s(priors.sigma2.shape)}, rate ${s(priors.sigma2.rate)})`);
+  if (strata) lines[lines.length - 1] += ` for each stratum's own (${strata.join(', ')})`;
+  if (priors.rho) lines.push('uniform' in priors.rho ? `rho ~ uniform(${s(priors.rho.uniform[0])}, ${s(priors.rho.uniform[1])})` : `(rho + 1)/2 ~ beta(${s(priors.rho.beta[0])}, ${s(priors.rho.beta[1])})`);
   return lines;
 }
 
@@ -48,9 +50,9 @@ export function formatPriors(model: MixedModel, priors: PriorsSpec): string[] {
 export function textOrder(rows: readonly ParamSummaryRow[], ranef: boolean): ParamSummaryRow[] {
   const rank = (param: string): number => {
     if (param.startsWith('beta[')) return 0;
-    if (param === 'sigma') return 1;
+    if (param === 'sigma' || param.startsWith('sigma[') || param === 'rho') return 1;
     if (param.startsWith('sd[') || param.startsWith('corr[')) return 2;
-    if (param === 'sigma2') return 3;
+    if (param === 'sigma2' || param.startsWith('sigma2[')) return 3;
     if (param.startsWith('Psi[')) return 4;
     return 5;
   };
@@ -66,8 +68,9 @@ export function textOrder(rows: readonly ParamSummaryRow[], ranef: boolean): Par
  */
 export function formatSampleText(result: SampleResult, options: { ranef?: boolean } = {}): string {
   const s = result.settings;
-  const head = `Gibbs sampler: ${result.model.formula.text}\n${s.chains} chains × ${s.iter} iterations (${s.warmup} warmup, thin ${s.thin}), seed ${s.seed}, ${result.sampleMillis.toFixed(0)} ms\n\n`;
-  const priors = `Priors:\n${formatPriors(result.model, result.priors).map((l) => `  ${l}\n`).join('')}\n`;
+  const residuals = result.residuals !== undefined ? `, residuals ${result.residuals}` : '';
+  const head = `Gibbs sampler: ${result.model.formula.text}${residuals}\n${s.chains} chains × ${s.iter} iterations (${s.warmup} warmup, thin ${s.thin}), seed ${s.seed}, ${result.sampleMillis.toFixed(0)} ms\n\n`;
+  const priors = `Priors:\n${formatPriors(result.model, result.priors, result.strata).map((l) => `  ${l}\n`).join('')}\n`;
   const rows = textOrder(result.summary(), options.ranef ?? false);
   const note = options.ranef ? '' : `\n(random effects a[...]: with --ranef; always in --json and --draws)\n`;
   return head + priors + formatSummaryTable(rows, { mcse: true }) + note;

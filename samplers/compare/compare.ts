@@ -1,6 +1,10 @@
 import * as aq from 'arquero';
 import type { DataInput } from '../../src/data/input.js';
 import { fitModel, type LmmFit } from '../../src/fit/lmm.js';
+import { fitWithResiduals } from '../../src/fit/residualFit.js';
+import { parseResidualSpec } from '../../src/model/residuals.js';
+import { LmmError } from '../../src/errors.js';
+import { toTable } from '../../src/data/input.js';
 import { buildModel, type MixedModel } from '../../src/model/model.js';
 import { sampleModel, type SampleOptions, type SampleResult } from '../sample.js';
 import { edfRows, type EdfRow } from './edf.js';
@@ -86,19 +90,40 @@ export function compareResults(fit: LmmFit, sample: SampleResult): Comparison {
     shrinkageWeightRows(fit, cross),
     edfRows(fit, sample),
     pooling,
-    populationNotes(model, pooling),
+    [...populationNotes(model, pooling), ...residualNotes(fit)],
   );
 }
 
+/**
+ * With a residual structure, how the no-pooling and complete-pooling columns were computed: by
+ * GLS under the same structure, ρ and the stratum SD ratios fixed at the mixed model's REML/ML
+ * estimates (the exact fit's whitened blocks, src/fit/residualFit.ts), not re-estimated per
+ * pooling (a no-pooling fit has a parameter per level, which would bias its own estimate of ρ
+ * toward the within-level residual correlation of the dummy-variable regression).
+ */
+function residualNotes(fit: LmmFit): string[] {
+  const r = fit.residualEstimates;
+  if (!r) return [];
+  const parts: string[] = [];
+  if (r.rho !== null) parts.push(`rho = ${r.rho.toFixed(4)}`);
+  if (r.strata) parts.push(`SD ratios ${r.strata.map((s) => `${s.level} ${s.delta.toFixed(4)}`).join(', ')}`);
+  return [`residuals ${r.spec}: no pooling and complete pooling are GLS fits under the same structure at the mixed model's ${fit.method} estimates (${parts.join('; ')})`];
+}
+
 /** Fit a built model exactly and by Gibbs sampling, and compare the two. */
-export async function compareModel(model: MixedModel, options: CompareOptions = {}): Promise<Comparison> {
+export async function compareModel(model: MixedModel, options: CompareOptions = {}, data?: aq.ColumnTable): Promise<Comparison> {
   const { reml, ...sampleOptions } = options;
-  const fit = fitModel(model, { reml: reml ?? true });
-  const sample = await sampleModel(model, sampleOptions);
+  let fit: LmmFit;
+  if (options.residuals !== undefined) {
+    if (!data) throw new LmmError('option', 'compare: residuals need the data table (compareModel(model, options, table))');
+    fit = fitWithResiduals(data, model, parseResidualSpec(options.residuals), reml ?? true);
+  } else fit = fitModel(model, { reml: reml ?? true });
+  const sample = await sampleModel(model, sampleOptions, data);
   return compareResults(fit, sample);
 }
 
 /** Build the model from a table, fit it both ways and compare: the library form of `lmm compare`. */
 export async function compare(table: DataInput, formula: string, options: CompareOptions = {}): Promise<Comparison> {
-  return compareModel(buildModel(table, formula), options);
+  const data = toTable(table);
+  return compareModel(buildModel(data, formula), options, data);
 }

@@ -12,6 +12,33 @@ import { bivariatePlotSpec } from './bivariatePlot.js';
 import { shrinkageByNSpec } from './shrinkageByNPlot.js';
 import { POOLING_EXPLORER_SCRIPT, poolingExplorerHtml } from './poolingExplorer.js';
 import { poolingPathData } from '../compare/poolingPath.js';
+import { residualPosteriorSpec, sortedQuantile } from './residualPlot.js';
+import * as aq from 'arquero';
+
+/**
+ * With a residual structure: ρ's posterior and each stratum's σ beside the exact fit's
+ * estimates (histogram, 95% interval, estimate), and a table of both. Null without one.
+ */
+async function residualSection(comparison: Comparison): Promise<ReportSection | null> {
+  const { fit, sample } = comparison;
+  const r = fit.residualEstimates;
+  if (!r) return null;
+  const items: { param: string; estimate: number }[] = [];
+  if (r.rho !== null) items.push({ param: 'rho', estimate: r.rho });
+  for (const s of r.strata ?? []) items.push({ param: `sigma[${s.level}]`, estimate: s.sigma });
+  if (!r.strata) items.push({ param: 'sigma', estimate: fit.sigma });
+  const svgs: string[] = [];
+  const rows = [];
+  for (const { param, estimate } of items) {
+    const chains = sample.chainsOf(param);
+    svgs.push(await renderSvg(residualPosteriorSpec(param, chains, estimate, fit.method)));
+    const all = Float64Array.from(chains.flatMap((c) => Array.from(c))).sort();
+    const row = sample.summary().find((x) => x.param === param);
+    rows.push({ param, [fit.method]: estimate, posteriorMean: row?.mean ?? null, median: row?.median ?? null, q2_5: sortedQuantile(all, 0.025), q97_5: sortedQuantile(all, 0.975), rhat: row?.rhat ?? null, ess_bulk: row?.ess_bulk ?? null });
+  }
+  const note = `<p>Residuals <code>${escapeHtml(r.spec)}</code>: ${r.rho !== null ? 'AR(1) correlation ρ at unit time step within groups' : ''}${r.rho !== null && r.strata ? '; ' : ''}${r.strata ? `a residual SD per stratum (reference ${escapeHtml(r.strata[0].level)}; <code>sigma</code> is its SD)` : ''}. Red: the exact ${fit.method} estimate; dashed: the posterior's central 95% interval. No and complete pooling below are GLS fits under the same structure at the exact fit's ρ and SD ratios; the ICC, the shrinkage weights and the pooling explorer's τ²/σ² use the reference σ (approximate under this structure).</p>`;
+  return { title: 'Residual structure', body: note + wrap(svgs) + htmlTable(aq.from(rows), `Residual-structure parameters: exact ${fit.method} estimate and posterior`) };
+}
 
 /** The groups rows of each (group, term) pair, in the order they appear. */
 function byGroupAndTerm(rows: readonly GroupRow[]): { group: string; term: string; rows: GroupRow[] }[] {
@@ -90,8 +117,10 @@ export async function renderReport(comparison: Comparison): Promise<string> {
   const plots = await levelPlots(comparison);
   const paths = poolingPathData(fit, sample, comparison.pooling);
   const explorers = paths.map((d, k) => poolingExplorerHtml(d, `explorer-${k}`)).join('\n');
+  const residual = await residualSection(comparison);
   const sections: ReportSection[] = [
     { title: 'Pooling explorer', body: TEACH + explorers },
+    ...(residual ? [residual] : []),
     { title: 'Shrinkage', body: plots.shrinkage + (await termPlots(comparison)) },
     { title: 'Posterior intervals and eBLUPs', body: plots.caterpillar },
     { title: 'Traces and densities', body: await tracePlots(comparison) },

@@ -18,10 +18,11 @@ export const compare: Command = async (argv, io) => {
   const { runSettings } = await import('../../samplers/sample.js');
   const { compareModel, formatComparison } = await import('../../samplers/compare/index.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const model = buildModel(loadTable(data, { delimiter: options.delimiter as string | undefined }), formula);
+  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
+  const model = buildModel(table, formula);
   for (const note of model.notes) io.stderr(`lmm compare: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
-  const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update });
+  const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update }, table);
   bar?.finish();
   for (const note of comparison.notes) io.stderr(`lmm compare: ${note}\n`);
   if (!comparison.fit.converged) io.stderr(`lmm compare: warning: optimizer did not converge (${comparison.fit.optimization.message})\n`);

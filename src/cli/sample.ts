@@ -16,10 +16,11 @@ export const sample: Command = async (argv, io) => {
   const { sampleModel, runSettings } = await import('../../samplers/sample.js');
   const { formatSampleText } = await import('../../samplers/text.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const model = buildModel(loadTable(data, { delimiter: options.delimiter as string | undefined }), formula);
+  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
+  const model = buildModel(table, formula);
   for (const note of model.notes) io.stderr(`lmm sample: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
-  const result = await sampleModel(model, { ...settings, onProgress: bar?.update });
+  const result = await sampleModel(model, { ...settings, onProgress: bar?.update }, table);
   bar?.finish();
   if (options.draws) {
     const names = result.params;

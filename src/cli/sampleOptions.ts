@@ -13,6 +13,7 @@ export const samplerOptionSpec = {
   thin: { type: 'string', defaultText: '1' },
   seed: { type: 'string', defaultText: 'drawn at random, and reported' },
   priors: { type: 'string' },
+  residuals: { type: 'string', description: "residual structure: 'ar1(time | group)', 'var(stratum)' or both joined by + (rho and the stratum variances are sampled)" },
   draws: { type: 'string' },
   progress: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -29,6 +30,7 @@ export function samplerSettings(command: string, values: Record<string, unknown>
     thin: integerOption(command, 'thin', values.thin as string | undefined, 1),
     seed: values.seed === undefined ? undefined : integerOption(command, 'seed', values.seed as string, 0, 0),
     priors: values.priors === undefined ? undefined : readPriors(command, values.priors as string),
+    residuals: values.residuals as string | undefined,
   };
 }
 

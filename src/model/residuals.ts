@@ -59,7 +59,7 @@ export function parseResidualSpec(text: string): ResidualSpec {
 }
 
 /** One fixed cross-product set and what its coefficient depends on. */
-interface ResidualSet {
+export interface ResidualSet {
   kind: 'first' | 'current' | 'previous' | 'sum';
   /** Gap (0 for `first`), stratum of the row, stratum of its predecessor (−1 for `first`). */
   gap: number;
@@ -220,14 +220,22 @@ export function logDetV(structure: ResidualStructure, rho: number, delta: Float6
 
 /** [Z X y]'V⁻¹[Z X y] at (ρ, δ), written into `out` (a cross-products object with the model's structure). */
 export function combineSets(structure: ResidualStructure, rho: number, delta: Float64Array, out: CrossProducts): void {
-  const c = coefficients(structure, rho, delta);
+  accumulateSets(structure.sets, coefficients(structure, rho, delta), out);
+}
+
+/**
+ * Σ_set c_set·B_set into `out` for given coefficients (one per set, in `sets`' order): the
+ * combination `combineSets` makes, for callers that compute the coefficients themselves (the
+ * sampler, with its engine-independent arithmetic).
+ */
+export function accumulateSets(sets: readonly Pick<ResidualSet, 'blocks'>[], c: ArrayLike<number>, out: CrossProducts): void {
   out.XytXy.fill(0);
   out.terms.forEach((t) => {
     t.ZtZ.fill(0);
     t.ZtXy.fill(0);
   });
   for (const row of out.cross) for (const block of row) block?.values.fill(0);
-  structure.sets.forEach((set, s) => {
+  sets.forEach((set, s) => {
     const a = c[s];
     const b = set.blocks;
     for (let i = 0; i < out.XytXy.length; i++) out.XytXy[i] += a * b.XytXy[i];

@@ -9,7 +9,8 @@
  * References: lme4 1.1-31's REML criterion (test/fixtures/lme4/sleepstudy_slopes_reml.json,
  * made by test/fixtures/scripts), to 1e-9 relative as in the package test; the draws of the
  * same seed in this Node process, bit for bit (chains are seeded per chain, so where a chain
- * runs does not change its draws).
+ * runs does not change its draws), also for Orthodont with `ar1(visit | Subject) + var(Sex)`
+ * residuals (the residual-structure steps' arithmetic is engine-independent too).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -33,6 +34,7 @@ afterAll(() => {
 
 const formula = 'Reaction ~ Days + (Days | Subject)';
 const csv = readFileSync(join(fixtures, 'data', 'sleepstudy.csv'), 'utf8');
+const orthCsv = readFileSync(join(fixtures, 'data', 'orthodont.csv'), 'utf8');
 const run = { seed: 2024, chains: 3, iter: 300 };
 
 /** Serve `dir` on a free local port; returns the base URL. */
@@ -133,6 +135,21 @@ describe('browser build in headless Chromium', () => {
       expect(inPage.params).toEqual(node.params);
       expect(difference(inPage.workers, inPage.thread, node.params)).toBe('identical');
       expect(difference(inPage.thread, node.draws.map(hex), node.params)).toBe('identical');
+
+      // A residual structure (AR(1) and a variance per stratum: the slice and ρ steps), in Web
+      // Workers: the Node draws bit for bit.
+      const residualRun = { ...run, residuals: 'ar1(visit | Subject) + var(Sex)' };
+      const orthFormula = 'distance ~ age + Sex + (1 | Subject)';
+      const residualPage = (await page.evaluate(`(async () => {
+        const { lmm } = window;
+        const hex = (d) => Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), (b) => b.toString(16).padStart(2, '0')).join('');
+        const table = lmm.tableFromCsv(${JSON.stringify(orthCsv)}, 'orthodont.csv');
+        const result = await lmm.sample(table, ${JSON.stringify(orthFormula)}, { ...${JSON.stringify(residualRun)}, parallel: true });
+        return result.draws.map(hex);
+      })()`)) as string[];
+      const residualNode = await sample(tableFromCsv(orthCsv, 'orthodont.csv'), orthFormula, { ...residualRun, parallel: false });
+      expect(residualNode.params).toContain('rho');
+      expect(difference(residualPage, residualNode.draws.map(hex), residualNode.params)).toBe('identical');
 
       // A page whose worker script is missing: the chains run in the page's thread, same draws.
       const fallback = (await page.evaluate(`(async () => {

@@ -36,6 +36,19 @@ describe('renderReport', async () => {
   });
 });
 
+describe('renderReport with a residual structure', async () => {
+  const comparison = await compare(dataset('orthodont'), 'distance ~ age + Sex + (1 | Subject)', { chains: 2, iter: 400, seed: 7, parallel: false, residuals: 'ar1(visit | Subject) + var(Sex)' });
+  const html = await renderReport(comparison);
+  it("shows ρ's posterior and each stratum's σ beside the REML estimates, with their table", () => {
+    const rho = comparison.fit.residualEstimates!.rho!;
+    expect(html).toContain('<h2>Residual structure</h2>');
+    expect(html).toMatch(new RegExp(`rho: posterior mean -?[0-9.]+, 95% interval \\[-?[0-9.]+, -?[0-9.]+\\]; REML ${rho.toPrecision(3).replace('.', '\\.')}`));
+    expect(html).toMatch(/sigma\[Female\]: posterior mean [0-9.]+, 95% interval/);
+    expect(html).toMatch(/sigma\[Male\]: posterior mean [0-9.]+, 95% interval/);
+    expect(html).toContain('Residual-structure parameters: exact REML estimate and posterior');
+  });
+});
+
 describe('plots', () => {
   const row = (level: string, ols: number | null, eblup: number, term = '(Intercept)', population = 1.5): GroupRow => ({
     group: 'g', level, term, n: 5, ols, population, eblup, eblupSd: 0.5, posteriorMean: eblup, q5: eblup - 1, q95: eblup + 1, shrinkage: ols === null ? null : (ols - eblup) / (ols - population),

@@ -27,6 +27,20 @@ describe('parallel chains', () => {
   });
 });
 
+describe('parallel chains with a residual structure', () => {
+  it.skipIf(!built)('the residual sets reach the workers: identical draws in threads and in turn', async () => {
+    const { loadTable } = await import(join(dist, 'src', 'index.js'));
+    const { buildModel } = await import(join(dist, 'src', 'model', 'model.js'));
+    const { sampleModel } = await import(join(dist, 'samplers', 'sample.js'));
+    const table = loadTable(join(fixtures, 'data', 'orthodont.csv'));
+    const model = buildModel(table, 'distance ~ age + Sex + (1 | Subject)');
+    const options = { seed: 78, chains: 2, iter: 300, residuals: 'ar1(visit | Subject) + var(Sex)' };
+    const parallel = await sampleModel(model, { ...options, parallel: true }, table);
+    const sequential = await sampleModel(model, { ...options, parallel: false }, table);
+    parallel.draws.forEach((d: Float64Array, c: number) => expect(Buffer.from(d.buffer).equals(Buffer.from(sequential.draws[c].buffer))).toBe(true));
+  });
+});
+
 describe('thread choice', () => {
   it('small models stay in one thread, large ones go to threads (deterministic work measure)', async () => {
     const { chainWork } = await import('../../samplers/run.js');

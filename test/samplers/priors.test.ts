@@ -80,7 +80,7 @@ describe('priors file', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['unknown top-level key', { Sigma: 1 }, /^--priors: the priors file: unknown key 'Sigma' \(expected beta, Psi, sigma2\)$/],
+    ['unknown top-level key', { Sigma: 1 }, /^--priors: the priors file: unknown key 'Sigma' \(expected beta, Psi, sigma2, rho\)$/],
     ['negative half-t scale', { Psi: { school: { halfT: { scale: [1, -3] } } } }, /^--priors: Psi\.school\.halfT\.scale\[1\] must be greater than 0, got -3$/],
     ['half-t df not a number', { sigma2: { halfT: { df: 'two' } } }, /^--priors: sigma2\.halfT\.df must be a number, got "two"$/],
     ['unknown key inside halfT', { sigma2: { halfT: { nu: 2 } } }, /^--priors: sigma2\.halfT: unknown key 'nu' \(expected df, scale\)$/],
