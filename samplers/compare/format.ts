@@ -32,7 +32,8 @@ export function formatModelLevel(comparison: Comparison): string {
     const byGroup = new Map<string, number[]>();
     for (const w of comparison.shrinkageWeights) byGroup.set(w.group, [...(byGroup.get(w.group) ?? []), w.weight]);
     out.push('');
-    out.push('Shrinkage weights of the random intercepts  w_j = tau^2 / (tau^2 + sigma^2/n_j):');
+    const effective = comparison.fit.residualEstimates ? ', n_j the effective count 1\'R_j^-1 1 under the residual structure' : '';
+    out.push(`Shrinkage weights of the random intercepts  w_j = tau^2 / (tau^2 + sigma^2/n_j)${effective}:`);
     for (const [group, weights] of byGroup) {
       out.push(`  ${group}: ${weights.length} levels, weight from ${signif(Math.min(...weights), 3)} to ${signif(Math.max(...weights), 3)}`);
     }

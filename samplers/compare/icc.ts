@@ -56,15 +56,23 @@ export function iccRows(fit: LmmFit, sample: SampleResult): IccRow[] {
   });
 }
 
-/** Shrinkage weights τ²/(τ² + σ²/n_j) of every level of every `(1 | g)` term, at the exact fit. */
+/**
+ * Shrinkage weights τ²/(τ² + σ²/n_j) of every level of every `(1 | g)` term, at the exact fit.
+ * n_j is the level's effective count s_j = Z_j'W Z_j from the fit's blocks: the row count without
+ * weights, Σ w_i with prior weights, and 1'R_j⁻¹1 under a residual structure (the fit's blocks are
+ * then the whitened ones, R_j = σ⁻²Var(e_j)). With V_j = σ²R_j + τ²11', the BLUP of an intercept
+ * is τ²1'V_j⁻¹(y_j − μ_j) = w_j·(GLS mean of level j − μ_j) with w_j = τ²s_j/(σ² + τ²s_j)
+ * (Woodbury), which reduces to the seed's formula when R_j = I. `n` stays the row count.
+ */
 export function shrinkageWeightRows(fit: LmmFit, cross: readonly LevelCrossProducts[]): ShrinkageWeightRow[] {
   const sigma2 = fit.sigma ** 2;
   return fit.model.terms.flatMap((term, k) => {
     if (term.q !== 1 || term.names[0] !== '(Intercept)') return [];
     const tau2 = fit.Psi[k][0];
+    const ZtZ = fit.model.crossprod.terms[k].ZtZ;
     return term.levels.map((level, j) => {
-      const n = cross[k].n[j];
-      return { group: term.group, level, n, weight: tau2 / (tau2 + sigma2 / n) };
+      const s = ZtZ[j];
+      return { group: term.group, level, n: cross[k].n[j], weight: (tau2 * s) / (sigma2 + tau2 * s) };
     });
   });
 }

@@ -7,7 +7,8 @@ import * as aq from 'arquero';
 import { Matrix, solve } from 'ml-matrix';
 import { fitLmm } from '../../src/fit/lmm.js';
 import { buildModel } from '../../src/model/model.js';
-import { compare, compareResults, GROUP_COLUMNS, shrinkageFraction } from '../../samplers/compare/index.js';
+import { compare, compareResults, GROUP_COLUMNS, shrinkageFraction, shrinkageWeightRows } from '../../samplers/compare/index.js';
+import { levelCrossProducts } from '../../samplers/compare/levels.js';
 import { sampleModel } from '../../samplers/sample.js';
 import { dataset } from '../helpers.js';
 
@@ -184,5 +185,44 @@ describe('coefficients as outcomes: hsb (seed 001), exact fit beside a short pos
       "population value of school (Intercept) = (Intercept) + meanses + sectorPublic; meanses, sectorPublic constant times the intercept within every school, absorbed in no pooling",
       "population value of school cses = cses + meanses:cses + sectorPublic:cses; meanses:cses, sectorPublic:cses constant times 'cses' within every school, absorbed in no pooling",
     ]);
+  });
+});
+
+/**
+ * Intercept-only models where the residuals are not iid: under prior weights (Var e_i = σ²/w_i)
+ * and under AR(1) + per-stratum variances, the BLUP of a level's intercept is w_j times the
+ * distance of the level's GLS mean from μ, so the shrinkage column is exactly 1 − w_j with
+ * w_j = τ²s_j/(σ² + τ²s_j), s_j = 1'R_j⁻¹1 (icc.ts). Checked to 1e-9.
+ */
+describe('shrinkage weights when the residuals are not iid', () => {
+  it('prior weights: s_j = Σ w_i, and eblup − μ = w_j·(weighted mean − μ)', async () => {
+    const data = dataset('sleep_weights');
+    const model = buildModel(data, 'Reaction ~ 1 + (1 | Subject)', { weights: 'w' });
+    const fit = (await import('../../src/fit/lmm.js')).fitModel(model);
+    const rows = shrinkageWeightRows(fit, model.terms.map((_, k) => levelCrossProducts(model, k)));
+    const w = data.array('w') as number[];
+    const y = data.array('Reaction') as number[];
+    // The row with a missing weight is dropped by the model, as here.
+    const subjects = (data.array('Subject') as unknown[]).map((g, i) => (Number.isFinite(w[i]) && Number.isFinite(y[i]) && w[i] !== null && y[i] !== null ? String(g) : ''));
+    const mu = fit.fixef['(Intercept)'];
+    const coef = fit.coef()[0];
+    rows.forEach((row, j) => {
+      let s = 0;
+      let sy = 0;
+      subjects.forEach((g, i) => { if (g === row.level) { s += w[i]; sy += w[i] * y[i]; } });
+      expect(row.level).toBe(coef.levels[j]);
+      expect(row.n).toBe(subjects.filter((g) => g === row.level).length);
+      expect(Math.abs(coef.values[j] - mu - row.weight * (sy / s - mu))).toBeLessThan(1e-9 * Math.abs(mu));
+    });
+  });
+
+  it('AR(1) and variances by stratum: the weight differs by stratum and is 1 − shrinkage', async () => {
+    const data = dataset('orthodont');
+    const comparison = await compare(data, 'distance ~ 1 + (1 | Subject)', { ...sampler, iter: 400, residuals: 'ar1(visit | Subject) + var(Sex)' });
+    const weights = comparison.shrinkageWeights;
+    const male = weights.filter((r) => r.level.startsWith('M')).map((r) => r.weight);
+    const female = weights.filter((r) => r.level.startsWith('F')).map((r) => r.weight);
+    expect(Math.min(...female)).toBeGreaterThan(Math.max(...male));
+    weights.forEach((row, j) => expect(Math.abs((comparison.groups[j].shrinkage as number) - (1 - row.weight))).toBeLessThan(1e-9));
   });
 });
