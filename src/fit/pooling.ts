@@ -21,7 +21,7 @@
  * second pass over the rows.
  */
 import { symmetricEigen } from '../optim/eigen.js';
-import type { MixedModel } from '../model/model.js';
+import { modelRows, type MixedModel } from '../model/model.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { BlockedCholesky } from './blocked.js';
 import { toOriginalBeta } from '../model/reparam.js';
@@ -52,8 +52,11 @@ export const MODIFIER_TOLERANCE = 1e-9;
  */
 export function termModifiers(model: MixedModel, k: number): Modifier[] {
   const term = model.terms[k];
-  const { q, nlevels, refs, Z, names } = term;
-  const { X, p, n } = model;
+  const { q, nlevels, names } = term;
+  const { p, n } = model;
+  const rows = modelRows(model, 'the modifiers of the pooling comparison');
+  const { X } = rows;
+  const { refs, Z } = rows.terms[k];
   const zx = new Float64Array(nlevels * q * p);
   const xx = new Float64Array(nlevels * p);
   const zz = new Float64Array(nlevels * q);
