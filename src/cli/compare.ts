@@ -1,6 +1,5 @@
 import '../node/install.js';
-import { loadTable } from '../node/files.js';
-import { buildModel } from '../model/model.js';
+import { modelInput } from './dataInput.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
 import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
@@ -11,14 +10,14 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
  */
 export const compare: Command = async (argv, io) => {
   const options = parseOptions('compare', argv, { ...samplerOptionSpec, ml: { type: 'boolean', default: false }, report: { type: 'string' } });
-  const data = requireOption('compare', options.data as string | undefined, 'data');
+  const input = modelInput('compare', options);
   const formula = requireOption('compare', options.formula as string | undefined, 'formula');
   const report = options.report === undefined ? undefined : requireOption('compare', options.report as string, 'report');
   const settings = samplerSettings('compare', options);
   const { runSettings } = await import('../../samplers/sample.js');
   const { compareModel, formatComparison } = await import('../../samplers/compare/index.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const model = buildModel(loadTable(data, { delimiter: options.delimiter as string | undefined }), formula);
+  const model = await input.model(formula);
   for (const note of model.notes) io.stderr(`lmm compare: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
   const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update });

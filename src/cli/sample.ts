@@ -1,8 +1,7 @@
 import '../node/install.js';
 import { writeFileSync } from 'node:fs';
-import { loadTable } from '../node/files.js';
 import { writeDrawsCsv } from '../diagnostics/drawsCsv.js';
-import { buildModel } from '../model/model.js';
+import { modelInput } from './dataInput.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
 import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
@@ -10,13 +9,13 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 /** `lmm sample`: the Gibbs sampler (an entry point, so it may load samplers/). */
 export const sample: Command = async (argv, io) => {
   const options = parseOptions('sample', argv, { ...samplerOptionSpec, ranef: { type: 'boolean', default: false } });
-  const data = requireOption('sample', options.data as string | undefined, 'data');
+  const input = modelInput('sample', options);
   const formula = requireOption('sample', options.formula as string | undefined, 'formula');
   const settings = samplerSettings('sample', options);
   const { sampleModel, runSettings } = await import('../../samplers/sample.js');
   const { formatSampleText } = await import('../../samplers/text.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const model = buildModel(loadTable(data, { delimiter: options.delimiter as string | undefined }), formula);
+  const model = await input.model(formula);
   for (const note of model.notes) io.stderr(`lmm sample: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
   const result = await sampleModel(model, { ...settings, onProgress: bar?.update });

@@ -23,20 +23,6 @@ export interface DuckDBInput {
   delimiter?: string;
 }
 
-const GLOB = /[*?[]/;
-
-/**
- * Whether `--data PATH` is read by DuckDB: Parquet, gzipped CSV/TSV and globs always; plain
- * CSV/TSV only when `engine` is 'duckdb' (otherwise it loads into memory, where residuals and
- * Kenward–Roger's df are available).
- */
-export function readsWithDuckDB(path: string, engine?: string): boolean {
-  if (engine === 'duckdb') return true;
-  if (engine !== undefined && engine !== 'memory') throw new LmmError('option', `--engine must be memory or duckdb, got '${engine}'`);
-  if (engine === 'memory') return false;
-  return /\.parquet$/i.test(path) || /\.(csv|tsv|txt)\.gz$/i.test(path) || (GLOB.test(path) && !existsSync(path));
-}
-
 /** The FROM clause of a data file or glob. */
 export function fileRelation(path: string, delimiter?: string): string {
   const lower = path.toLowerCase();

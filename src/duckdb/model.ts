@@ -117,21 +117,16 @@ export async function sqlModel(run: RunQuery, source: SqlSource, formula: string
   const global: string[] = [];
   for (let a = 0; a < P; a++) for (let b = a; b < P; b++) global.push(`sum(${wxy[a]} * ${xy[b]})`);
   const full = fullDesignSql(parsed.fixed, variables);
-  if (parsed.fixed.terms.length > 1) {
-    for (let a = 0; a < p0; a++) for (let b = 0; b <= a; b++) global.push(`sum(${fixed.sql[a]} * ${fixed.sql[b]})`);
-    for (const c of full.sql) for (let a = 0; a < p0; a++) global.push(`sum(${fixed.sql[a]} * ${c})`);
-  }
+  for (let a = 0; a < p0; a++) for (let b = 0; b <= a; b++) global.push(`sum(${fixed.sql[a]} * ${fixed.sql[b]})`);
+  for (const c of full.sql) for (let a = 0; a < p0; a++) global.push(`sum(${fixed.sql[a]} * ${c})`);
   const sums = (await run(`SELECT ${global.join(', ')} FROM ${from} WHERE ${keep}`))[0].map(toNumber);
   const XytXy = new Float64Array(P * P);
   let s = 0;
   for (let a = 0; a < P; a++) for (let b = a; b < P; b++) XytXy[a * P + b] = XytXy[b * P + a] = sums[s++];
-  let fixedCross: FixedCross | null = null;
-  if (parsed.fixed.terms.length > 1) {
-    const XtX = new Float64Array(p0 * p0);
-    for (let a = 0; a < p0; a++) for (let b = 0; b <= a; b++) XtX[a * p0 + b] = XtX[b * p0 + a] = sums[s++];
-    const XtFull = full.sql.map(() => Float64Array.from({ length: p0 }, () => sums[s++]));
-    fixedCross = { XtX, fullNames: full.names, XtFull };
-  }
+  const XtX = new Float64Array(p0 * p0);
+  for (let a = 0; a < p0; a++) for (let b = 0; b <= a; b++) XtX[a * p0 + b] = XtX[b * p0 + a] = sums[s++];
+  const XtFull = full.sql.map(() => Float64Array.from({ length: p0 }, () => sums[s++]));
+  const fixedCross: FixedCross = { XtX, fullNames: full.names, XtFull };
 
   // Per term: Z_j'WZ_j and Z_j'W[X y] by level.
   const blocks: TermBlocks[] = [];
@@ -142,17 +137,24 @@ export async function sqlModel(run: RunQuery, source: SqlSource, formula: string
     const cols: string[] = ['count(*)'];
     for (let r = 0; r < q; r++) for (let c = r; c < q; c++) cols.push(`sum(${w ? `${w} * ` : ''}${z[r]} * ${z[c]})`);
     for (let r = 0; r < q; r++) for (let c = 0; c < P; c++) cols.push(`sum(${z[r]} * ${wxy[c]})`);
+    for (let r = 0; r < q; r++) cols.push(`sum(${z[r]})`);
+    for (let c = 0; c < p0; c++) cols.push(`sum(${fixed.sql[c]} * ${fixed.sql[c]})`);
     const rows = await run(`SELECT ${g.sql.join(', ')}, ${cols.join(', ')} FROM ${from} WHERE ${keep} GROUP BY ALL`);
     const ZtZ = new Float64Array(t.nlevels * q * q);
     const ZtXy = new Float64Array(t.nlevels * q * P);
     const m = g.sql.length;
+    const zSum = new Float64Array(t.nlevels * q);
+    const xx = new Float64Array(t.nlevels * p0);
     for (const r of rows) {
       const level = levelIndex(g, r.slice(0, m));
       t.levelCounts[level] = toNumber(r[m]);
       let k = m + 1;
       for (let a = 0; a < q; a++) for (let b = a; b < q; b++) ZtZ[level * q * q + a * q + b] = ZtZ[level * q * q + b * q + a] = toNumber(r[k++]);
       for (let a = 0; a < q; a++) for (let c = 0; c < P; c++) ZtXy[level * q * P + a * P + c] = toNumber(r[k++]);
+      for (let a = 0; a < q; a++) zSum[level * q + a] = toNumber(r[k++]);
+      for (let c = 0; c < p0; c++) xx[level * p0 + c] = toNumber(r[k++]);
     }
+    t.levelSums = { z: zSum, xx };
     blocks.push({ ZtZ, ZtXy });
   }
 
@@ -187,10 +189,7 @@ export async function sqlModel(run: RunQuery, source: SqlSource, formula: string
     numeric: (label) => variables.get(label)?.kind === 'numeric',
     ySummary,
     xSummary,
-    fixedCross: () => {
-      if (fixedCross) return fixedCross;
-      throw new Error('internal: X\'X̃ is computed only for more than one fixed term');
-    },
+    fixedCross: () => fixedCross,
   });
 }
 

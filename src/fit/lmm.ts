@@ -341,6 +341,11 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   return fit;
 }
 
+/** Fit a model built from `table` with the residual structure `residuals` (nlme's corAR1/varIdent). */
+export function fitWithTable(table: DataInput, model: MixedModel, residuals: string, reml: boolean): LmmFit {
+  return fitWithResiduals(toTable(table), model, parseResidualSpec(residuals), reml);
+}
+
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */
 export function fitLmm(table: DataInput, formula: string, options: FitOptions = {}): LmmFit {
   const start = performance.now();

@@ -33,6 +33,11 @@ export interface ReTerm {
   levelCounts: Int32Array;
   /** Unweighted moments of each of the term's columns over the model's rows. */
   zSummary: ColumnSummary[];
+  /**
+   * For a model without rows: per level, Σ z_r (nlevels×q) and Σ x_c² over the columns of X
+   * (nlevels×p), unweighted, for what reads them besides the blocks (the pooling modifiers).
+   */
+  levelSums?: { z: Float64Array; xx: Float64Array };
 }
 
 /** A linear mixed model ready to fit: the shared representation both fitters consume. */
@@ -327,6 +332,14 @@ export function assembleModel(parts: ModelParts): MixedModel {
     ({ X, crossprod } = dropColumns(X, crossprod, aliased));
   }
   const names = keep.map((j) => allNames[j]);
+  if (aliased.length > 0) {
+    for (const t of parts.terms) {
+      if (!t.levelSums) continue;
+      const xx = new Float64Array(t.nlevels * keep.length);
+      for (let j = 0; j < t.nlevels; j++) keep.forEach((c, k) => (xx[j * keep.length + k] = (t.levelSums as { xx: Float64Array }).xx[j * p0 + c]));
+      t.levelSums = { z: t.levelSums.z, xx };
+    }
+  }
   const termOfColumn = keep.map((j) => parts.termOfColumn[j]);
   let fixedCross: FixedCross | undefined;
   return {
