@@ -34,11 +34,14 @@ export function fileRelation(path: string, delimiter?: string): string {
   throw new LmmError('option', `--data '${path}': DuckDB reads .parquet, .csv, .tsv (also .gz) files and globs of them`);
 }
 
-/** A query runner over a new embedded DuckDB (in memory, or the database file `db`, read-only). */
-export async function openDuckDB(db?: string): Promise<{ run: RunQuery; close: () => void }> {
+/**
+ * A query runner over a new embedded DuckDB: in memory, or the database file `db` (read-only
+ * unless `create`, which also makes the file if it does not exist).
+ */
+export async function openDuckDB(db?: string, options: { create?: boolean } = {}): Promise<{ run: RunQuery; close: () => void }> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  if (db !== undefined && !existsSync(db)) throw new LmmError('file', `cannot read database '${db}': no such file`);
-  const instance = await DuckDBInstance.create(db ?? ':memory:', db === undefined ? {} : { access_mode: 'READ_ONLY' });
+  if (db !== undefined && !options.create && !existsSync(db)) throw new LmmError('file', `cannot read database '${db}': no such file`);
+  const instance = await DuckDBInstance.create(db ?? ':memory:', db === undefined || options.create ? {} : { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   const run: RunQuery = async (sql) => {
     try {
