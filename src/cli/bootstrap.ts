@@ -4,7 +4,7 @@ import { LmmError } from '../errors.js';
 import { parametricBootstrapAsync } from '../fit/bootstrap/bootstrap.js';
 import { formatBootstrap } from '../fit/bootstrap/format.js';
 import { fitModel } from '../fit/lmm.js';
-import { dataOptionSpec, modelInput } from './dataInput.js';
+import { dataOptionSpec, formulaOption, modelInput } from './dataInput.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
 
 /**
@@ -25,7 +25,7 @@ export const bootstrap: Command = async (argv, io) => {
     json: { type: 'boolean', default: false },
   });
   const input = modelInput('bootstrap', options);
-  const formula = requireOption('bootstrap', options.formula as string | undefined, 'formula');
+  const formula = formulaOption('bootstrap', options);
   const n = integerOption('bootstrap', 'n', options.n as string | undefined, 1000);
   const seed = integerOption('bootstrap', 'seed', options.seed as string | undefined, 1, 0);
   const level = options.level === undefined ? 0.95 : Number(options.level);

@@ -1,5 +1,5 @@
 import '../node/install.js';
-import { modelInput } from './dataInput.js';
+import { formulaOption, modelInput } from './dataInput.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
 import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
@@ -11,7 +11,7 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 export const compare: Command = async (argv, io) => {
   const options = parseOptions('compare', argv, { ...samplerOptionSpec, ml: { type: 'boolean', default: false }, report: { type: 'string' } });
   const input = modelInput('compare', options);
-  const formula = requireOption('compare', options.formula as string | undefined, 'formula');
+  const formula = formulaOption('compare', options);
   const report = options.report === undefined ? undefined : requireOption('compare', options.report as string, 'report');
   const settings = samplerSettings('compare', options);
   const { runSettings } = await import('../../samplers/sample.js');

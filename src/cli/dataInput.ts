@@ -9,7 +9,7 @@ import type * as aq from 'arquero';
 import { LmmError } from '../errors.js';
 import { buildModel, type MixedModel } from '../model/model.js';
 import { loadTable } from '../node/files.js';
-import type { OptionSpec } from './io.js';
+import { requireOption, type OptionSpec } from './io.js';
 
 /** The options of {@link modelInput}. */
 export const dataOptionSpec: Record<string, OptionSpec> = {
@@ -18,7 +18,15 @@ export const dataOptionSpec: Record<string, OptionSpec> = {
   sql: { type: 'string', description: 'a SELECT giving the data, run by DuckDB (with --db, or over files it names)' },
   db: { type: 'string', description: 'DuckDB database file that --sql reads (opened read-only)' },
   engine: { type: 'string', defaultText: 'memory, or duckdb for Parquet, .gz, globs and --sql', description: 'memory or duckdb: who makes the cross-products' },
+  crossprod: { type: 'string', description: 'cross-products file (.lmmx, from lmm crossprod) instead of --data; --formula may then be left out' },
 };
+
+/** The --formula option: required, except with --crossprod (whose file holds its formula). */
+export function formulaOption(command: string, options: Record<string, unknown>): string | undefined {
+  const formula = options.formula as string | undefined;
+  if (options.crossprod !== undefined) return formula;
+  return requireOption(command, formula, 'formula');
+}
 
 /** Where a command's model comes from: a table in memory, or DuckDB's aggregates (no rows). */
 export interface ModelInput {
@@ -28,8 +36,8 @@ export interface ModelInput {
   table(): aq.ColumnTable;
   /** How the summary names the data. */
   dataName: string;
-  /** Build the model (in memory, or by DuckDB). */
-  model(formula: string, options?: { weights?: string }): Promise<MixedModel>;
+  /** Build the model (in memory, by DuckDB, or from a cross-products file, whose formula is used when none is given). */
+  model(formula: string | undefined, options?: { weights?: string }): Promise<MixedModel>;
 }
 
 /** The data options of a command, resolved to a {@link ModelInput}. */
@@ -39,7 +47,23 @@ export function modelInput(command: string, options: Record<string, unknown>): M
   const db = options.db as string | undefined;
   const engine = options.engine as string | undefined;
   const delimiter = options.delimiter as string | undefined;
-  if (data === undefined && sql === undefined) throw new LmmError('option', `${command}: missing required option --data (or --sql)`);
+  const crossprod = options.crossprod as string | undefined;
+  if (crossprod !== undefined) {
+    if (data !== undefined || sql !== undefined) throw new LmmError('option', `${command}: give --crossprod or --data/--sql, not both`);
+    return {
+      inMemory: false,
+      table: () => {
+        throw new Error('internal: no table in memory for cross-products input');
+      },
+      dataName: dataName(crossprod),
+      model: async (formula, o = {}) => {
+        if (o.weights !== undefined) throw new LmmError('option', `${command}: --weights is fixed when the cross-products are computed (lmm crossprod --weights); drop it here`);
+        const { crossprodModel } = await import('../duckdb/lmmx.js');
+        return crossprodModel(crossprod, formula);
+      },
+    };
+  }
+  if (data === undefined && sql === undefined && options.crossprod === undefined) throw new LmmError('option', `${command}: missing required option --data (or --sql, --crossprod)`);
   if (data !== undefined && sql !== undefined) throw new LmmError('option', `${command}: give --data or --sql, not both`);
   if (db !== undefined && sql === undefined) throw new LmmError('option', `${command}: --db needs --sql (the query to run on the database)`);
   if (sql !== undefined && engine === 'memory') throw new LmmError('option', `${command}: --sql is run by DuckDB; drop --engine memory`);
@@ -48,7 +72,7 @@ export function modelInput(command: string, options: Record<string, unknown>): M
   if (!viaDuckDB) {
     let table: aq.ColumnTable | undefined;
     const load = () => (table ??= loadTable(data as string, { delimiter }));
-    return { inMemory: true, table: load, dataName: dataName(data as string), model: async (formula, o = {}) => buildModel(load(), formula, { weights: o.weights }) };
+    return { inMemory: true, table: load, dataName: dataName(data as string), model: async (formula, o = {}) => buildModel(load(), formula as string, { weights: o.weights }) };
   }
   return {
     inMemory: false,
@@ -58,7 +82,7 @@ export function modelInput(command: string, options: Record<string, unknown>): M
     dataName: data === undefined ? 'query' : dataName(data),
     model: async (formula, o = {}) => {
       const { duckdbModel } = await import('../duckdb/connection.js');
-      return duckdbModel({ data, sql, db, delimiter }, formula, { weights: o.weights });
+      return duckdbModel({ data, sql, db, delimiter }, formula as string, { weights: o.weights });
     },
   };
 }

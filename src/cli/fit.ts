@@ -1,7 +1,7 @@
 import '../node/install.js';
 import { LmmError } from '../errors.js';
 import { fitModel, fitWithTable, type DdfMethod } from '../fit/lmm.js';
-import { dataOptionSpec, modelInput } from './dataInput.js';
+import { dataOptionSpec, formulaOption, modelInput } from './dataInput.js';
 import { satterthwaiteSeconds } from '../fit/satterthwaite.js';
 import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
@@ -28,7 +28,7 @@ export const fit: Command = async (argv, io) => {
     seed: { type: 'string', defaultText: '1', description: 'seed of --confint boot' },
     json: { type: 'boolean', default: false },
   });
-  const formula = requireOption('fit', options.formula as string | undefined, 'formula');
+  const formula = formulaOption('fit', options);
   const ddfGiven = options.ddf !== undefined;
   let ddf = String(options.ddf ?? 'satterthwaite').toLowerCase();
   if (ddf !== 'satterthwaite' && ddf !== 'kenward-roger' && ddf !== 'none') {

@@ -1,7 +1,7 @@
 import '../node/install.js';
 import { writeFileSync } from 'node:fs';
 import { writeDrawsCsv } from '../diagnostics/drawsCsv.js';
-import { modelInput } from './dataInput.js';
+import { formulaOption, modelInput } from './dataInput.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
 import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
@@ -10,7 +10,7 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 export const sample: Command = async (argv, io) => {
   const options = parseOptions('sample', argv, { ...samplerOptionSpec, ranef: { type: 'boolean', default: false } });
   const input = modelInput('sample', options);
-  const formula = requireOption('sample', options.formula as string | undefined, 'formula');
+  const formula = formulaOption('sample', options);
   const settings = samplerSettings('sample', options);
   const { sampleModel, runSettings } = await import('../../samplers/sample.js');
   const { formatSampleText } = await import('../../samplers/text.js');
