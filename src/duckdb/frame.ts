@@ -292,3 +292,50 @@ async function polyTransform(run: RunQuery, from: string, x: string, degree: num
   const columns = p.slice(1).map((pj, j) => `(${pj} / ${double(Math.sqrt(norm2[j + 2]))})`);
   return { transform: { kind: 'poly', alpha: a.map((v) => v + xbar), norm2 }, columns };
 }
+
+/**
+ * The frame of `formula` without reading any data, for SQL that another engine runs
+ * (`lmm crossprod --emit-sql`): the variables as SQL, the complete-case predicate and the
+ * grouping columns. What needs the data before the sums can be written is refused: factor
+ * variables in the model's columns (their levels make the design columns) and `poly()`/`scale()`
+ * (their coefficients come from a pass over the column).
+ */
+export function staticFrame(source: Pick<SqlSource, 'columns'>, formula: ParsedFormula, weights?: string): Pick<SqlFrame, 'variables' | 'keep' | 'offset' | 'weights'> & { groups: Map<string, { sql: string[]; numeric: boolean[] }> } {
+  const names = source.columns.map((c) => c.name);
+  const typeOf = new Map(source.columns.map((c) => [c.name, c.type]));
+  const kindOf = (name: string): ColumnKind => (isNumericType(typeOf.get(name) as string) ? 'numeric' : 'string');
+  const raw = (name: string) => columnSql(name, kindOf(name), typeOf.get(name) as string);
+  const variables = new Map<string, Variable>();
+  const offsets = formula.fixed.offsets ?? [];
+  for (const v of [formula.response, ...formula.fixed.variables, ...offsets, ...formula.random.flatMap((r) => r.effects.variables)]) {
+    if (!variables.has(v.label)) variables.set(v.label, v);
+  }
+  const groupColumns = [...new Set(formula.random.flatMap((r) => r.groupColumns))];
+  for (const column of [...[...variables.values()].flatMap((v) => v.columns), ...groupColumns, ...(weights === undefined ? [] : [weights])]) {
+    if (!typeOf.has(column)) {
+      const hint = closestName(column, names);
+      throw new LmmError('data', `unknown column '${column}'${hint ? ` (did you mean '${hint}'?)` : ''}: --columns lists ${names.join(', ')}`);
+    }
+  }
+  const numericColumn = (name: string) => (kindOf(name) === 'numeric' ? raw(name) : null);
+  const sqlVariables = new Map<string, SqlVariable>();
+  for (const [label, v] of variables) {
+    const fn = v.fn;
+    if (fn && fn.kind !== 'offset') {
+      throw new LmmError('formula', `--emit-sql: '${label}' needs a pass over the data first (${fn.kind === 'factor' ? 'its levels make the design columns' : 'its coefficients come from the whole column'}); compute the cross-products with lmm crossprod --data instead`);
+    }
+    if (v.expr.kind === 'name' && kindOf(v.expr.name) !== 'numeric') {
+      throw new LmmError('formula', `--emit-sql: '${label}' is a text column, a factor whose levels make the design columns; compute the cross-products with lmm crossprod --data instead`);
+    }
+    sqlVariables.set(label, { kind: 'numeric', sql: numericSql(fn ? fn.arg : v.expr, numericColumn, label) });
+  }
+  const missing = [...sqlVariables.values()].map((v) => missingSql((v as { sql: string }).sql, true));
+  for (const name of groupColumns) missing.push(missingSql(raw(name), kindOf(name) === 'numeric'));
+  if (weights !== undefined && kindOf(weights) !== 'numeric') throw new LmmError('data', `weights column '${weights}' is not numeric (it has type ${typeOf.get(weights)})`);
+  const weightsSql = weights === undefined ? null : raw(weights);
+  if (weightsSql) missing.push(missingSql(weightsSql, true));
+  const groups = new Map<string, { sql: string[]; numeric: boolean[] }>();
+  for (const r of formula.random) groups.set(r.group, { sql: r.groupColumns.map(raw), numeric: r.groupColumns.map((c) => kindOf(c) === 'numeric') });
+  const offsetSql = offsets.length === 0 ? null : `(${offsets.map((o) => (sqlVariables.get(o.label) as { sql: string }).sql).join(' + ')})`;
+  return { variables: sqlVariables, keep: missing.length === 0 ? 'TRUE' : `NOT (${missing.join(' OR ')})`, offset: offsetSql, weights: weightsSql, groups };
+}

@@ -8,11 +8,12 @@
  */
 import { parseFormula } from '../formula/parse.js';
 import type { ParsedFormula, TermsPart } from '../formula/types.js';
-import { LMMX_VERSION, modelFromArtifact, type ArtifactHeader, type ArtifactRow } from '../model/artifact.js';
+import { LMMX_VERSION, modelFromArtifact, type Artifact, type ArtifactHeader, type ArtifactRow } from '../model/artifact.js';
 import { designColumns, type VariableShape } from '../model/designColumns.js';
 import { centring, checkTerm, type MixedModel } from '../model/model.js';
-import { sqlFrame, toNumber, type RunQuery, type SqlFrame, type SqlGroup, type SqlSource } from './frame.js';
-import { designColumnSql, double, type SqlVariable } from './sql.js';
+import { sqlFrame, staticFrame, toNumber, type RunQuery, type SqlFrame, type SqlGroup, type SqlSource } from './frame.js';
+import { currentDialect, designColumnSql, double, inDialect, type Dialect, type SqlVariable } from './sql.js';
+import { LmmError } from '../errors.js';
 
 /** Options of {@link sqlModel}. */
 export interface SqlModelOptions {
@@ -74,43 +75,7 @@ export async function sqlPlan(run: RunQuery, source: SqlSource, formula: string 
   const { yShift, center } = centring(fixed.constantColumns, p0, () => means[0], (j) => shifts[1 + j]);
   const centre = [...center, yShift];
 
-  const u = [...fixed.sql.map((x, j) => (center[j] === 0 ? x : `(${x} - ${double(center[j])})`)), yShift === 0 ? yFit : `(${yFit} - ${double(yShift)})`];
-  const P = p0 + 1;
-  const weighted = (v: string) => (w ? `${w} * ${v}` : v);
-  const list = (items: string[]) => `[${items.map((i) => `CAST(${i} AS DOUBLE)`).join(', ')}]`;
-
-  const global: string[] = ['count(*)', w ? `sum(${w})` : 'count(*)', w ? `sum(ln(CASE WHEN ${w} > 0 THEN ${w} ELSE 1 END))` : '0', w ? `min(${w})` : '1'];
-  for (let a = 0; a < P; a++) for (let b = a; b < P; b++) global.push(`sum(${weighted(u[a])} * ${u[b]})`);
-  for (let a = 0; a < P; a++) global.push(`sum(${weighted(u[a])})`);
-  for (let a = 0; a < p0; a++) for (let b = 0; b <= a; b++) global.push(`sum(${fixed.sql[a]} * ${fixed.sql[b]})`);
-  for (const c of full.sql) for (let a = 0; a < p0; a++) global.push(`sum(${fixed.sql[a]} * ${c})`);
-  summaryColumns.forEach((v, c) => {
-    const d = `(${v} - ${double(shifts[c])})`;
-    global.push(`sum(${d})`, `sum(${d} * ${d})`, `min(${v})`, `max(${v})`);
-  });
-  const branches = [`SELECT 'global' AS block, -1 AS term, -1 AS term2, '' AS level, '' AS level2, ${list(global)} AS sums FROM ${from} WHERE ${keep}`];
-
-  const levelSql = (g: SqlGroup) => (g.sql.length === 1 ? `CAST(${g.sql[0]} AS VARCHAR)` : `concat_ws(chr(31), ${g.sql.map((c) => `CAST(${c} AS VARCHAR)`).join(', ')})`);
-  random.forEach(({ part, sql: z }, k) => {
-    const q = z.length;
-    const cols = ['count(*)'];
-    for (let r = 0; r < q; r++) for (let c = r; c < q; c++) cols.push(`sum(${weighted(z[r])} * ${z[c]})`);
-    for (let r = 0; r < q; r++) for (let c = 0; c < P; c++) cols.push(`sum(${z[r]} * ${weighted(u[c])})`);
-    for (let r = 0; r < q; r++) cols.push(`sum(${weighted(z[r])})`);
-    for (let r = 0; r < q; r++) cols.push(`sum(${z[r]})`);
-    for (let c = 0; c < p0; c++) cols.push(`sum(${fixed.sql[c]} * ${fixed.sql[c]})`);
-    const level = levelSql(frame.groups.get(part.group) as SqlGroup);
-    branches.push(`SELECT 'term', ${k}, -1, ${level}, '', ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${level}`);
-  });
-  for (let l = 0; l < random.length; l++) {
-    for (let k = 0; k < l; k++) {
-      const cols: string[] = [];
-      for (const zl of random[l].sql) for (const zk of random[k].sql) cols.push(`sum(${weighted(zl)} * ${zk})`);
-      const ll = levelSql(frame.groups.get(random[l].part.group) as SqlGroup);
-      const lk = levelSql(frame.groups.get(random[k].part.group) as SqlGroup);
-      branches.push(`SELECT 'pair', ${l}, ${k}, ${ll}, ${lk}, ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${ll}, ${lk}`);
-    }
-  }
+  const branches = blocksSql({ fixed, random, full, summaryColumns, yFit, w, keep, from, groups: frame.groups, centre: centre.map(double), shifts: shifts.map(double) });
   const factorLevels: Record<string, string[]> = {};
   for (const [label, v] of variables) if (v.kind === 'factor') factorLevels[label] = v.levels;
   const header: ArtifactHeader = {
@@ -135,6 +100,69 @@ export async function sqlPlan(run: RunQuery, source: SqlSource, formula: string 
   return { header, sql: branches.join('\nUNION ALL\n') };
 }
 
+/** What {@link blocksSql} writes the sums of. */
+export interface BlocksInput {
+  fixed: { sql: string[] };
+  random: { part: { group: string }; sql: string[] }[];
+  full: { sql: string[] };
+  /** The response, X's columns, each term's columns. */
+  summaryColumns: string[];
+  yFit: string;
+  w: string | null;
+  keep: string;
+  from: string;
+  groups: ReadonlyMap<string, { sql: string[] }>;
+  /** SQL of the centre (P values: literals, or columns of a CTE) and of the summary shifts. */
+  centre: string[];
+  shifts: string[];
+}
+
+/** The SELECTs of the sums table (docs/LMMX.md), one per block kind, to join by UNION ALL. */
+export function blocksSql(input: BlocksInput): string[] {
+  const { fixed, random, full, summaryColumns, yFit, w, keep, from, groups, centre, shifts } = input;
+  const p0 = fixed.sql.length;
+  const P = p0 + 1;
+  const zero = (c: string) => c === double(0);
+  const u = [...fixed.sql.map((x, j) => (zero(centre[j]) ? x : `(${x} - ${centre[j]})`)), zero(centre[p0]) ? yFit : `(${yFit} - ${centre[p0]})`];
+  const weighted = (v: string) => (w ? `${w} * ${v}` : v);
+  const list = (items: string[]) => currentDialect().list(items.map((i) => `CAST(${i} AS DOUBLE)`));
+  const text = currentDialect().text;
+
+  const global: string[] = ['count(*)', w ? `sum(${w})` : 'count(*)', w ? `sum(ln(CASE WHEN ${w} > 0 THEN ${w} ELSE 1 END))` : '0', w ? `min(${w})` : '1'];
+  for (let a = 0; a < P; a++) for (let b = a; b < P; b++) global.push(`sum(${weighted(u[a])} * ${u[b]})`);
+  for (let a = 0; a < P; a++) global.push(`sum(${weighted(u[a])})`);
+  for (let a = 0; a < p0; a++) for (let b = 0; b <= a; b++) global.push(`sum(${fixed.sql[a]} * ${fixed.sql[b]})`);
+  for (const c of full.sql) for (let a = 0; a < p0; a++) global.push(`sum(${fixed.sql[a]} * ${c})`);
+  summaryColumns.forEach((v, c) => {
+    const d = `(${v} - ${shifts[c]})`;
+    global.push(`sum(${d})`, `sum(${d} * ${d})`, `min(${v})`, `max(${v})`);
+  });
+  const branches = [`SELECT 'global' AS block, -1 AS term, -1 AS term2, '' AS level, '' AS level2, ${list(global)} AS sums FROM ${from} WHERE ${keep}`];
+
+  const levelSql = (g: { sql: string[] }) => (g.sql.length === 1 ? `CAST(${g.sql[0]} AS ${text})` : `concat_ws(chr(31), ${g.sql.map((c) => `CAST(${c} AS ${text})`).join(', ')})`);
+  random.forEach(({ part, sql: z }, k) => {
+    const q = z.length;
+    const cols = ['count(*)'];
+    for (let r = 0; r < q; r++) for (let c = r; c < q; c++) cols.push(`sum(${weighted(z[r])} * ${z[c]})`);
+    for (let r = 0; r < q; r++) for (let c = 0; c < P; c++) cols.push(`sum(${z[r]} * ${weighted(u[c])})`);
+    for (let r = 0; r < q; r++) cols.push(`sum(${weighted(z[r])})`);
+    for (let r = 0; r < q; r++) cols.push(`sum(${z[r]})`);
+    for (let c = 0; c < p0; c++) cols.push(`sum(${fixed.sql[c]} * ${fixed.sql[c]})`);
+    const level = levelSql(groups.get(part.group) as { sql: string[] });
+    branches.push(`SELECT 'term', ${k}, -1, ${level}, '', ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${level}`);
+  });
+  for (let l = 0; l < random.length; l++) {
+    for (let k = 0; k < l; k++) {
+      const cols: string[] = [];
+      for (const zl of random[l].sql) for (const zk of random[k].sql) cols.push(`sum(${weighted(zl)} * ${zk})`);
+      const ll = levelSql(groups.get(random[l].part.group) as { sql: string[] });
+      const lk = levelSql(groups.get(random[k].part.group) as { sql: string[] });
+      branches.push(`SELECT 'pair', ${l}, ${k}, ${ll}, ${lk}, ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${ll}, ${lk}`);
+    }
+  }
+  return branches;
+}
+
 /** Rows of the sums table as the engine returns them. */
 export function artifactRows(rows: unknown[][]): ArtifactRow[] {
   return rows.map((r) => ({ block: r[0] as ArtifactRow['block'], term: toNumber(r[1]), term2: toNumber(r[2]), level: String(r[3]), level2: String(r[4]), sums: (r[5] as unknown[]).map(toNumber) }));
@@ -156,3 +184,71 @@ function fullDesignSql(part: TermsPart, variables: ReadonlyMap<string, SqlVariab
 }
 
 export type { SqlFrame, SqlSource, RunQuery };
+
+/** The SQL another engine runs, and the header it completes (`centre`, `shifts`, `nTotal` come from its 'centre' row). */
+export interface EmittedSql {
+  sql: string;
+  header: ArtifactHeader;
+}
+
+/**
+ * The aggregation of `formula` over table `table` as one SQL statement for `dialect`: a CTE of
+ * the means that centre the columns, the sums table of docs/LMMX.md, and one more row
+ * (block 'centre': the table's row count, the centre, the summary shifts) that
+ * {@link completeEmitted} moves into the header. Column types are given (`columns`), as the
+ * engine's DESCRIBE reports them; nothing is read.
+ */
+export function emitSql(table: string, columns: { name: string; type: string }[], formula: string | ParsedFormula, dialect: Dialect, options: { weights?: string } = {}): EmittedSql {
+  return inDialect(dialect, () => {
+    const parsed = typeof formula === 'string' ? parseFormula(formula) : formula;
+    const frame = staticFrame({ columns }, parsed, options.weights);
+    const { variables, keep } = frame;
+    const y = (variables.get(parsed.response.label) as { sql: string }).sql;
+    const yFit = frame.offset ? `(${y} - ${frame.offset})` : y;
+    const fixed = designSql(parsed.fixed, variables);
+    const p0 = fixed.names.length;
+    const random = parsed.random.map((part) => ({ part, ...designSql(part.effects, variables) }));
+    const full = fullDesignSql(parsed.fixed, variables);
+    const summaryColumns = [y, ...fixed.sql, ...random.flatMap((r) => r.sql)];
+    const constant = new Set(fixed.constantColumns ?? []);
+    const ref = (name: string) => `lmm_centre.${name}`;
+    const centre = [...fixed.sql.map((_, j) => (fixed.constantColumns && !constant.has(j) ? ref(`lmm_x${j}`) : double(0))), fixed.constantColumns ? ref('lmm_y') : double(0)];
+    const shifts = summaryColumns.map((_, c) => ref(`lmm_k${c}`));
+    const means = [`avg(${yFit}) AS lmm_y`, ...fixed.sql.map((x, j) => `avg(${x}) AS lmm_x${j}`), ...summaryColumns.map((v, c) => `avg(${v}) AS lmm_k${c}`)];
+    const branches = blocksSql({ fixed, random, full, summaryColumns, yFit, w: frame.weights, keep, from: `${table} CROSS JOIN lmm_centre`, groups: frame.groups, centre, shifts });
+    const centreRow = `SELECT 'centre', -1, -1, '', '', ${dialect.list([`CAST((SELECT count(*) FROM ${table}) AS DOUBLE)`, ...centre, ...shifts].map((v) => `CAST(${v} AS DOUBLE)`))} FROM lmm_centre`;
+    const sql = `WITH lmm_centre AS (SELECT ${means.join(', ')} FROM ${table} WHERE ${keep})\n${[...branches, centreRow].join('\nUNION ALL\n')}`;
+    const header: ArtifactHeader = {
+      format: 'lmmx',
+      version: LMMX_VERSION,
+      formula: parsed.text,
+      weights: options.weights ?? null,
+      nTotal: 0,
+      fixedNames: fixed.names,
+      termOfColumn: Array.from(fixed.termOfColumn),
+      constantColumns: fixed.constantColumns,
+      fullNames: full.names,
+      numericVariables: [...variables.keys()],
+      factorLevels: {},
+      transforms: {},
+      lostLevels: {},
+      centre: [],
+      shifts: [],
+      terms: random.map(({ part, names }) => ({ group: part.group, text: part.text, names, numeric: (frame.groups.get(part.group) as { numeric: boolean[] }).numeric })),
+      engine: dialect.name,
+    };
+    void p0;
+    return { sql, header };
+  });
+}
+
+/** The artifact from an engine's result of {@link emitSql}: its 'centre' row completes the header. */
+export function completeEmitted(header: ArtifactHeader, rows: ArtifactRow[]): Artifact {
+  const centreRow = rows.find((r) => r.block === ('centre' as ArtifactRow['block']));
+  if (!centreRow) throw new LmmError('file', "the engine's result has no 'centre' row: was it made by the SQL of lmm crossprod --emit-sql for this formula?");
+  const P = header.fixedNames.length + 1;
+  const s = Array.from(centreRow.sums);
+  const shifts = s.slice(1 + P);
+  if (shifts.length !== 1 + header.fixedNames.length + header.terms.reduce((a, t) => a + t.names.length, 0)) throw new LmmError('file', "the engine's 'centre' row does not fit this formula's columns");
+  return { header: { ...header, nTotal: s[0], centre: s.slice(1, 1 + P), shifts }, rows: rows.filter((r) => r !== centreRow) };
+}

@@ -8,9 +8,51 @@ import { deparse } from '../formula/deparse.js';
 import type { Expr } from '../formula/types.js';
 import type { DesignColumn } from '../model/designColumns.js';
 
+/** What differs between the SQL engines the text is written for. */
+export interface Dialect {
+  name: 'duckdb' | 'spark' | 'trino';
+  /** A quoted identifier. */
+  ident(name: string): string;
+  /** A literal of a non-finite double (±Inf, NaN). */
+  special(value: number): string;
+  /** An array of doubles. */
+  list(items: string[]): string;
+  /** The NaN test of a double. */
+  isnan: string;
+  /** The text type of CAST. */
+  text: string;
+}
+
+const quoted = (q: string) => (name: string) => `${q}${name.split(q).join(q + q)}${q}`;
+
+/** The dialects `lmm crossprod --emit-sql` writes; DuckDB's is also the one lmm runs itself. */
+export const DIALECTS: Record<Dialect['name'], Dialect> = {
+  duckdb: { name: 'duckdb', ident: quoted('"'), special: (v) => `CAST('${Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf'}' AS DOUBLE)`, list: (items) => `[${items.join(', ')}]`, isnan: 'isnan', text: 'VARCHAR' },
+  spark: { name: 'spark', ident: quoted('`'), special: (v) => `CAST('${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}' AS DOUBLE)`, list: (items) => `array(${items.join(', ')})`, isnan: 'isnan', text: 'STRING' },
+  trino: { name: 'trino', ident: quoted('"'), special: (v) => (Number.isNaN(v) ? 'nan()' : v > 0 ? 'infinity()' : '-infinity()'), list: (items) => `ARRAY[${items.join(', ')}]`, isnan: 'is_nan', text: 'VARCHAR' },
+};
+
+let dialect: Dialect = DIALECTS.duckdb;
+
+/** Build SQL text for another dialect (synchronous builders only: the dialect is restored after `build`). */
+export function inDialect<T>(d: Dialect, build: () => T): T {
+  const saved = dialect;
+  dialect = d;
+  try {
+    return build();
+  } finally {
+    dialect = saved;
+  }
+}
+
+/** The dialect SQL is being written for. */
+export function currentDialect(): Dialect {
+  return dialect;
+}
+
 /** A quoted SQL identifier. */
 export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return dialect.ident(name);
 }
 
 /** A quoted SQL string literal. */
@@ -23,8 +65,7 @@ export function text(value: string): string {
  * string so that the engine does not first make a DECIMAL of it).
  */
 export function double(value: number): string {
-  const s = Number.isNaN(value) ? 'nan' : value === Infinity ? 'inf' : value === -Infinity ? '-inf' : String(value);
-  return `CAST('${s}' AS DOUBLE)`;
+  return Number.isFinite(value) ? `CAST('${String(value)}' AS DOUBLE)` : dialect.special(value);
 }
 
 /** How a data column is read: numbers, or labels (strings; booleans as R's TRUE/FALSE). */
@@ -33,18 +74,18 @@ export type ColumnKind = 'numeric' | 'string';
 /** The SQL of a column read as DOUBLE or as text. */
 export function columnSql(name: string, kind: ColumnKind, type: string): string {
   if (kind === 'numeric') return `CAST(${ident(name)} AS DOUBLE)`;
-  if (type === 'BOOLEAN') return `CASE WHEN ${ident(name)} IS NULL THEN NULL WHEN ${ident(name)} THEN 'TRUE' ELSE 'FALSE' END`;
-  return type === 'VARCHAR' ? ident(name) : `CAST(${ident(name)} AS VARCHAR)`;
+  if (/^BOOL/i.test(type)) return `CASE WHEN ${ident(name)} IS NULL THEN NULL WHEN ${ident(name)} THEN 'TRUE' ELSE 'FALSE' END`;
+  return /^(VARCHAR|STRING|TEXT|CHAR)/i.test(type) ? ident(name) : `CAST(${ident(name)} AS ${dialect.text})`;
 }
 
 /** Whether a DuckDB column type is read as numbers (R: a numeric column). */
 export function isNumericType(type: string): boolean {
-  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/.test(type);
+  return /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG|SHORT|BYTE|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*|NUMERIC.*)$/i.test(type.trim());
 }
 
 /** A value is missing (R's NA or NaN). */
 export function missingSql(sql: string, numeric: boolean): string {
-  return numeric ? `(${sql} IS NULL OR isnan(${sql}))` : `(${sql} IS NULL)`;
+  return numeric ? `(${sql} IS NULL OR ${dialect.isnan}(${sql}))` : `(${sql} IS NULL)`;
 }
 
 /**
@@ -75,7 +116,7 @@ export function numericSql(expr: Expr, column: (name: string) => string | null, 
         throw new LmmError('formula', `cannot evaluate '${deparse(e)}' as a number`);
     }
   };
-  const ln = (x: string) => `(CASE WHEN isnan(${x}) THEN ${x} WHEN ${x} > 0 THEN ln(${x}) WHEN ${x} = 0 THEN ${double(-Infinity)} ELSE ${double(NaN)} END)`;
+  const ln = (x: string) => `(CASE WHEN ${dialect.isnan}(${x}) THEN ${x} WHEN ${x} > 0 THEN ln(${x}) WHEN ${x} = 0 THEN ${double(-Infinity)} ELSE ${double(NaN)} END)`;
   const call = (e: Extract<Expr, { kind: 'call' }>): string => {
     const args = e.args.map(go);
     switch (e.fn) {
@@ -86,7 +127,7 @@ export function numericSql(expr: Expr, column: (name: string) => string | null, 
       case 'exp':
         return `exp(${args[0]})`;
       case 'sqrt':
-        return `(CASE WHEN isnan(${args[0]}) THEN ${args[0]} WHEN ${args[0]} >= 0 THEN sqrt(${args[0]}) ELSE ${double(NaN)} END)`;
+        return `(CASE WHEN ${dialect.isnan}(${args[0]}) THEN ${args[0]} WHEN ${args[0]} >= 0 THEN sqrt(${args[0]}) ELSE ${double(NaN)} END)`;
       case 'abs':
         return `abs(${args[0]})`;
       default:
