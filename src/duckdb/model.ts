@@ -216,8 +216,8 @@ export function emitSql(table: string, columns: { name: string; type: string }[]
     const shifts = summaryColumns.map((_, c) => ref(`lmm_k${c}`));
     const means = [`avg(${yFit}) AS lmm_y`, ...fixed.sql.map((x, j) => `avg(${x}) AS lmm_x${j}`), ...summaryColumns.map((v, c) => `avg(${v}) AS lmm_k${c}`)];
     const branches = blocksSql({ fixed, random, full, summaryColumns, yFit, w: frame.weights, keep, from: `${table} CROSS JOIN lmm_centre`, groups: frame.groups, centre, shifts });
-    const centreRow = `SELECT 'centre', -1, -1, '', '', ${dialect.list([`CAST((SELECT count(*) FROM ${table}) AS DOUBLE)`, ...centre, ...shifts].map((v) => `CAST(${v} AS DOUBLE)`))} FROM lmm_centre`;
-    const sql = `WITH lmm_centre AS (SELECT ${means.join(', ')} FROM ${table} WHERE ${keep})\n${[...branches, centreRow].join('\nUNION ALL\n')}`;
+    const centreRow = `SELECT 'centre', -1, -1, '', '', ${dialect.list(['lmm_rows.lmm_n', ...centre, ...shifts].map((v) => `CAST(${v} AS DOUBLE)`))} FROM lmm_centre CROSS JOIN lmm_rows`;
+    const sql = `WITH lmm_centre AS (SELECT ${means.join(', ')} FROM ${table} WHERE ${keep}),\nlmm_rows AS (SELECT count(*) AS lmm_n FROM ${table})\n${[...branches, centreRow].join('\nUNION ALL\n')}`;
     const header: ArtifactHeader = {
       format: 'lmmx',
       version: LMMX_VERSION,
