@@ -22,14 +22,11 @@ export interface SqlSource {
   label: string;
 }
 
-/** A grouping factor: its SQL value columns, the levels in R's order, and each level's key. */
+/** A grouping factor: the SQL of its columns and whether each is numeric (its levels come with the blocks). */
 export interface SqlGroup {
   label: string;
   sql: string[];
   numeric: boolean[];
-  levels: string[];
-  /** Level index by the JSON of the engine's values of the group columns. */
-  index: Map<string, number>;
 }
 
 /** The frame: variables, complete-case predicate, factor levels, notes' facts. */
@@ -195,15 +192,12 @@ export async function sqlFrame(run: RunQuery, source: SqlSource, formula: Parsed
     const { levels, values } = await factorValues(v.sql, v.numeric, plainText ? label : null);
     finalVariables.set(label, { kind: 'factor', sql: v.sql, numeric: v.numeric, levels, values });
   }
-  const columnLevels = new Map<string, { levels: string[]; values: (string | number)[] }>();
-  for (const name of groupColumns) {
-    const levels = await factorValues(raw(name), kindOf(name) === 'numeric', lostLevels.has(name) ? null : name);
-    columnLevels.set(name, levels);
-  }
+  // The grouping factors' levels come with the blocks (one row per level, docs/LMMX.md); a pass
+  // over a grouping column here is needed only for the levels that dropped rows lose.
+  if (n < nTotal) for (const name of groupColumns) if (!lostLevels.has(name)) await factorValues(raw(name), kindOf(name) === 'numeric', name);
   const groups = new Map<string, SqlGroup>();
   for (const r of formula.random) {
-    if (groups.has(r.group)) continue;
-    groups.set(r.group, await groupLevels(run, from, keep, r.group, r.groupColumns.map((c) => ({ sql: raw(c), numeric: kindOf(c) === 'numeric', ...(columnLevels.get(c) as { levels: string[]; values: (string | number)[] }) }))));
+    if (!groups.has(r.group)) groups.set(r.group, { label: r.group, sql: r.groupColumns.map(raw), numeric: r.groupColumns.map((c) => kindOf(c) === 'numeric') });
   }
   const offsetSql = offsets.length === 0 ? null : offsets.map((o) => (finalVariables.get(o.label) as { sql: string }).sql).join(' + ');
   return { variables: finalVariables, keep, n, nTotal, groups, lostLevels, transforms, offset: offsetSql === null ? null : `(${offsetSql})`, weights: weightsSql };
@@ -212,36 +206,6 @@ export async function sqlFrame(run: RunQuery, source: SqlSource, formula: Parsed
 /** Distinct values in R's order: numbers numerically, text as R sorts it. */
 function sortValues(values: (string | number)[], numeric: boolean): (string | number)[] {
   return numeric ? (values as number[]).sort((a, b) => a - b) : (values as string[]).sort(compareLevels);
-}
-
-/**
- * The levels of a grouping factor (an interaction for several columns, as R's `:` builds it:
- * the combinations that occur in kept rows, the first factor varying slowest).
- */
-async function groupLevels(run: RunQuery, from: string, keep: string, label: string, columns: { sql: string; numeric: boolean; levels: string[]; values: (string | number)[] }[]): Promise<SqlGroup> {
-  const sql = columns.map((c) => c.sql);
-  const numeric = columns.map((c) => c.numeric);
-  if (columns.length === 1) {
-    const index = new Map(columns[0].values.map((v, k) => [levelKey([v]), k]));
-    return { label, sql, numeric, levels: columns[0].levels, index };
-  }
-  const rows = await run(`SELECT ${sql.join(', ')} FROM ${from} WHERE ${keep} GROUP BY ALL`);
-  const codeOf = columns.map((c) => new Map(c.values.map((v, k) => [levelKey([v]), k])));
-  const combos = rows.map((r) => {
-    const codes = r.map((v, f) => codeOf[f].get(levelKey([numeric[f] ? toNumber(v) : String(v)])) as number);
-    return { key: levelKey(r.map((v, f) => (numeric[f] ? toNumber(v) : String(v)))), codes };
-  });
-  combos.sort((a, b) => {
-    for (let f = 0; f < columns.length; f++) if (a.codes[f] !== b.codes[f]) return a.codes[f] - b.codes[f];
-    return 0;
-  });
-  return {
-    label,
-    sql,
-    numeric,
-    levels: combos.map((c) => c.codes.map((k, f) => columns[f].levels[k]).join(':')),
-    index: new Map(combos.map((c, k) => [c.key, k])),
-  };
 }
 
 /** R's `scale(x, center, scale)` coefficients over the non-missing values of every row (transforms.ts's `scaleColumn`). */

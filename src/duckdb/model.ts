@@ -10,7 +10,7 @@ import { parseFormula } from '../formula/parse.js';
 import type { ParsedFormula, TermsPart } from '../formula/types.js';
 import { LMMX_VERSION, modelFromArtifact, type Artifact, type ArtifactHeader, type ArtifactRow } from '../model/artifact.js';
 import { designColumns, type VariableShape } from '../model/designColumns.js';
-import { centring, checkTerm, type MixedModel } from '../model/model.js';
+import { centring, type MixedModel } from '../model/model.js';
 import { sqlFrame, staticFrame, toNumber, type RunQuery, type SqlFrame, type SqlGroup, type SqlSource } from './frame.js';
 import { currentDialect, designColumnSql, double, inDialect, type Dialect, type SqlVariable } from './sql.js';
 import { LmmError } from '../errors.js';
@@ -66,7 +66,6 @@ export async function sqlPlan(run: RunQuery, source: SqlSource, formula: string 
   const fixed = designSql(parsed.fixed, variables);
   const p0 = fixed.names.length;
   const random = parsed.random.map((part) => ({ part, ...designSql(part.effects, variables) }));
-  random.forEach(({ part, names }) => checkTerm(part, (frame.groups.get(part.group) as SqlGroup).levels.length, names.length, frame.n));
   const full = fullDesignSql(parsed.fixed, variables);
   // Means: of y − offset and X's columns (the centre), of every summary column (its shift).
   const summaryColumns = [y, ...fixed.sql, ...random.flatMap((r) => r.sql)];
@@ -149,7 +148,8 @@ export function blocksSql(input: BlocksInput): string[] {
     for (let r = 0; r < q; r++) cols.push(`sum(${z[r]})`);
     for (let c = 0; c < p0; c++) cols.push(`sum(${fixed.sql[c]} * ${fixed.sql[c]})`);
     const level = levelSql(groups.get(part.group) as { sql: string[] });
-    branches.push(`SELECT 'term', ${k}, -1, ${level}, '', ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${level}`);
+    // Grouped by the raw values (a text cast per row would cost more than the sums), labelled after.
+    branches.push(`SELECT 'term', ${k}, -1, ${level}, '', ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${(groups.get(part.group) as { sql: string[] }).sql.join(', ')}`);
   });
   for (let l = 0; l < random.length; l++) {
     for (let k = 0; k < l; k++) {
@@ -157,7 +157,8 @@ export function blocksSql(input: BlocksInput): string[] {
       for (const zl of random[l].sql) for (const zk of random[k].sql) cols.push(`sum(${weighted(zl)} * ${zk})`);
       const ll = levelSql(groups.get(random[l].part.group) as { sql: string[] });
       const lk = levelSql(groups.get(random[k].part.group) as { sql: string[] });
-      branches.push(`SELECT 'pair', ${l}, ${k}, ${ll}, ${lk}, ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${ll}, ${lk}`);
+      const by = [...(groups.get(random[l].part.group) as { sql: string[] }).sql, ...(groups.get(random[k].part.group) as { sql: string[] }).sql];
+      branches.push(`SELECT 'pair', ${l}, ${k}, ${ll}, ${lk}, ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${[...new Set(by)].join(', ')}`);
     }
   }
   return branches;
