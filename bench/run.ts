@@ -340,6 +340,13 @@ const cases: Record<string, () => Promise<Line[]>> = {
       msPerSweep1e4: +small.toFixed(4), msPerSweep1e6: +large.toFixed(4), ratio: +ratio.toFixed(3), target: 'ratio <= 1.25', pass: ratio <= 1.25,
     }];
   },
+  async duckdbScale() {
+    // 10^8 rows by default (LMM_BENCH_DUCKDB_ROWS to change): generating the file takes minutes and
+    // ~1.5 GB under bench/data/ the first time; run it alone on the machine.
+    const { duckdbScale } = await import('./duckdbScale.js');
+    const rows = Number(process.env.LMM_BENCH_DUCKDB_ROWS ?? 100_000_000);
+    return [await duckdbScale(rows)];
+  },
   async fit1e6() {
     return [fitCase('simulated 1e6', simulateSlopes(1_000_000, 10_000), 'y ~ x + z + (x | g)', 79.3, 1)];
   },

@@ -83,12 +83,12 @@ const halfTDf = 2;
  * - σ: half-t(2, sd(y)).
  */
 export function defaultPriors(model: MixedModel): PriorsSpec {
-  const { n, p, X, y } = model;
-  const [yMean, yVar] = meanVar(y, 1, 0, n);
+  const { p } = model;
+  const { mean: yMean, variance: yVar } = model.ySummary;
   const ySd = Math.sqrt(yVar);
   const mean = new Array<number>(p).fill(0);
   const variance = Array.from({ length: p }, (_, j) => {
-    const xv = isConstant(X, p, j, n) ? 0 : meanVar(X, p, j, n)[1];
+    const xv = model.xSummary[j].constant ? 0 : model.xSummary[j].variance;
     const v = xv > 0 ? square(betaScale * ySd) / xv : square(betaScale * Math.max(ySd, Math.abs(yMean)));
     return Array.from({ length: p }, (__, c) => (c === j ? v : 0));
   });
@@ -97,7 +97,7 @@ export function defaultPriors(model: MixedModel): PriorsSpec {
     const scale = model.terms
       .filter((t) => t.group === group)
       .sort((a, b) => a.formulaIndex - b.formulaIndex)
-      .flatMap((t) => t.names.map((_, r) => (isConstant(t.Z, t.q, r, n) ? ySd : ySd / Math.sqrt(meanVar(t.Z, t.q, r, n)[1]))));
+      .flatMap((t) => t.zSummary.map((z) => (z.constant ? ySd : ySd / Math.sqrt(z.variance))));
     Psi[group] = { halfT: { df: halfTDf, scale } };
   }
   return { beta: { mean, var: variance }, Psi, sigma2: { halfT: { df: halfTDf, scale: ySd } } };
@@ -238,23 +238,8 @@ function groupsOf(model: MixedModel): string[] {
 }
 
 /** Whether column `offset` of a row-major array is one value on every row. */
-function isConstant(values: Float64Array, stride: number, offset: number, n: number): boolean {
-  const first = values[offset];
-  for (let i = 1; i < n; i++) if (values[i * stride + offset] !== first) return false;
-  return true;
-}
-
 /** x², by one multiplication (exact rounding on every engine, as `x ** 2` need not be). */
 const square = (x: number): number => x * x;
-
-function meanVar(values: Float64Array, stride: number, offset: number, n: number): [number, number] {
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i * stride + offset];
-  mean /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += square(values[i * stride + offset] - mean);
-  return [mean, n > 1 ? ss / (n - 1) : 0];
-}
 
 /** Inverse of a small SPD matrix by Cholesky: solve LL'x = e_c for each column. */
 function inverseSpd(A: Float64Array, p: number): Float64Array {

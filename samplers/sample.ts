@@ -140,7 +140,7 @@ export function runSettings(options: SampleOptions): { chains: number; iter: num
 
 /** Draw from the posterior of a built model by blocked Gibbs sampling. */
 export async function sampleModel(model: MixedModel, options: SampleOptions = {}, data?: aq.ColumnTable): Promise<SampleResult> {
-  if (model.weights) throw new LmmError('option', 'sample: prior weights are not supported by the Gibbs sampler (the exact fit, lmm fit --weights, takes them)');
+  if (model.weighted) throw new LmmError('option', 'sample: prior weights are not supported by the Gibbs sampler (the exact fit, lmm fit --weights, takes them)');
   const settings = runSettings(options);
   let residuals: SamplerResiduals | undefined;
   if (options.residuals !== undefined) {

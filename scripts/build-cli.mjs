@@ -33,6 +33,8 @@ await esbuild.build({
   outdir,
   // CommonJS dependencies (stdlib) call require() for their own files only: esbuild inlines them.
   banner: { js: "import { createRequire as __lmmCreateRequire } from 'node:module'; const require = __lmmCreateRequire(import.meta.url);" },
+  // DuckDB's native binding stays a package import (loaded only by commands that read Parquet/--sql).
+  external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
   logLevel: 'warning',
 });
 // The executable: a shebang on the entry (esbuild keeps the source's #! line), executable bit.

@@ -52,7 +52,7 @@ export function groupRows(fit: LmmFit, sample: SampleResult, pooling: readonly T
   const rows: GroupRow[] = [];
   fit.model.terms.forEach((term, k) => {
     const { ols, population, eblup, eblupSd, modifiers } = pooling[k];
-    const counts = levelCounts(term.refs, term.nlevels);
+    const counts = term.levelCounts;
     term.levels.forEach((level, j) => {
       term.names.forEach((name, r) => {
         const i = j * term.q + r;

@@ -15,8 +15,6 @@ export interface LevelCrossProducts {
 
 /** Term k's per-level cross-products, read from the model's cross-product blocks. */
 export function levelCrossProducts(model: MixedModel, k: number): LevelCrossProducts {
-  const { q, nlevels, refs } = model.terms[k];
-  const n = new Int32Array(nlevels);
-  for (let i = 0; i < refs.length; i++) n[refs[i]]++;
-  return { q, n, ZtZ: model.crossprod.terms[k].ZtZ };
+  const { q, levelCounts } = model.terms[k];
+  return { q, n: Int32Array.from(levelCounts), ZtZ: model.crossprod.terms[k].ZtZ };
 }

@@ -1,7 +1,6 @@
 import type { LmmFit } from '../../src/fit/lmm.js';
 import { PoolingPath, type TermPooling } from '../../src/fit/pooling.js';
 import type { SampleResult } from '../sample.js';
-import { levelCounts } from './groups.js';
 import { pooledDraws } from './posterior.js';
 
 /** log10 of the smallest and largest finite multiplier c of Ψ̂ on the grid, and the step. */
@@ -67,7 +66,7 @@ export function poolingPathData(fit: LmmFit, sample: SampleResult, pooling: read
       group: term.group,
       columns: term.names,
       levels: term.levels,
-      n: Array.from(levelCounts(term.refs, term.nlevels)),
+      n: Array.from(term.levelCounts),
       multipliers,
       estimateIndex,
       coef,

@@ -1,10 +1,10 @@
 import '../node/install.js';
 import { writeFileSync } from 'node:fs';
 import { LmmError } from '../errors.js';
-import { loadTable } from '../node/files.js';
 import { parametricBootstrapAsync } from '../fit/bootstrap/bootstrap.js';
 import { formatBootstrap } from '../fit/bootstrap/format.js';
-import { fitLmm } from '../fit/lmm.js';
+import { fitModel } from '../fit/lmm.js';
+import { dataOptionSpec, formulaOption, modelInput } from './dataInput.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
 
 /**
@@ -14,8 +14,7 @@ import { integerOption, parseOptions, requireOption, toJson, type Command } from
  */
 export const bootstrap: Command = async (argv, io) => {
   const options = parseOptions('bootstrap', argv, {
-    data: { type: 'string' },
-    delimiter: { type: 'string' },
+    ...dataOptionSpec,
     formula: { type: 'string' },
     weights: { type: 'string' },
     ml: { type: 'boolean', default: false },
@@ -25,14 +24,13 @@ export const bootstrap: Command = async (argv, io) => {
     replicates: { type: 'string', description: 'write the replicate table to this CSV file' },
     json: { type: 'boolean', default: false },
   });
-  const data = requireOption('bootstrap', options.data as string | undefined, 'data');
-  const formula = requireOption('bootstrap', options.formula as string | undefined, 'formula');
+  const input = modelInput('bootstrap', options);
+  const formula = formulaOption('bootstrap', options);
   const n = integerOption('bootstrap', 'n', options.n as string | undefined, 1000);
   const seed = integerOption('bootstrap', 'seed', options.seed as string | undefined, 1, 0);
   const level = options.level === undefined ? 0.95 : Number(options.level);
   if (!(level > 0 && level < 1)) throw new LmmError('option', `bootstrap: --level must be a number between 0 and 1, got '${options.level}'`);
-  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
-  const fit = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined });
+  const fit = fitModel(await input.model(formula, { weights: options.weights as string | undefined }), { reml: !options.ml });
   for (const note of fit.model.notes) io.stderr(`lmm bootstrap: ${note}\n`);
   if (!fit.converged) io.stderr(`lmm bootstrap: warning: optimizer did not converge (${fit.optimization.message})\n`);
   const result = await parametricBootstrapAsync(fit, { n, seed });

@@ -1,6 +1,6 @@
 import '../node/install.js';
-import { loadTable } from '../node/files.js';
-import { buildModel } from '../model/model.js';
+import { LmmError } from '../errors.js';
+import { formulaOption, modelInput } from './dataInput.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
 import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
@@ -11,15 +11,17 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
  */
 export const compare: Command = async (argv, io) => {
   const options = parseOptions('compare', argv, { ...samplerOptionSpec, ml: { type: 'boolean', default: false }, report: { type: 'string' } });
-  const data = requireOption('compare', options.data as string | undefined, 'data');
-  const formula = requireOption('compare', options.formula as string | undefined, 'formula');
+  const input = modelInput('compare', options);
+  const formula = formulaOption('compare', options);
   const report = options.report === undefined ? undefined : requireOption('compare', options.report as string, 'report');
   const settings = samplerSettings('compare', options);
   const { runSettings } = await import('../../samplers/sample.js');
   const { compareModel, formatComparison } = await import('../../samplers/compare/index.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
-  const model = buildModel(table, formula);
+  const residuals = settings.residuals;
+  if (residuals !== undefined && !input.inMemory) throw new LmmError('option', `compare: --residuals needs the rows in memory; DuckDB and --crossprod give only the cross-products (use --engine memory with a CSV file)`);
+  const table = residuals !== undefined ? input.table() : undefined;
+  const model = await input.model(formula);
   for (const note of model.notes) io.stderr(`lmm compare: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
   const comparison = await compareModel(model, { ...settings, reml: !options.ml, onProgress: bar?.update }, table);

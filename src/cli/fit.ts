@@ -1,8 +1,7 @@
 import '../node/install.js';
-import { basename } from 'node:path';
-import { loadTable } from '../node/files.js';
 import { LmmError } from '../errors.js';
-import { fitLmm, type DdfMethod } from '../fit/lmm.js';
+import { fitModel, fitWithTable, type DdfMethod } from '../fit/lmm.js';
+import { dataOptionSpec, formulaOption, modelInput } from './dataInput.js';
 import { satterthwaiteSeconds } from '../fit/satterthwaite.js';
 import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
@@ -17,8 +16,7 @@ const defaultSecondsLimit = 10;
  */
 export const fit: Command = async (argv, io) => {
   const options = parseOptions('fit', argv, {
-    data: { type: 'string' },
-    delimiter: { type: 'string' },
+    ...dataOptionSpec,
     formula: { type: 'string' },
     weights: { type: 'string' },
     residuals: { type: 'string', description: "residual structure: 'ar1(time | group)', 'var(stratum)' or both joined by + (nlme's corAR1, varIdent)" },
@@ -30,8 +28,7 @@ export const fit: Command = async (argv, io) => {
     seed: { type: 'string', defaultText: '1', description: 'seed of --confint boot' },
     json: { type: 'boolean', default: false },
   });
-  const data = requireOption('fit', options.data as string | undefined, 'data');
-  const formula = requireOption('fit', options.formula as string | undefined, 'formula');
+  const formula = formulaOption('fit', options);
   const ddfGiven = options.ddf !== undefined;
   let ddf = String(options.ddf ?? 'satterthwaite').toLowerCase();
   if (ddf !== 'satterthwaite' && ddf !== 'kenward-roger' && ddf !== 'none') {
@@ -48,8 +45,14 @@ export const fit: Command = async (argv, io) => {
   if (!/^\s*[0-9.eE+-]+\s*$/.test(String(options.level)) || !(level > 0 && level < 1)) {
     throw new LmmError('option', `fit: --level must be a number between 0 and 1, got '${options.level}'`);
   }
-  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
-  const result = fitLmm(table, formula, { reml: !options.ml, weights: options.weights as string | undefined, residuals: options.residuals as string | undefined });
+  const input = modelInput('fit', options);
+  const residuals = options.residuals as string | undefined;
+  if (residuals !== undefined && !input.inMemory) throw new LmmError('option', 'fit: --residuals needs the rows in memory; DuckDB gives only the cross-products (use --engine memory with a CSV file)');
+  if (ddf === 'kenward-roger' && !input.inMemory) throw new LmmError('option', "fit: --ddf kenward-roger needs the rows in memory (n×n matrices); DuckDB gives only the cross-products");
+  const start = performance.now();
+  const model = await input.model(formula, { weights: options.weights as string | undefined });
+  const result = residuals !== undefined ? fitWithTable(input.table(), model, residuals, !options.ml) : fitModel(model, { reml: !options.ml });
+  result.fitMillis = performance.now() - start;
   if (!ddfGiven && satterthwaiteSeconds(result) > defaultSecondsLimit) {
     ddf = 'none';
     io.stderr(`lmm fit: Satterthwaite df skipped by default: they would take about ${Math.round(satterthwaiteSeconds(result))} s for this model (${result.theta.length + 1} variance parameters); ask with --ddf satterthwaite\n`);
@@ -80,6 +83,6 @@ export const fit: Command = async (argv, io) => {
     inference.anova = result.anova({ ddf: method });
   }
   if (confint) inference.confint = { ...confint, rows: result.confint(confint) };
-  io.stdout(formatSummary(result, basename(data).replace(/\.[^.]+$/, ''), inference));
+  io.stdout(formatSummary(result, input.dataName, inference));
   return 0;
 };

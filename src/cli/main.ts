@@ -17,6 +17,7 @@ commands:
   summarize  diagnostics of draws         lmm summarize --draws draws.csv [--json]
   bootstrap  parametric bootstrap         lmm bootstrap --data FILE --formula F [--n 1000] [--seed S] [--json]
   predict    predictions for new data     lmm predict --data FILE --formula F --newdata NEW [--interval confidence|prediction] [--re-form NA]
+  crossprod  cross-products artifact      lmm crossprod --data FILE --formula F --out model.lmmx | --merge a.lmmx b.lmmx --out all.lmmx
 
 lmm <command> --help lists every option of a command with its default; lmm --version prints the version.
 `;
@@ -30,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   summarize: async () => (await import('./summarize.js')).summarize,
   bootstrap: async () => (await import('./bootstrap.js')).bootstrap,
   predict: async () => (await import('./predict.js')).predict,
+  crossprod: async () => (await import('./crossprod.js')).crossprod,
 };
 
 /** Run the command line `argv` (without node and script) and return the exit status. */

@@ -1,8 +1,8 @@
 import '../node/install.js';
 import { writeFileSync } from 'node:fs';
-import { loadTable } from '../node/files.js';
 import { writeDrawsCsv } from '../diagnostics/drawsCsv.js';
-import { buildModel } from '../model/model.js';
+import { LmmError } from '../errors.js';
+import { formulaOption, modelInput } from './dataInput.js';
 import { parseOptions, requireOption, toJson, type Command } from './io.js';
 import { progressBar } from './progress.js';
 import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
@@ -10,14 +10,16 @@ import { samplerOptionSpec, samplerSettings } from './sampleOptions.js';
 /** `lmm sample`: the Gibbs sampler (an entry point, so it may load samplers/). */
 export const sample: Command = async (argv, io) => {
   const options = parseOptions('sample', argv, { ...samplerOptionSpec, ranef: { type: 'boolean', default: false } });
-  const data = requireOption('sample', options.data as string | undefined, 'data');
-  const formula = requireOption('sample', options.formula as string | undefined, 'formula');
+  const input = modelInput('sample', options);
+  const formula = formulaOption('sample', options);
   const settings = samplerSettings('sample', options);
   const { sampleModel, runSettings } = await import('../../samplers/sample.js');
   const { formatSampleText } = await import('../../samplers/text.js');
   runSettings({ ...settings, seed: settings.seed ?? 1 });
-  const table = loadTable(data, { delimiter: options.delimiter as string | undefined });
-  const model = buildModel(table, formula);
+  const residuals = settings.residuals;
+  if (residuals !== undefined && !input.inMemory) throw new LmmError('option', `sample: --residuals needs the rows in memory; DuckDB and --crossprod give only the cross-products (use --engine memory with a CSV file)`);
+  const table = residuals !== undefined ? input.table() : undefined;
+  const model = await input.model(formula);
   for (const note of model.notes) io.stderr(`lmm sample: ${note}\n`);
   const bar = options.progress || io.stderrIsTTY ? progressBar(io, 'sampling') : undefined;
   const result = await sampleModel(model, { ...settings, onProgress: bar?.update }, table);

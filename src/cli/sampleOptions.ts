@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { LmmError } from '../errors.js';
 import { integerOption } from './io.js';
+import { dataOptionSpec } from './dataInput.js';
 
 /** The sampler options shared by `lmm sample` and `lmm compare`, for node's argument parser. */
 export const samplerOptionSpec = {
-  data: { type: 'string' },
-  delimiter: { type: 'string' },
+  ...dataOptionSpec,
   formula: { type: 'string' },
   chains: { type: 'string', defaultText: '4' },
   iter: { type: 'string', defaultText: '2000' },

@@ -19,8 +19,8 @@ export interface BlockShape {
   q: number;
   nlevels: number;
   /** The term's design rows and level codes (a model's terms have them; see observationUpdate.ts). */
-  refs?: Int32Array;
-  Z?: Float64Array;
+  refs?: Int32Array | null;
+  Z?: Float64Array | null;
 }
 
 /** The supernodal route's fixed parts (see `BlockedCholesky.sparse`). */

@@ -84,17 +84,7 @@ function residualize(ys: Float64Array[], xs: Float64Array[]): Float64Array[] {
 
 /** X'X of the model matrix, p×p row-major. */
 function crossprodX(model: MixedModel): Float64Array {
-  const { n, p, X } = model;
-  const XtX = new Float64Array(p * p);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < p; a++) {
-      const xa = X[i * p + a];
-      if (xa === 0) continue;
-      for (let b = 0; b <= a; b++) XtX[a * p + b] += xa * X[i * p + b];
-    }
-  }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) XtX[b * p + a] = XtX[a * p + b];
-  return XtX;
+  return model.fixedCross().XtX;
 }
 
 /** lmerTest's type I contrasts: the term's rows of U' from the Doolittle factorisation of X'X. */
@@ -132,21 +122,13 @@ function contains(b: MixedModel['fixedTerms'][number], a: MixedModel['fixedTerms
 
 /** The contrast matrix of each fixed term (intercept excluded) for lmerTest's `anova(type = 3)`. */
 export function typeIIIContrasts(model: MixedModel): TermContrast[] {
-  const { n, p, X, fixedTerms } = model;
+  const { p, fixedTerms } = model;
   if (fixedTerms.length === 0) return [];
   if (p <= 1 || fixedTerms.length <= 1) return typeIContrasts(model);
-  const full = model.fullDesign();
-  const m = full.names.length;
+  const full = model.fixedCross();
+  const m = full.fullNames.length;
   // X'X̃ (p×m), then B = (X'X)⁻¹X'X̃; L = B' has column c of B's row c: keep it by columns of L.
-  const XtR = Array.from({ length: m }, () => new Float64Array(p));
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < m; c++) {
-      const r = full.values[i * m + c];
-      if (r === 0) continue;
-      const col = XtR[c];
-      for (let a = 0; a < p; a++) col[a] += X[i * p + a] * r;
-    }
-  }
+  const XtR = full.XtFull.map((col) => Float64Array.from(col));
   const Brows = solveSpd(crossprodX(model), p, XtR); // Brows[c] = B[:, c] = L[c, :]
   // Columns of L (one per β, length m).
   const Lcols: Float64Array[] = Array.from({ length: p }, (_, j) => Float64Array.from({ length: m }, (_, c) => Brows[c][j]));
@@ -160,7 +142,7 @@ export function typeIIIContrasts(model: MixedModel): TermContrast[] {
     zapsmall(resid);
     term.columns.forEach((j, r) => (Lcols[j] = resid[r]));
   }
-  const rowOfName = new Map(full.names.map((name, c) => [name, c]));
+  const rowOfName = new Map(full.fullNames.map((name, c) => [name, c]));
   const rowsOfX = model.fixefNames.map((name) => rowOfName.get(name));
   return fixedTerms.map((term) => ({
     term: term.label,

@@ -20,6 +20,7 @@ import { LmmError } from '../errors.js';
 import { choleskyInPlace, lowerInverse } from '../linalg/dense.js';
 import { symmetricEigen } from '../optim/eigen.js';
 import { fisherUpper, studentTwoSided } from '../stats/distributions.js';
+import { modelRows } from '../model/model.js';
 import type { LmmFit } from './lmm.js';
 import type { CoefficientRow, FTest } from './satterthwaite.js';
 
@@ -80,10 +81,13 @@ const trace = (A: Float64Array, n: number) => {
 /** Φ, Φ_A, P_r and W at the REML estimates (pbkrtest's `vcovAdj`). */
 export function kenwardRogerBasis(fit: LmmFit): KenwardRogerBasis {
   const { model } = fit;
-  const { n, p, X, terms } = model;
+  const { n, p } = model;
   if (fit.method !== 'REML') throw new LmmError('option', "Kenward-Roger's method is only available for REML fits (drop --ml)");
-  if (model.weights) throw new LmmError('option', "Kenward-Roger's method is not implemented for models with prior weights");
+  if (model.weighted) throw new LmmError('option', "Kenward-Roger's method is not implemented for models with prior weights");
   if (n > maxRows) throw new LmmError('option', `Kenward-Roger's method forms n×n matrices here; ${n} rows is above the limit of ${maxRows}`);
+  const rows = modelRows(model, "Kenward-Roger's method");
+  const { X } = rows;
+  const { terms } = rows;
   // The covariance parameters' G_r, as functions (i, j) → value, with each row's same-level rows.
   const sameLevel = terms.map((term) => {
     const members: number[][] = Array.from({ length: term.nlevels }, () => []);

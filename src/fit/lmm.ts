@@ -1,6 +1,6 @@
 import { toTable, type DataInput } from '../data/input.js';
 import { LmmError } from '../errors.js';
-import { buildModel, type MixedModel } from '../model/model.js';
+import { buildModel, modelRows, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { BlockedCholesky } from './blocked.js';
 import { parseResidualSpec } from '../model/residuals.js';
@@ -170,7 +170,8 @@ export class LmmFit {
 
   /** Fitted values Xβ + Zb on the model's rows. */
   fitted(): Float64Array {
-    const { n, p, X, terms } = this.model;
+    const { n, p } = this.model;
+    const { X, terms } = modelRows(this.model, 'fitted values and residuals');
     const out = new Float64Array(n);
     const offset = this.model.offset;
     for (let i = 0; i < n; i++) {
@@ -192,7 +193,8 @@ export class LmmFit {
   /** Response minus fitted values. */
   residuals(): Float64Array {
     const fitted = this.fitted();
-    return fitted.map((f, i) => this.model.y[i] - f);
+    const { y } = modelRows(this.model, 'fitted values and residuals');
+    return fitted.map((f, i) => y[i] - f);
   }
 
   /**
@@ -337,6 +339,11 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const fit = new LmmFit(model, new BlockedCholesky(model.crossprod, model.terms), reml, optimization);
   fit.fitMillis = performance.now() - start;
   return fit;
+}
+
+/** Fit a model built from `table` with the residual structure `residuals` (nlme's corAR1/varIdent). */
+export function fitWithTable(table: DataInput, model: MixedModel, residuals: string, reml: boolean): LmmFit {
+  return fitWithResiduals(toTable(table), model, parseResidualSpec(residuals), reml);
 }
 
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */

@@ -201,11 +201,8 @@ export function reflect(theta: Float64Array, layout: ThetaLayout): Float64Array 
 export function thetaScales(model: MixedModel, layout: ThetaLayout): Float64Array {
   const scale = new Float64Array(layout.length).fill(1);
   model.terms.forEach((term, k) => {
-    const { q, Z } = term;
-    const rows = Z.length / q;
-    const d = new Float64Array(q);
-    for (let i = 0; i < rows; i++) for (let r = 0; r < q; r++) d[r] += Z[i * q + r] * Z[i * q + r];
-    for (let r = 0; r < q; r++) d[r] = Math.sqrt(d[r] / rows);
+    const { q } = term;
+    const d = Float64Array.from(term.zSummary, (s) => Math.sqrt(s.meanSquare));
     let t = layout.offset[k];
     for (let c = 0; c < q; c++) for (let r = c; r < q; r++, t++) scale[t] = d[r] > 0 && Number.isFinite(d[r]) ? d[r] : 1;
   });

@@ -20,8 +20,9 @@
  * Richardson step removes its first-order effect: the limit to working precision, with no
  * second pass over the rows.
  */
+import { LmmError } from '../errors.js';
 import { symmetricEigen } from '../optim/eigen.js';
-import type { MixedModel } from '../model/model.js';
+import { modelRows, type MixedModel } from '../model/model.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { BlockedCholesky } from './blocked.js';
 import { toOriginalBeta } from '../model/reparam.js';
@@ -52,24 +53,9 @@ export const MODIFIER_TOLERANCE = 1e-9;
  */
 export function termModifiers(model: MixedModel, k: number): Modifier[] {
   const term = model.terms[k];
-  const { q, nlevels, refs, Z, names } = term;
-  const { X, p, n } = model;
-  const zx = new Float64Array(nlevels * q * p);
-  const xx = new Float64Array(nlevels * p);
-  const zz = new Float64Array(nlevels * q);
-  for (let i = 0; i < n; i++) {
-    const j = refs[i];
-    for (let r = 0; r < q; r++) {
-      const z = Z[i * q + r];
-      zz[j * q + r] += z * z;
-    }
-    for (let c = 0; c < p; c++) {
-      const x = X[i * p + c];
-      if (x === 0) continue;
-      xx[j * p + c] += x * x;
-      for (let r = 0; r < q; r++) zx[(j * q + r) * p + c] += Z[i * q + r] * x;
-    }
-  }
+  const { q, nlevels, names } = term;
+  const { p } = model;
+  const { zx, xx, zz } = model.y === null && term.levelSums ? levelSumsFromBlocks(model, k) : levelSumsFromRows(model, k);
   const found: Modifier[] = [];
   for (let c = 0; c < p; c++) {
     for (let r = 0; r < q; r++) {
@@ -96,6 +82,55 @@ export function termModifiers(model: MixedModel, k: number): Modifier[] {
     }
   }
   return found;
+}
+
+/** Per level of term k: Σ z_r x_c, Σ x_c² and Σ z_r² from the rows. */
+function levelSumsFromRows(model: MixedModel, k: number): { zx: Float64Array; xx: Float64Array; zz: Float64Array } {
+  const { q, nlevels } = model.terms[k];
+  const { p, n } = model;
+  const rows = modelRows(model, 'the modifiers of the pooling comparison');
+  const { X } = rows;
+  const { refs, Z } = rows.terms[k];
+  const zx = new Float64Array(nlevels * q * p);
+  const xx = new Float64Array(nlevels * p);
+  const zz = new Float64Array(nlevels * q);
+  for (let i = 0; i < n; i++) {
+    const j = refs[i];
+    for (let r = 0; r < q; r++) {
+      const z = Z[i * q + r];
+      zz[j * q + r] += z * z;
+    }
+    for (let c = 0; c < p; c++) {
+      const x = X[i * p + c];
+      if (x === 0) continue;
+      xx[j * p + c] += x * x;
+      for (let r = 0; r < q; r++) zx[(j * q + r) * p + c] += Z[i * q + r] * x;
+    }
+  }
+  return { zx, xx, zz };
+}
+
+/**
+ * The same sums without rows (an unweighted model built by SQL): Σ z_r² is the diagonal of
+ * Z_j'Z_j, Σ z_r x_c = Z_j'(x_c − m_c) + m_c Σ z_r with the centre m_c of the blocks, and Σ x_c²
+ * per level comes with the model (`levelSums`).
+ */
+function levelSumsFromBlocks(model: MixedModel, k: number): { zx: Float64Array; xx: Float64Array; zz: Float64Array } {
+  if (model.weighted) throw new LmmError('option', 'the pooling comparison is not available for models with prior weights');
+  const { q, nlevels } = model.terms[k];
+  const sums = model.terms[k].levelSums as { z: Float64Array; xx: Float64Array };
+  const { p } = model;
+  const P = p + 1;
+  const { ZtZ, ZtXy } = model.crossprod.terms[k];
+  const zx = new Float64Array(nlevels * q * p);
+  const zz = new Float64Array(nlevels * q);
+  for (let j = 0; j < nlevels; j++) {
+    for (let r = 0; r < q; r++) {
+      zz[j * q + r] = ZtZ[j * q * q + r * q + r];
+      for (let c = 0; c < p; c++) zx[(j * q + r) * p + c] = ZtXy[j * q * P + r * P + c] + model.xCenter[c] * sums.z[j * q + r];
+    }
+  }
+  return { zx, xx: sums.xx, zz };
 }
 
 /** w_j where the data do not give it: 1 for the bare column, the cofactor's w_j for `a:z`. */

@@ -42,10 +42,14 @@ export function formatSummary(fit: LmmFit, dataName?: string, inference: Summary
   const w = fit.model.weights;
   // With a variance per stratum, each residual over its stratum's SD (nlme's standardized residuals).
   const scale = fit.residualEstimates?.rowScale;
-  const residuals = fit.residuals().map((r, i) => (w ? r * Math.sqrt(w[i]) : r) / (fit.sigma * (scale ? scale[i] : 1))).sort();
-  const quantiles = [0, 0.25, 0.5, 0.75, 1].map((pr) => quantileSorted(residuals, pr));
-  out.push('Scaled residuals: ');
-  out.push(table([['Min', '1Q', 'Median', '3Q', 'Max'], formatColumn(quantiles, 4, 4)], 0));
+  if (model.rowFree === undefined) {
+    const residuals = fit.residuals().map((r, i) => (w ? r * Math.sqrt(w[i]) : r) / (fit.sigma * (scale ? scale[i] : 1))).sort();
+    const quantiles = [0, 0.25, 0.5, 0.75, 1].map((pr) => quantileSorted(residuals, pr));
+    out.push('Scaled residuals: ');
+    out.push(table([['Min', '1Q', 'Median', '3Q', 'Max'], formatColumn(quantiles, 4, 4)], 0));
+  } else {
+    out.push(`Scaled residuals: not available (the model was built from cross-products by ${model.rowFree}; the rows never left it)`);
+  }
   out.push('');
 
   out.push('Random effects:');

@@ -39,13 +39,16 @@ export function aliasedColumns(XytXy: Float64Array, p: number): number[] {
 }
 
 /** Remove fixed-effects columns `drop` from X and every [X y] block of the cross-products. */
-export function dropColumns(X: Float64Array, crossprod: CrossProducts, drop: number[]): { X: Float64Array; crossprod: CrossProducts } {
+export function dropColumns(X: Float64Array | null, crossprod: CrossProducts, drop: number[]): { X: Float64Array | null; crossprod: CrossProducts } {
   const { n, p } = crossprod;
   const P = p + 1;
   const keep = Array.from({ length: P }, (_, j) => j).filter((j) => !drop.includes(j));
   const pNew = keep.length - 1;
-  const Xnew = new Float64Array(n * pNew);
-  for (let i = 0; i < n; i++) for (let a = 0; a < pNew; a++) Xnew[i * pNew + a] = X[i * p + keep[a]];
+  let Xnew: Float64Array | null = null;
+  if (X) {
+    Xnew = new Float64Array(n * pNew);
+    for (let i = 0; i < n; i++) for (let a = 0; a < pNew; a++) Xnew[i * pNew + a] = X[i * p + keep[a]];
+  }
   const XytXy = new Float64Array(keep.length * keep.length);
   keep.forEach((a, r) => keep.forEach((b, c) => (XytXy[r * keep.length + c] = crossprod.XytXy[a * P + b])));
   const terms = crossprod.terms.map((block) => {

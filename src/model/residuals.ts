@@ -24,7 +24,7 @@ import type * as aq from 'arquero';
 import { LmmError } from '../errors.js';
 import { crossProducts, type CrossProducts } from './crossprod.js';
 import { rawColumn } from './frame.js';
-import type { MixedModel } from './model.js';
+import { modelRows, type MixedModel } from './model.js';
 
 /** A parsed `--residuals` specification. */
 export interface ResidualSpec {
@@ -101,8 +101,10 @@ function modelColumn(table: aq.ColumnTable, model: MixedModel, name: string, wha
 
 /** Build the fixed cross-product sets of a residual structure for a model fitted to `table`. */
 export function residualStructure(table: aq.ColumnTable, model: MixedModel, spec: ResidualSpec): ResidualStructure {
-  if (model.weights) throw new LmmError('option', '--residuals cannot be combined with prior weights (--weights)');
+  if (model.weighted) throw new LmmError('option', '--residuals cannot be combined with prior weights (--weights)');
   const { n, p } = model;
+  const rows = modelRows(model, '--residuals');
+  const terms = rows.terms;
   // Strata in sorted order (numbers numerically, labels as strings), the first the reference:
   // nlme's varIdent takes its reference so.
   let strata = ['all'];
@@ -143,7 +145,7 @@ export function residualStructure(table: aq.ColumnTable, model: MixedModel, spec
         gap[t] = time[t] - time[q];
       }
     }
-    for (const term of model.terms) {
+    for (const term of terms) {
       for (let i = 0; i < n; i++) {
         if (previous[i] >= 0 && term.refs[i] !== term.refs[previous[i]]) {
           throw new LmmError('option', `--residuals: ar1 groups of '${spec.ar1.group}' must lie within the levels of every random-effects term; '${term.text}' changes level within a group`);
@@ -156,8 +158,8 @@ export function residualStructure(table: aq.ColumnTable, model: MixedModel, spec
 
   // The centred, shifted rows the model's own blocks are made of (reparam.ts).
   const yc = new Float64Array(n);
-  for (let i = 0; i < n; i++) yc[i] = model.y[i] - (model.offset ? model.offset[i] : 0) - model.yShift;
-  const Xc = Float64Array.from(model.X, (v, k) => v - model.xCenter[k % p]);
+  for (let i = 0; i < n; i++) yc[i] = rows.y[i] - (model.offset ? model.offset[i] : 0) - model.yShift;
+  const Xc = Float64Array.from(rows.X, (v, k) => v - model.xCenter[k % p]);
   const sets: ResidualSet[] = [];
   const pass = (select: (i: number) => boolean, row: (i: number) => number[] | null, kind: ResidualSet['kind'], d: number, s: number, sp: number): void => {
     const weights = new Float64Array(n);
@@ -170,12 +172,12 @@ export function residualStructure(table: aq.ColumnTable, model: MixedModel, spec
       for (const j of row(i)!) {
         y[i] += yc[j];
         for (let a = 0; a < p; a++) X[i * p + a] += Xc[j * p + a];
-        model.terms.forEach((t, k) => {
+        terms.forEach((t, k) => {
           for (let r = 0; r < t.q; r++) Zs[k][i * t.q + r] += t.Z[j * t.q + r];
         });
       }
     }
-    const blocks = crossProducts({ n, y, yShift: 0, X, p, terms: model.terms.map((t, k) => ({ refs: t.refs, Z: Zs[k], q: t.q, nlevels: t.nlevels })), weights });
+    const blocks = crossProducts({ n, y, yShift: 0, X, p, terms: terms.map((t, k) => ({ refs: t.refs, Z: Zs[k], q: t.q, nlevels: t.nlevels })), weights });
     sets.push({ kind, gap: d, stratum: s, previousStratum: sp, blocks });
   };
   for (let s = 0; s < strata.length; s++) pass((i) => previous[i] < 0 && stratumOf[i] === s, (i) => [i], 'first', 0, s, -1);

@@ -60,7 +60,7 @@ describe('lmm compare', () => {
   it('user errors exit 2 with one line', async () => {
     const io = capture();
     expect(await main(['compare', '--formula', formula], io)).toBe(2);
-    expect(io.err).toBe('lmm compare: error: missing required option --data\n');
+    expect(io.err).toBe('lmm compare: error: missing required option --data (or --sql, --crossprod)\n');
     const bad = capture();
     expect(await main(['compare', '--data', data, '--formula', formula, '--iter', '0'], bad)).toBe(2);
     expect(bad.err.trim().split('\n')).toHaveLength(1);
