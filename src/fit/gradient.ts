@@ -42,104 +42,8 @@ export function criterionGradient(f: BlockedCholesky, reml: boolean): Float64Arr
   const wBeta = reml ? 1 : 0;
   const wY = reml ? n - p : n;
 
-  // Γ_RR = L_R^{-T} D_R L_R^{-1}, summed row by row of L_R^{-1} (lower triangle), then mirrored.
-  const Linv = lowerInverse(S, M, 0, M);
-  const G = new Float64Array(M * M);
-  for (let e = 0; e < M; e++) {
-    const w = e < xOffset ? 1 : e < M - 1 ? wBeta : wY;
-    if (w === 0) continue;
-    const le = e * M;
-    for (let a = 0; a <= e; a++) {
-      const v = w * Linv[le + a];
-      if (v === 0) continue;
-      const ga = a * M;
-      for (let b = 0; b <= a; b++) G[ga + b] += v * Linv[le + b];
-    }
-  }
-  for (let a = 0; a < M; a++) for (let b = 0; b < a; b++) G[b * M + a] = G[a * M + b];
-
-  // Term 0, level by level: Γ_R0 on the rows of W_j (stored as W is) and Γ_00,j.
-  const GWre = Wre.map((w) => new Float64Array(w.length));
-  const GWXy = new Float64Array(WXy.length);
-  const G00 = new Float64Array(n0 * q0 * q0);
-  let maxRows = P;
-  for (let j = 0; j < n0; j++) {
-    let rows = P;
-    for (let k = 1; k < K; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
-    maxRows = Math.max(maxRows, rows);
-  }
-  const rowIndex = new Int32Array(maxRows);
-  const Wj = new Float64Array(maxRows * q0);
-  const H = new Float64Array(maxRows * q0);
-  const L0inv = new Float64Array(q0 * q0);
-  const X = new Float64Array(q0 * q0);
-  for (let j = 0; j < n0; j++) {
-    // Gather W_j's rows (as BlockedCholesky.gatherColumn does).
-    let count = 0;
-    for (let k = 1; k < K; k++) {
-      const qk = shapes[k].q;
-      const { colPtr, rowLevel } = crossprod.cross[k][0];
-      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
-        for (let r = 0; r < qk; r++, count++) {
-          rowIndex[count] = restOffset[k] + rowLevel[s] * qk + r;
-          Wj.set(Wre[k].subarray((s * qk + r) * q0, (s * qk + r + 1) * q0), count * q0);
-        }
-      }
-    }
-    for (let a = 0; a < P; a++, count++) {
-      rowIndex[count] = xOffset + a;
-      Wj.set(WXy.subarray(j * P * q0 + a * q0, j * P * q0 + (a + 1) * q0), count * q0);
-    }
-    // H = Γ_RR[rows, rows] W_j.
-    H.fill(0, 0, count * q0);
-    for (let a = 0; a < count; a++) {
-      const ra = rowIndex[a] * M;
-      const ha = a * q0;
-      for (let b = 0; b < count; b++) {
-        const g = G[ra + rowIndex[b]];
-        if (g === 0) continue;
-        const wb = b * q0;
-        for (let c = 0; c < q0; c++) H[ha + c] += g * Wj[wb + c];
-      }
-    }
-    lowerTriangularInverse(L0, j * q0 * q0, q0, L0inv);
-    // X = I + W_j'H, then Γ_00,j = L0inv' X L0inv.
-    for (let a = 0; a < q0; a++) {
-      for (let c = 0; c < q0; c++) {
-        let s = a === c ? 1 : 0;
-        for (let b = 0; b < count; b++) s += Wj[b * q0 + a] * H[b * q0 + c];
-        X[a * q0 + c] = s;
-      }
-    }
-    const go = j * q0 * q0;
-    for (let a = 0; a < q0; a++) {
-      for (let c = 0; c < q0; c++) {
-        let s = 0;
-        for (let m = a; m < q0; m++) {
-          const lma = L0inv[m * q0 + a];
-          if (lma === 0) continue;
-          for (let l = c; l < q0; l++) s += lma * X[m * q0 + l] * L0inv[l * q0 + c];
-        }
-        G00[go + a * q0 + c] = s;
-      }
-    }
-    // Γ_R0 rows = −H L0inv, scattered back in W's layout.
-    let t = 0;
-    const put = (out: Float64Array, at: number) => {
-      for (let c = 0; c < q0; c++) {
-        let s = 0;
-        for (let m = c; m < q0; m++) s += H[t * q0 + m] * L0inv[m * q0 + c];
-        out[at + c] = -s;
-      }
-      t++;
-    };
-    for (let k = 1; k < K; k++) {
-      const qk = shapes[k].q;
-      const { colPtr } = crossprod.cross[k][0];
-      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) for (let r = 0; r < qk; r++) put(GWre[k], (s * qk + r) * q0);
-    }
-    for (let a = 0; a < P; a++) put(GWXy, j * P * q0 + a * q0);
-  }
+  const G = weightedInverse(S, M, xOffset, wBeta, wY);
+  const { GWre, GWXy, G00 } = firstTermInverse(f, G);
 
   // Q_k = Σ_j (CΛ̃Γ)[(k,j), (k,j)], block by block of C's structure.
   const Q = shapes.map((s) => new Float64Array(s.q * s.q));
@@ -252,6 +156,145 @@ function lowerTriangularInverse(L: Float64Array, offset: number, q: number, out:
       let t = 0;
       for (let k = c; k < r; k++) t -= L[offset + r * q + k] * out[k * q + c];
       out[r * q + c] = t / L[offset + r * q + r];
+    }
+  }
+}
+
+/**
+ * Γ_RR = L_R^{-T} D_R L_R^{-1} (M×M, both triangles) for the factored rest L_R in the lower
+ * triangle of S, with D_R = 1 on the random-effects rows (before `xOffset`), wBeta on the fixed
+ * effects' rows and wY on the last (response) row: summed row by row of L_R^{-1}.
+ */
+function weightedInverse(S: Float64Array, M: number, xOffset: number, wBeta: number, wY: number): Float64Array {
+  const Linv = lowerInverse(S, M, 0, M);
+  const G = new Float64Array(M * M);
+  for (let e = 0; e < M; e++) {
+    const w = e < xOffset ? 1 : e < M - 1 ? wBeta : wY;
+    if (w === 0) continue;
+    const le = e * M;
+    for (let a = 0; a <= e; a++) {
+      const v = w * Linv[le + a];
+      if (v === 0) continue;
+      const ga = a * M;
+      for (let b = 0; b <= a; b++) G[ga + b] += v * Linv[le + b];
+    }
+  }
+  for (let a = 0; a < M; a++) for (let b = 0; b < a; b++) G[b * M + a] = G[a * M + b];
+  return G;
+}
+
+/**
+ * Term 0's part of Γ, level by level: Γ_R0 = −Γ_RR W_j L₀_j^{-1} on the rows of W_j (stored in
+ * W's layout: `GWre[k]` as `f.Wre[k]`, `GWXy` as `f.WXy`) and the diagonal blocks
+ * Γ_00,j = L₀_j^{-T}(I + W_j'Γ_RR W_j)L₀_j^{-1} (`G00`, q0×q0 per level).
+ */
+function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64Array[]; GWXy: Float64Array; G00: Float64Array } {
+  const { M, P, xOffset, shapes, restOffset, crossprod, L0, Wre, WXy } = f;
+  const K = shapes.length;
+  const { q: q0, nlevels: n0 } = shapes[0];
+  const GWre = Wre.map((w) => new Float64Array(w.length));
+  const GWXy = new Float64Array(WXy.length);
+  const G00 = new Float64Array(n0 * q0 * q0);
+  let maxRows = P;
+  for (let j = 0; j < n0; j++) {
+    let rows = P;
+    for (let k = 1; k < K; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
+    maxRows = Math.max(maxRows, rows);
+  }
+  const rowIndex = new Int32Array(maxRows);
+  const Wj = new Float64Array(maxRows * q0);
+  const H = new Float64Array(maxRows * q0);
+  const R = new Float64Array(maxRows * q0);
+  const WT = new Float64Array(maxRows * q0);
+  const gRow = new Float64Array(maxRows);
+  const L0inv = new Float64Array(q0 * q0);
+  const X = new Float64Array(q0 * q0);
+  for (let j = 0; j < n0; j++) {
+    // Gather W_j's rows (in BlockedCholesky.gatherColumn's order).
+    let count = 0;
+    for (let k = 1; k < K; k++) {
+      const qk = shapes[k].q;
+      const { colPtr, rowLevel } = crossprod.cross[k][0];
+      const W = Wre[k];
+      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+        for (let r = 0; r < qk; r++, count++) {
+          rowIndex[count] = restOffset[k] + rowLevel[s] * qk + r;
+          const from = (s * qk + r) * q0;
+          for (let c = 0; c < q0; c++) Wj[count * q0 + c] = W[from + c];
+        }
+      }
+    }
+    for (let a = 0; a < P; a++, count++) {
+      rowIndex[count] = xOffset + a;
+      const from = j * P * q0 + a * q0;
+      for (let c = 0; c < q0; c++) Wj[count * q0 + c] = WXy[from + c];
+    }
+    gatheredProduct(G, M, rowIndex, count, Wj, q0, H, WT, gRow);
+    lowerTriangularInverse(L0, j * q0 * q0, q0, L0inv);
+    // X = I + W_j'H, then Γ_00,j = L0inv' X L0inv.
+    for (let a = 0; a < q0; a++) {
+      for (let c = 0; c < q0; c++) {
+        let s = a === c ? 1 : 0;
+        for (let b = 0; b < count; b++) s += Wj[b * q0 + a] * H[b * q0 + c];
+        X[a * q0 + c] = s;
+      }
+    }
+    const go = j * q0 * q0;
+    for (let a = 0; a < q0; a++) {
+      for (let c = 0; c < q0; c++) {
+        let s = 0;
+        for (let m = a; m < q0; m++) {
+          const lma = L0inv[m * q0 + a];
+          if (lma === 0) continue;
+          for (let l = c; l < q0; l++) s += lma * X[m * q0 + l] * L0inv[l * q0 + c];
+        }
+        G00[go + a * q0 + c] = s;
+      }
+    }
+    // Γ_R0 rows = −H L0inv, scattered back in W's layout.
+    for (let t = 0; t < count; t++) {
+      for (let c = 0; c < q0; c++) {
+        let s = 0;
+        for (let m = c; m < q0; m++) s += H[t * q0 + m] * L0inv[m * q0 + c];
+        R[t * q0 + c] = -s;
+      }
+    }
+    let t = 0;
+    for (let k = 1; k < K; k++) {
+      const qk = shapes[k].q;
+      const { colPtr } = crossprod.cross[k][0];
+      const out = GWre[k];
+      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+        for (let r = 0; r < qk; r++, t++) for (let c = 0; c < q0; c++) out[(s * qk + r) * q0 + c] = R[t * q0 + c];
+      }
+    }
+    for (let a = 0; a < P; a++, t++) for (let c = 0; c < q0; c++) GWXy[j * P * q0 + a * q0 + c] = R[t * q0 + c];
+  }
+  return { GWre, GWXy, G00 };
+}
+
+/**
+ * H = G[rows, rows] W for the `count` gathered rows (W and H count×q, row-major): row a of G
+ * gathered into a contiguous buffer, then q dot products with the columns of W (`WT`, W
+ * transposed, scratch of count·q).
+ */
+function gatheredProduct(G: Float64Array, M: number, rows: Int32Array, count: number, W: Float64Array, q: number, H: Float64Array, WT: Float64Array, g: Float64Array): void {
+  for (let b = 0; b < count; b++) for (let c = 0; c < q; c++) WT[c * count + b] = W[b * q + c];
+  for (let a = 0; a < count; a++) {
+    const ra = rows[a] * M;
+    for (let b = 0; b < count; b++) g[b] = G[ra + rows[b]];
+    for (let c = 0; c < q; c++) {
+      const wc = c * count;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let b = 0;
+      for (; b + 3 < count; b += 4) {
+        s0 += g[b] * WT[wc + b];
+        s1 += g[b + 1] * WT[wc + b + 1];
+        s2 += g[b + 2] * WT[wc + b + 2];
+        s3 += g[b + 3] * WT[wc + b + 3];
+      }
+      for (; b < count; b++) s0 += g[b] * WT[wc + b];
+      H[a * q + c] = s0 + s1 + s2 + s3;
     }
   }
 }

@@ -22,6 +22,8 @@ export interface OptimizationSummary {
   optimizer: string;
   /** Evaluations of the criterion in all: optimiser runs, snapping and the checks. */
   evaluations: number;
+  /** How many of them also computed the analytic gradient (the checks', see `check.method`). */
+  gradientEvaluations: number;
   initialTheta: number[];
   initialObjective: number;
   finalTheta: number[];
@@ -46,6 +48,11 @@ export interface OptimizeOptions {
   rhoend?: number;
   /** Most optimiser runs after the first (default 6). */
   maxRestarts?: number;
+  /**
+   * The criterion and its analytic gradient at θ (model units, as `objective`), for the
+   * convergence check; without it the check takes finite differences of the criterion.
+   */
+  derivatives?: (theta: Float64Array) => { f: number; g: Float64Array | undefined };
 }
 
 /** θ̃ diagonal elements this close to their bound of 0 are tried exactly on it. */
@@ -73,6 +80,20 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
   const lower = layout.lower;
   const toTheta = (t: Float64Array): Float64Array => Float64Array.from(t, (v, i) => v / scale[i]);
   const f = (t: Float64Array): number => objective(toTheta(t));
+  // ∂/∂θ̃_t = (∂/∂θ_t) / d_t, as θ_t = θ̃_t / d_t.
+  const modelDerivatives = options.derivatives;
+  let gradientEvaluations = 0;
+  const fg = modelDerivatives
+    ? (t: Float64Array) => {
+        const r = modelDerivatives(toTheta(t));
+        return { f: r.f, g: r.g && Float64Array.from(r.g, (v, i) => v / scale[i]) };
+      }
+    : undefined;
+  const check = (x: Float64Array, fx: number) => {
+    const r = checkOptimum(f, x, fx, lower, label, fg);
+    gradientEvaluations += r.check.gradientEvaluations;
+    return r;
+  };
   const label = thetaLabels(model);
   const rhoend = options.rhoend ?? 2e-7;
   const maxRestarts = options.maxRestarts ?? 6;
@@ -92,6 +113,7 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
   const summaryOf = (x: Float64Array, fx: number, converged: boolean, message: string, restarts: number, check: ConvergenceCheck): OptimizationSummary => ({
     optimizer: 'bobyqa',
     evaluations,
+    gradientEvaluations,
     initialTheta,
     initialObjective: first.f0,
     finalTheta: Array.from(toTheta(x)),
@@ -107,11 +129,11 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
   const notes: string[] = [first.message];
   if (first.snapped > 0) notes.push(`${first.snapped} θ element(s) tried on the bound`);
   if (!Number.isFinite(fx)) {
-    const check = checkOptimum(() => Infinity, x, fx, lower, label).check;
-    return summaryOf(x, fx, false, first.message, 0, { ...check, passed: false, evaluations: 0 });
+    const failed = checkOptimum(() => Infinity, x, fx, lower, label).check;
+    return summaryOf(x, fx, false, first.message, 0, { ...failed, passed: false, evaluations: 0 });
   }
 
-  let result = checkOptimum(f, x, fx, lower, label);
+  let result = check(x, fx);
   evaluations += result.check.evaluations;
   let optimizerOk = first.converged;
   let restarts = 0;
@@ -166,16 +188,16 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
     x = candidate.x;
     fx = candidate.f;
     optimizerOk = candidate.ok;
-    result = checkOptimum(f, x, fx, lower, label);
+    result = check(x, fx);
     evaluations += result.check.evaluations;
   }
-  const { check } = result;
-  if (restarts > 0 && check.passed) notes.push(`convergence check passed after ${restarts} restart${restarts > 1 ? 's' : ''}`);
-  const converged = optimizerOk && check.passed;
-  const message = check.passed
+  const { check: last } = result;
+  if (restarts > 0 && last.passed) notes.push(`convergence check passed after ${restarts} restart${restarts > 1 ? 's' : ''}`);
+  const converged = optimizerOk && last.passed;
+  const message = last.passed
     ? notes.join('; ')
-    : `model failed to converge: ${check.messages.join('; ')} (${notes.join('; ')})`;
-  return summaryOf(x, fx, converged, message, restarts, check);
+    : `model failed to converge: ${last.messages.join('; ')} (${notes.join('; ')})`;
+  return summaryOf(x, fx, converged, message, restarts, last);
 }
 
 /**
