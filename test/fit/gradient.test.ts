@@ -101,3 +101,45 @@ describe('analytic gradient of the profiled criterion = finite differences (1e-6
     ga.forEach((v, i) => expect(Math.abs(v - gb[i])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(gb[i]))));
   });
 });
+
+describe('convergence check from the analytic gradient', () => {
+  // The same optimum checked both ways: finite differences of the criterion (convergence.ts's
+  // default) and the analytic gradient with central differences of it for the Hessian. The
+  // criterion's second differences carry its rounding, ≈ 4·(100 ulps of |d|)/h² (the check's own
+  // `negativeTolerance`; on pastes 1.3e-4 of an eigenvalue of 3.8, where the gradient's
+  // differences agree with themselves at h = 1e-5 to 1e-7): the eigenvalues must agree to that
+  // plus 1e-6 relative, the gradients to 1e-6 of the Hessian's scale, and the verdicts.
+  const fits: { data: string; formula: string; reml: boolean }[] = [
+    { data: 'sleepstudy', formula: 'Reaction ~ Days + (Days | Subject)', reml: false },
+    { data: 'oxide', formula: 'Thickness ~ 1 + Source + (1 + Source | Lot) + (1 | Lot:Wafer)', reml: true },
+    { data: 'pastes', formula: 'strength ~ 1 + (1 | batch/cask)', reml: false },
+  ];
+  for (const c of fits) {
+    it(`${c.data}: ${c.formula} (${c.reml ? 'REML' : 'ML'})`, async () => {
+      const { fitModel } = await import('../../src/fit/lmm.js');
+      const { checkOptimum } = await import('../../src/fit/convergence.js');
+      const model = buildModel(dataset(c.data), c.formula);
+      const fit = fitModel(model, { reml: c.reml });
+      const f = new BlockedCholesky(model.crossprod, model.terms);
+      const scale = fit.optimization.thetaScale;
+      const x = Float64Array.from(fit.optimization.finalTheta, (v, i) => v * scale[i]);
+      const toTheta = (t: Float64Array) => Float64Array.from(t, (v, i) => v / scale[i]);
+      const obj = (t: Float64Array) => criterion(f, toTheta(t), c.reml);
+      const fg = (t: Float64Array) => {
+        const v = criterion(f, toTheta(t), c.reml);
+        return { f: v, g: Float64Array.from(criterionGradient(f, c.reml), (g, i) => g / scale[i]) };
+      };
+      const fx = obj(x);
+      const lower = f.layout.lower;
+      const fd = checkOptimum(obj, x, fx, lower, String).check;
+      const an = checkOptimum(obj, x, fx, lower, String, fg).check;
+      expect(an.gradientEvaluations).toBe(2 * x.length + 1);
+      expect(an.passed).toBe(fd.passed);
+      const hs = Math.max(1, fd.hessianEigenvalues!.max);
+      an.gradient.forEach((g, i) => expect(Math.abs(g - fd.gradient[i])).toBeLessThanOrEqual(1e-6 * hs));
+      const tol = fd.negativeTolerance + 1e-6 * hs;
+      expect(Math.abs(an.hessianEigenvalues!.min - fd.hessianEigenvalues!.min)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(an.hessianEigenvalues!.max - fd.hessianEigenvalues!.max)).toBeLessThanOrEqual(tol);
+    });
+  }
+});
