@@ -14,6 +14,7 @@
  */
 import type { MixedModel } from '../model/model.js';
 import { minimizeBounded, type MinimizeResult } from '../optim/bobyqa.js';
+import { minimizeQuasiNewton } from '../optim/quasiNewton.js';
 import { checkOptimum, type ConvergenceCheck } from './convergence.js';
 import type { ThetaLayout } from './theta.js';
 
@@ -54,6 +55,15 @@ export interface OptimizeOptions {
    */
   derivatives?: (theta: Float64Array) => { f: number; g: Float64Array | undefined };
 }
+
+/**
+ * With the analytic gradient, models with at least this many θ elements start with the
+ * projected quasi-Newton method (quasiNewton.ts) instead of BOBYQA, whose cost grows with the
+ * square of the number of θ (kb07's maximal model: 72 θ, thousands of evaluations); the
+ * convergence check and any restarts (BOBYQA) follow as for the others. Below it BOBYQA stays,
+ * at lme4 parity.
+ */
+export const quasiNewtonMinTheta = 30;
 
 /** θ̃ diagonal elements this close to their bound of 0 are tried exactly on it. */
 const snapDistance = 1e-5;
@@ -108,10 +118,21 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
     return { ...r, x: s.theta, fval: s.fval, snapped: s.evaluations };
   };
 
-  const first = run(Float64Array.from(layout.start), options.rhobeg ?? 0.2);
+  const quasiNewton = fg !== undefined && layout.length >= quasiNewtonMinTheta;
+  const runQuasiNewton = (start: Float64Array): MinimizeResult & { snapped: number } => {
+    const r = minimizeQuasiNewton(fg as NonNullable<typeof fg>, start, { lower, firstStep: options.rhobeg ?? 0.2 });
+    evaluations += r.evaluations;
+    gradientEvaluations += r.evaluations;
+    const result = { x: r.x, fval: r.fval, evaluations: r.evaluations, converged: r.converged, message: `quasi-Newton: ${r.message} (${r.iterations} iterations)`, x0: r.x0, f0: r.f0 };
+    if (!Number.isFinite(r.fval)) return { ...result, snapped: 0 };
+    const s = snapToBounds(f, r.x, r.fval, lower);
+    evaluations += s.evaluations;
+    return { ...result, x: s.theta, fval: s.fval, snapped: s.evaluations };
+  };
+  const first = quasiNewton ? runQuasiNewton(Float64Array.from(layout.start)) : run(Float64Array.from(layout.start), options.rhobeg ?? 0.2);
   const initialTheta = Array.from(toTheta(first.x0));
   const summaryOf = (x: Float64Array, fx: number, converged: boolean, message: string, restarts: number, check: ConvergenceCheck): OptimizationSummary => ({
-    optimizer: 'bobyqa',
+    optimizer: quasiNewton ? 'quasi-Newton (projected BFGS, analytic gradient), bobyqa for restarts' : 'bobyqa',
     evaluations,
     gradientEvaluations,
     initialTheta,
