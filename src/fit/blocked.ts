@@ -173,6 +173,11 @@ export class BlockedCholesky {
     return (this.sparse ? this.sparse.shared : this.shared)?.threads ?? 1;
   }
 
+  /** The levels of term 0 whose products are summed over observations (or undefined): gradient.ts uses it too. */
+  get observationRoute(): ObservationUpdate | undefined {
+    return this.observation;
+  }
+
   /** Whether `evaluate` takes the supernodal route (a large rest that is sparse enough). */
   get supernodal(): boolean {
     return this.sparse !== undefined;

@@ -190,6 +190,8 @@ function weightedInverse(S: Float64Array, M: number, xOffset: number, wBeta: num
  */
 function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64Array[]; GWXy: Float64Array; G00: Float64Array } {
   const { M, P, xOffset, shapes, restOffset, crossprod, L0, Wre, WXy } = f;
+  const observation = f.observationRoute;
+  const lambdas = shapes.map((_, k) => f.lambda(k));
   const K = shapes.length;
   const { q: q0, nlevels: n0 } = shapes[0];
   const GWre = Wre.map((w) => new Float64Array(w.length));
@@ -229,7 +231,11 @@ function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64A
       const from = j * P * q0 + a * q0;
       for (let c = 0; c < q0; c++) Wj[count * q0 + c] = WXy[from + c];
     }
-    gatheredProduct(G, M, rowIndex, count, Wj, q0, H, WT, gRow);
+    if (observation && observation.byObservation[j]) {
+      observation.gammaTimesW(j, lambdas, L0, j * q0 * q0, WXy, j * P * q0, P, G, M, xOffset, rowIndex, count, H);
+    } else {
+      gatheredProduct(G, M, rowIndex, count, Wj, q0, H, WT, gRow);
+    }
     lowerTriangularInverse(L0, j * q0 * q0, q0, L0inv);
     // X = I + W_j'H, then Γ_00,j = L0inv' X L0inv.
     for (let a = 0; a < q0; a++) {

@@ -88,6 +88,25 @@ describe('analytic gradient of the profiled criterion = finite differences (1e-6
     expectGradient(f, zero, true, coords);
   });
 
+  it('kb07 maximal with the exact fitter\'s factor (term 0 by observations) gives the same gradient', () => {
+    const model = buildModel(dataset('kb07'), 'RTtrunc ~ 1 + S * P * C + (1 + S * P * C | subj) + (1 + S * P * C | item)');
+    const a = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
+    const b = new BlockedCholesky(model.crossprod, model.terms);
+    expect(a.observationRoute?.byObservation.some((v) => v === 1)).toBe(true);
+    const [, generic, zero] = thetaPoints(b);
+    for (const theta of [generic, zero]) {
+      for (const reml of [false, true]) {
+        const va = a.evaluateFactored(theta, reml);
+        b.update(theta);
+        expect(Math.abs(va - b.objective(reml))).toBeLessThanOrEqual(1e-10 * Math.abs(va));
+        const ga = criterionGradient(a, reml);
+        const gb = criterionGradient(b, reml);
+        const scale = Math.max(1, ...gb.map(Math.abs));
+        ga.forEach((v, i) => expect(Math.abs(v - gb[i])).toBeLessThanOrEqual(1e-9 * scale));
+      }
+    }
+  });
+
   it('the factor of the supernodal route (after update) gives the same gradient', () => {
     const model = buildModel(dataset('penicillin'), 'diameter ~ 1 + (1 | plate) + (1 | sample)');
     const a = new BlockedCholesky(model.crossprod, model.terms, { sparse: true });
