@@ -49,6 +49,8 @@ export class ObservationUpdate {
   private readonly G: Float64Array;
   private readonly V: Float64Array;
   private readonly T: Float64Array;
+  /** Scratch of `gammaTimesW`, grown on demand. */
+  private gatherScratch = new Float64Array(0);
 
   private constructor(
     readonly q0: number,
@@ -194,28 +196,41 @@ export class ObservationUpdate {
     const { q0, qs, G, V, zStride, zOffset, rowStart } = this;
     const K = qs.length - 1;
     const { first, m } = this.prepare(j, lambdas, L0, lo);
-    for (let a = 0; a < count; a++) {
-      const ra = rows[a] * M;
-      const ha = a * q0;
-      for (let c = 0; c < q0; c++) H[ha + c] = 0;
-      for (let o = 0; o < m; o++) {
-        let t = 0;
-        for (let k = 1; k <= K; k++) {
-          const q = qs[k];
-          const rs = ra + rowStart[(first + o) * K + k - 1];
-          const vo = o * zStride + zOffset[k];
-          for (let r = 0; r < q; r++) t += Gamma[rs + r] * V[vo + r];
+    if (this.gatherScratch.length < count * (q0 + 1)) this.gatherScratch = new Float64Array(count * (q0 + 1));
+    // HT = H' (q0×count) and t (count), contiguous over the rows; Γ is symmetric, so
+    // Γ[rows_a, i] is read along row i.
+    const HT = this.gatherScratch.subarray(0, q0 * count);
+    const t = this.gatherScratch.subarray(q0 * count, (q0 + 1) * count);
+    HT.fill(0);
+    const accumulate = (g: Float64Array, go: number) => {
+      for (let c = 0; c < q0; c++) {
+        const gc = g[go + c];
+        if (gc === 0) continue;
+        const hc = c * count;
+        for (let a = 0; a < count; a++) HT[hc + a] += t[a] * gc;
+      }
+    };
+    for (let o = 0; o < m; o++) {
+      t.fill(0);
+      for (let k = 1; k <= K; k++) {
+        const q = qs[k];
+        const rs = rowStart[(first + o) * K + k - 1];
+        const vo = o * zStride + zOffset[k];
+        for (let r = 0; r < q; r++) {
+          const v = V[vo + r];
+          if (v === 0) continue;
+          const row = (rs + r) * M;
+          for (let a = 0; a < count; a++) t[a] += v * Gamma[row + rows[a]];
         }
-        if (t === 0) continue;
-        const go = o * q0;
-        for (let c = 0; c < q0; c++) H[ha + c] += t * G[go + c];
       }
-      for (let b = 0; b < P; b++) {
-        const gab = Gamma[ra + xOffset + b];
-        const w = wo + b * q0;
-        for (let c = 0; c < q0; c++) H[ha + c] += gab * WXy[w + c];
-      }
+      accumulate(G, o * q0);
     }
+    for (let b = 0; b < P; b++) {
+      const row = (xOffset + b) * M;
+      for (let a = 0; a < count; a++) t[a] = Gamma[row + rows[a]];
+      accumulate(WXy, wo + b * q0);
+    }
+    for (let a = 0; a < count; a++) for (let c = 0; c < q0; c++) H[a * q0 + c] = HT[c * count + a];
   }
 
   /**
