@@ -120,9 +120,14 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
 
   const quasiNewton = fg !== undefined && layout.length >= quasiNewtonMinTheta;
   const runQuasiNewton = (start: Float64Array): MinimizeResult & { snapped: number } => {
-    const r = minimizeQuasiNewton(fg as NonNullable<typeof fg>, start, { lower, firstStep: options.rhobeg ?? 0.2 });
+    // Without bounds: the criterion is defined and smooth across a zero diagonal element of Λ
+    // (a column and its negation give the same ΛΛ'), and a bound would stop the method at a
+    // zero variance whose column has entries below the diagonal, where the reflected column
+    // still goes down (convergence.ts). The point found is reflected into the bounds.
+    const r = minimizeQuasiNewton(fg as NonNullable<typeof fg>, start, { firstStep: options.rhobeg ?? 0.2 });
     evaluations += r.evaluations;
     gradientEvaluations += r.evaluations;
+    r.x = reflect(r.x, layout);
     const result = { x: r.x, fval: r.fval, evaluations: r.evaluations, converged: r.converged, message: `quasi-Newton: ${r.message} (${r.iterations} iterations)`, x0: r.x0, f0: r.f0 };
     if (!Number.isFinite(r.fval)) return { ...result, snapped: 0 };
     const s = snapToBounds(f, r.x, r.fval, lower);
