@@ -345,7 +345,7 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
  * 2m + 1 gradients it needs cost less than the ≈ m² + m criterion evaluations of finite
  * differences (by the factor's operation counts, so the choice does not depend on the load).
  */
-function checkDerivatives(factor: BlockedCholesky, model: MixedModel, reml: boolean): ((theta: Float64Array) => { f: number; g: Float64Array | undefined }) | undefined {
+export function checkDerivatives(factor: BlockedCholesky, model: MixedModel, reml: boolean): ((theta: Float64Array) => { f: number; g: Float64Array | undefined }) | undefined {
   const m = factor.layout.length;
   const { evaluation, gradient } = factor.costs;
   if (!((2 * m + 1) * gradient < (m * m + m) * evaluation)) return undefined;

@@ -54,6 +54,8 @@ export interface OptimizeOptions {
    * convergence check; without it the check takes finite differences of the criterion.
    */
   derivatives?: (theta: Float64Array) => { f: number; g: Float64Array | undefined };
+  /** With `derivatives`: start with the quasi-Newton method from this many θ (default `quasiNewtonMinTheta`). */
+  quasiNewtonMinTheta?: number;
 }
 
 /**
@@ -118,7 +120,7 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
     return { ...r, x: s.theta, fval: s.fval, snapped: s.evaluations };
   };
 
-  const quasiNewton = fg !== undefined && layout.length >= quasiNewtonMinTheta;
+  const quasiNewton = fg !== undefined && layout.length >= (options.quasiNewtonMinTheta ?? quasiNewtonMinTheta);
   const runQuasiNewton = (start: Float64Array): MinimizeResult & { snapped: number } => {
     // Without bounds: the criterion is defined and smooth across a zero diagonal element of Λ
     // (a column and its negation give the same ΛΛ'), and a bound would stop the method at a
