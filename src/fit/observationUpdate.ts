@@ -202,6 +202,8 @@ export class ObservationUpdate {
     const HT = this.gatherScratch.subarray(0, q0 * count);
     const t = this.gatherScratch.subarray(q0 * count, (q0 + 1) * count);
     HT.fill(0);
+    // The rows are increasing; consecutive ones (a level meeting every level of the other terms) are read directly.
+    const contiguous = count > 0 && rows[count - 1] - rows[0] === count - 1;
     const accumulate = (g: Float64Array, go: number) => {
       for (let c = 0; c < q0; c++) {
         const gc = g[go + c];
@@ -220,7 +222,12 @@ export class ObservationUpdate {
           const v = V[vo + r];
           if (v === 0) continue;
           const row = (rs + r) * M;
-          for (let a = 0; a < count; a++) t[a] += v * Gamma[row + rows[a]];
+          if (contiguous) {
+            const at = row + rows[0];
+            for (let a = 0; a < count; a++) t[a] += v * Gamma[at + a];
+          } else {
+            for (let a = 0; a < count; a++) t[a] += v * Gamma[row + rows[a]];
+          }
         }
       }
       accumulate(G, o * q0);

@@ -165,7 +165,7 @@ describe('convergence check from the analytic gradient', () => {
 });
 
 describe('quasi-Newton first run (forced on the small lme4_conv models)', () => {
-  // The path kb07's maximal model takes (≥ 30 θ, test/slow/convergence.test.ts), forced here on
+  // The path kb07's maximal model takes (≥ 10 θ: kb07 slopes and maximal, test/slow/convergence.test.ts), forced here on
   // every light reference of fixtures/lme4_conv (lme4 1.1-31, bobyqa rhoend 1e-12, made by
   // fixtures/scripts/lme4_conv.R): the criterion no worse than the tight reference + 1e-6
   // relative (and not 1e-5 below it: the same problem), and the convergence check passed.
