@@ -329,7 +329,13 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
   const objective = (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
   const { layout } = factor;
-  const optimization = { ...optimizeTheta(objective, layout, model, { derivatives: checkDerivatives(factor, model, reml) }), threads: factor.threads };
+  const derivatives = checkDerivatives(factor, model, reml);
+  const { evaluation, gradient } = factor.costs;
+  const optimization = {
+    ...optimizeTheta(objective, layout, model, { derivatives }),
+    threads: factor.threads,
+    ...(derivatives ? { gradientCostRatio: gradient / evaluation } : {}),
+  };
   if (!Number.isFinite(optimization.finalObjective)) {
     throw new LmmError('model', `the ${reml ? 'REML criterion' : 'deviance'} could not be evaluated at any θ (is the fixed-effects design degenerate?)`);
   }

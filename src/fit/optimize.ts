@@ -23,8 +23,10 @@ export interface OptimizationSummary {
   optimizer: string;
   /** Evaluations of the criterion in all: optimiser runs, snapping and the checks. */
   evaluations: number;
-  /** How many of them also computed the analytic gradient (the checks', see `check.method`). */
+  /** How many of them also computed the analytic gradient (quasi-Newton runs and checks, see `check.method`). */
   gradientEvaluations: number;
+  /** What one of those costs in criterion evaluations (the factor's operation counts); set by the fit when it used them. */
+  gradientCostRatio?: number;
   initialTheta: number[];
   initialObjective: number;
   finalTheta: number[];
