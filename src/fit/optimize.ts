@@ -62,7 +62,7 @@ export interface OptimizeOptions {
 
 /**
  * With the analytic gradient, models with at least this many θ elements start with the
- * projected quasi-Newton method (quasiNewton.ts) instead of BOBYQA, whose cost grows with the
+ * quasi-Newton method (quasiNewton.ts, run without bounds) instead of BOBYQA, whose cost grows with the
  * square of the number of θ (kb07's maximal model: 72 θ, ≈ 7,750 evaluations; with 20 θ, kb07's
  * correlated slopes take ≈ 150 gradients instead of ≈ 1,900 evaluations, reaching the tight
  * lme4 references); the convergence check and any restarts (BOBYQA) follow as for the others.
@@ -143,7 +143,7 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
   const first = quasiNewton ? runQuasiNewton(Float64Array.from(layout.start)) : run(Float64Array.from(layout.start), options.rhobeg ?? 0.2);
   const initialTheta = Array.from(toTheta(first.x0));
   const summaryOf = (x: Float64Array, fx: number, converged: boolean, message: string, restarts: number, check: ConvergenceCheck): OptimizationSummary => ({
-    optimizer: quasiNewton ? 'quasi-Newton (projected BFGS, analytic gradient), bobyqa for restarts' : 'bobyqa',
+    optimizer: quasiNewton ? 'quasi-Newton (BFGS on the analytic gradient, across the bounds), bobyqa for restarts' : 'bobyqa',
     evaluations,
     gradientEvaluations,
     initialTheta,
