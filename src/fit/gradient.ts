@@ -31,8 +31,10 @@ import { lowerInverse } from '../linalg/dense.js';
 import type { BlockedCholesky } from './blocked.js';
 
 /**
- * ∂/∂θ of the criterion `f.objective(reml)` at the θ of the factor's last `update` (which must
- * have succeeded: `f.ok`). Returns one entry per θ element, in the layout's order.
+ * ∂/∂θ of the criterion `f.objective(reml)` at the θ of the factor's last `update` or
+ * `evaluateFactored` (which must have succeeded: `f.ok`). Returns one entry per θ element, in
+ * the layout's order. Cost: two M³/6 triangular products for Γ_RR, Γ_RR W_j per level of term 0
+ * (by observations where the factor takes that route), and small blocks on C's structure.
  */
 export function criterionGradient(f: BlockedCholesky, reml: boolean): Float64Array {
   if (!f.ok) throw new Error('criterionGradient: the factor was not updated at a positive-definite θ');
