@@ -8,7 +8,7 @@
  * - the direction d_F = −H_FF g_F from the inverse-Hessian approximation H on the free
  *   coordinates (steepest descent, and H reset, when that is not a descent direction);
  * - a backtracking line search on the projected path x(α) = max(l, x + αd) with Armijo's
- *   condition f(x(α)) ≤ f(x) + c₁ g'(x(α) − x);
+ *   condition f(x(α)) ≤ f(x) + c₁ g'(x(α) − x), shortening α by quadratic interpolation;
  * - the BFGS update H ← (I − ρsy')H(I − ρys') + ρss' (ρ = 1/y's), skipped when y's is not
  *   safely positive; H is scaled by y's/y'y before the first update (Nocedal & Wright, eq. 6.20).
  *
@@ -114,7 +114,7 @@ export function minimizeQuasiNewton(
       alpha = Math.min(1, (options.firstStep ?? 0.2) / dMax);
     }
     let accepted: { f: number; g: Float64Array } | undefined;
-    for (let h = 0; h < maxHalvings; h++, alpha *= 0.5) {
+    for (let h = 0; h < maxHalvings; h++) {
       for (let i = 0; i < m; i++) trial[i] = x[i] + alpha * d[i];
       project(trial);
       let decrease = 0;
@@ -125,6 +125,11 @@ export function minimizeQuasiNewton(
         accepted = { f: r.f, g: Float64Array.from(r.g) };
         break;
       }
+      // Shorter: the minimiser of the quadratic through f, the slope and f(α) (Nocedal & Wright
+      // 2006, eq. 3.57), kept within [0.1α, 0.5α]; halving where f(α) is not finite.
+      const curvature = r.f - f - decrease;
+      const quadratic = Number.isFinite(r.f) && curvature > 0 ? (-decrease * alpha) / (2 * curvature) : 0.5 * alpha;
+      alpha = Math.min(0.5 * alpha, Math.max(0.1 * alpha, quadratic));
     }
     if (!accepted) {
       message = 'line search failed';
