@@ -173,6 +173,11 @@ export class BlockedCholesky {
     return (this.sparse ? this.sparse.shared : this.shared)?.threads ?? 1;
   }
 
+  /** The levels of term 0 whose products are summed over observations (or undefined): gradient.ts uses it too. */
+  get observationRoute(): ObservationUpdate | undefined {
+    return this.observation;
+  }
+
   /** Whether `evaluate` takes the supernodal route (a large rest that is sparse enough). */
   get supernodal(): boolean {
     return this.sparse !== undefined;
@@ -239,6 +244,46 @@ export class BlockedCholesky {
     for (let e = 0; e < from.length; e++) Sp[to[e]] = packed[e];
     if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
     return this.criterion(Sp, reml);
+  }
+
+  /**
+   * The objective at θ, leaving the whole factor current (as `update` then `objective`, and `ok`
+   * set), by the cheapest route that yields it: the observation route's rest is the factor's own
+   * (only term 0's W blocks of the levels it skips are still to be formed); the supernodal route
+   * factors a permuted copy, so there the dense factor is formed by `update`.
+   */
+  evaluateFactored(theta: ArrayLike<number>, reml: boolean): number {
+    if (this.sparse || !this.observation) {
+      this.update(theta);
+      return this.objective(reml);
+    }
+    const value = this.evaluate(theta, reml);
+    if (!Number.isFinite(value)) return value;
+    this.formCrossBlocks(undefined, this.observation.byObservation);
+    this.ok = true;
+    return value;
+  }
+
+  /**
+   * Multiply–adds of one `evaluate` and of one `evaluateFactored` plus `criterionGradient`
+   * (gradient.ts), roughly: for choosing between finite differences of the criterion and of
+   * its analytic gradient. Deterministic (from the sizes alone), so that the choice does not
+   * depend on the machine's load.
+   */
+  get costs(): { evaluation: number; gradient: number } {
+    const { M, shapes, crossprod, P } = this;
+    const { q: q0, nlevels: n0 } = shapes[0];
+    let pairs = 0;
+    for (let j = 0; j < n0; j++) {
+      let rows = P;
+      for (let k = 1; k < shapes.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
+      pairs += rows * rows;
+    }
+    const dense = (pairs * q0) / 2 + (M * M * M) / 6;
+    const evaluation = this.sparse ? (pairs * q0) / 2 + this.sparse.plan.flops : this.observation ? dense / 3 : dense;
+    const factored = this.sparse ? dense : evaluation;
+    // The gradient: L_R^{-1} and Γ_RR (M³/6 each), Γ_RR W (M²-by-level pairs times q0).
+    return { evaluation, gradient: factored + (M * M * M) / 3 + pairs * q0 };
   }
 
   /** log|L_θ|²: twice the sum of logs of the random-effects diagonal of L. */
@@ -424,14 +469,26 @@ export class BlockedCholesky {
         }
       }
     }
-    // Wre_k blocks: Λ_k' (Z_k'Z_0 block) Λ0, then each row solved against L0_j.
+    this.formCrossBlocks(skip);
+    return ok;
+  }
+
+  /**
+   * The Wre_k blocks of term 0's levels (those not in `skip`; with `only`, just those in it):
+   * Λ_k' (Z_k'Z_0 block) Λ0, then each row solved against L0_j.
+   */
+  private formCrossBlocks(skip?: Uint8Array, only?: Uint8Array): void {
+    const { q: q0, nlevels: n0 } = this.shapes[0];
+    const qq = q0 * q0;
+    const Lam0 = this.lambdas[0];
+    const L0 = this.L0;
     for (let k = 1; k < this.shapes.length; k++) {
       const qk = this.shapes[k].q;
       const { colPtr, values } = this.crossprod.cross[k][0];
       const W = this.Wre[k];
       const Lamk = this.lambdas[k];
       for (let j = 0; j < n0; j++) {
-        if (skip && skip[j]) continue;
+        if ((skip && skip[j]) || (only && !only[j])) continue;
         for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
           const o = s * qk * q0;
           sandwich(Lamk, qk, values, o, Lam0, q0, W, o);
@@ -439,7 +496,6 @@ export class BlockedCholesky {
         }
       }
     }
-    return ok;
   }
 
   /** The rest before the update from term 0: Λ'AΛ + I for terms ≥ 1, and the [X y] blocks. */

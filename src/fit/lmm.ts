@@ -3,6 +3,7 @@ import { LmmError } from '../errors.js';
 import { buildModel, modelRows, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { BlockedCholesky } from './blocked.js';
+import { criterionGradient } from './gradient.js';
 import { parseResidualSpec } from '../model/residuals.js';
 import { fitWithResiduals, type ResidualEstimates } from './residualFit.js';
 import { confint, type ConfintOptions, type ConfintRow } from './confint.js';
@@ -330,7 +331,13 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
   const objective = (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
   const { layout } = factor;
-  const optimization = { ...optimizeTheta(objective, layout, model), threads: factor.threads };
+  const derivatives = checkDerivatives(factor, model, reml);
+  const { evaluation, gradient } = factor.costs;
+  const optimization = {
+    ...optimizeTheta(objective, layout, model, { derivatives }),
+    threads: factor.threads,
+    ...(derivatives ? { gradientCostRatio: gradient / evaluation } : {}),
+  };
   if (!Number.isFinite(optimization.finalObjective)) {
     throw new LmmError('model', `the ${reml ? 'REML criterion' : 'deviance'} could not be evaluated at any θ (is the fixed-effects design degenerate?)`);
   }
@@ -344,6 +351,22 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
 /** Fit a model built from `table` with the residual structure `residuals` (nlme's corAR1/varIdent). */
 export function fitWithTable(table: DataInput, model: MixedModel, residuals: string, reml: boolean): LmmFit {
   return fitWithResiduals(toTable(table), model, parseResidualSpec(residuals), reml);
+}
+
+/**
+ * The criterion with its analytic gradient (gradient.ts), for the convergence check, where the
+ * 2m + 1 gradients it needs cost less than the ≈ m² + m criterion evaluations of finite
+ * differences (by the factor's operation counts, so the choice does not depend on the load).
+ */
+export function checkDerivatives(factor: BlockedCholesky, model: MixedModel, reml: boolean): ((theta: Float64Array) => { f: number; g: Float64Array | undefined }) | undefined {
+  const m = factor.layout.length;
+  const { evaluation, gradient } = factor.costs;
+  if (!((2 * m + 1) * gradient < (m * m + m) * evaluation)) return undefined;
+  return (theta) => {
+    const v = factor.evaluateFactored(theta, reml);
+    if (!Number.isFinite(v)) return { f: Infinity, g: undefined };
+    return { f: v - model.logdetW, g: criterionGradient(factor, reml) };
+  };
 }
 
 /** Build the model from a table and fit it: `lmer(formula, data, REML = ...)`. */

@@ -49,6 +49,8 @@ export class ObservationUpdate {
   private readonly G: Float64Array;
   private readonly V: Float64Array;
   private readonly T: Float64Array;
+  /** Scratch of `gammaTimesW`, grown on demand. */
+  private gatherScratch = new Float64Array(0);
 
   private constructor(
     readonly q0: number,
@@ -145,12 +147,11 @@ export class ObservationUpdate {
   }
 
   /**
-   * C −= W_j W_j' on the rest's random-effects rows and on the [X y] rows against them, for an
-   * observation-route level j (C row-major M×M, lower triangle; the [X y] rows' own block is left
-   * to the caller). `L0` holds level j's factor at `lo`, `WXy` its P×q0 block at `wo`.
+   * For level j: g_o = L0_j⁻¹ Λ0' z0_o (in `G`, m×q0) and v_o = Λ_k' zk_o per term (in `V`,
+   * m×zStride) for its m observations, the first at `first` of the level-major arrays.
    */
-  subtract(j: number, lambdas: readonly Float64Array[], L0: Float64Array, lo: number, WXy: Float64Array, wo: number, P: number, C: Float64Array, M: number, xOffset: number): void {
-    const { q0, qs, G, V, T, z0, zk, zStride, zOffset, rowStart } = this;
+  private prepare(j: number, lambdas: readonly Float64Array[], L0: Float64Array, lo: number): { first: number; m: number } {
+    const { q0, qs, G, V, z0, zk, zStride, zOffset } = this;
     const K = qs.length - 1;
     const first = this.obsStart[j];
     const m = this.obsStart[j + 1] - first;
@@ -180,6 +181,74 @@ export class ObservationUpdate {
         }
       }
     }
+
+    return { first, m };
+  }
+
+  /**
+   * H = Γ[rows, rows] W_j for an observation-route level j (the gradient's Γ_RR W_j, gradient.ts):
+   * `rows` are W_j's `count` gathered rows (random-effects rows, then the P [X y] rows), Γ is M×M
+   * (both triangles). With W_j's random-effects rows Σ_o r_o g_o' (see above),
+   * H[a] = Σ_o (Γ[rows_a, ·] r_o) g_o' + Γ[rows_a, [X y]] WXy_j: m·(zStride + q0) + P·q0
+   * multiply–adds per row instead of count·q0.
+   */
+  gammaTimesW(j: number, lambdas: readonly Float64Array[], L0: Float64Array, lo: number, WXy: Float64Array, wo: number, P: number, Gamma: Float64Array, M: number, xOffset: number, rows: Int32Array, count: number, H: Float64Array): void {
+    const { q0, qs, G, V, zStride, zOffset, rowStart } = this;
+    const K = qs.length - 1;
+    const { first, m } = this.prepare(j, lambdas, L0, lo);
+    if (this.gatherScratch.length < count * (q0 + 1)) this.gatherScratch = new Float64Array(count * (q0 + 1));
+    // HT = H' (q0×count) and t (count), contiguous over the rows; Γ is symmetric, so
+    // Γ[rows_a, i] is read along row i.
+    const HT = this.gatherScratch.subarray(0, q0 * count);
+    const t = this.gatherScratch.subarray(q0 * count, (q0 + 1) * count);
+    HT.fill(0);
+    // The rows are increasing; consecutive ones (a level meeting every level of the other terms) are read directly.
+    const contiguous = count > 0 && rows[count - 1] - rows[0] === count - 1;
+    const accumulate = (g: Float64Array, go: number) => {
+      for (let c = 0; c < q0; c++) {
+        const gc = g[go + c];
+        if (gc === 0) continue;
+        const hc = c * count;
+        for (let a = 0; a < count; a++) HT[hc + a] += t[a] * gc;
+      }
+    };
+    for (let o = 0; o < m; o++) {
+      t.fill(0);
+      for (let k = 1; k <= K; k++) {
+        const q = qs[k];
+        const rs = rowStart[(first + o) * K + k - 1];
+        const vo = o * zStride + zOffset[k];
+        for (let r = 0; r < q; r++) {
+          const v = V[vo + r];
+          if (v === 0) continue;
+          const row = (rs + r) * M;
+          if (contiguous) {
+            const at = row + rows[0];
+            for (let a = 0; a < count; a++) t[a] += v * Gamma[at + a];
+          } else {
+            for (let a = 0; a < count; a++) t[a] += v * Gamma[row + rows[a]];
+          }
+        }
+      }
+      accumulate(G, o * q0);
+    }
+    for (let b = 0; b < P; b++) {
+      const row = (xOffset + b) * M;
+      for (let a = 0; a < count; a++) t[a] = Gamma[row + rows[a]];
+      accumulate(WXy, wo + b * q0);
+    }
+    for (let a = 0; a < count; a++) for (let c = 0; c < q0; c++) H[a * q0 + c] = HT[c * count + a];
+  }
+
+  /**
+   * C −= W_j W_j' on the rest's random-effects rows and on the [X y] rows against them, for an
+   * observation-route level j (C row-major M×M, lower triangle; the [X y] rows' own block is left
+   * to the caller). `L0` holds level j's factor at `lo`, `WXy` its P×q0 block at `wo`.
+   */
+  subtract(j: number, lambdas: readonly Float64Array[], L0: Float64Array, lo: number, WXy: Float64Array, wo: number, P: number, C: Float64Array, M: number, xOffset: number): void {
+    const { q0, qs, G, V, T, zStride, zOffset, rowStart } = this;
+    const K = qs.length - 1;
+    const { first, m } = this.prepare(j, lambdas, L0, lo);
     if (K === 1) this.subtractOne(C, M, first, m);
     // Random-effects rows: Σ over ordered pairs, each block written once in the lower triangle.
     else for (let o1 = 0; o1 < m; o1++) {

@@ -98,6 +98,7 @@ export function fitWithResiduals(table: aq.ColumnTable, model: MixedModel, spec:
   const optimization: OptimizationSummary = {
     optimizer: 'bobyqa',
     evaluations,
+    gradientEvaluations: 0,
     initialTheta: Array.from(plain.theta),
     initialObjective,
     finalTheta: Array.from(theta),

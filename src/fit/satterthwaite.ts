@@ -171,7 +171,8 @@ export function anovaTable(fit: LmmFit, basis: SatterthwaiteBasis = satterthwait
 /**
  * A rough estimate of the seconds {@link satterthwaiteBasis} takes: its criterion evaluations
  * (4 step sizes: 2m + 2m(m − 1) for the Hessian, 2m for the Jacobian, m = length(θ) + 1), each
- * costing what one of the fit's own evaluations cost (its time over its evaluations) plus a dense
+ * costing what one of the fit's own evaluations cost (its time over its evaluations, those with the
+ * analytic gradient weighted by their cost) plus a dense
  * factorisation of the blocked factor's rest (M³/3 operations at about 10⁹ a second, M =
  * Σ_{k≥1} q_k·levels_k + p + 1; the fit's optimiser may have used a sparse route instead).
  */
@@ -180,6 +181,9 @@ export function satterthwaiteSeconds(fit: LmmFit): number {
   const m = fit.theta.length + 1;
   const evaluations = 4 * (2 * m + 2 * m * (m - 1)) + 4 * 2 * m;
   const M = terms.slice(1).reduce((s, t) => s + t.q * t.nlevels, 0) + p + 1;
-  const perEvaluation = fit.fitMillis / 1000 / Math.max(1, fit.optimization.evaluations) + M ** 3 / 3 / 1e9;
+  // Evaluations with the analytic gradient weigh what they cost (optimize.ts).
+  const { evaluations: fitEvaluations, gradientEvaluations = 0, gradientCostRatio = 1 } = fit.optimization;
+  const weighted = fitEvaluations - gradientEvaluations + gradientEvaluations * gradientCostRatio;
+  const perEvaluation = fit.fitMillis / 1000 / Math.max(1, weighted) + M ** 3 / 3 / 1e9;
   return evaluations * perEvaluation;
 }

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitLmm } from '../../src/fit/lmm.js';
 import { instEval } from '../../bench/simulate.js';
+import { readFileSync } from 'node:fs';
 import { dataset, jsonFixtures } from '../helpers.js';
 
 const slow = process.env.LMM_SLOW === '1';
@@ -26,4 +27,19 @@ describe.skipIf(!slow)('heavy convergence references', () => {
       expect(fit.converged, fit.optimization.message).toBe(true);
     }, 1_800_000);
   }
+});
+
+describe.skipIf(!slow)('kb07 maximal model (72 θ): quasi-Newton with the analytic gradient', () => {
+  // Reference: lme4 1.1-31 at its default control, bench/lme4_times.json (bench/lme4_times.R):
+  // deviance 28586.3191450773 (singular). The fit must be no worse (+ 1e-6 relative), pass its
+  // convergence check, and take the quasi-Newton path with the analytic check.
+  it('RTtrunc ~ 1 + S*P*C + (1 + S*P*C | subj) + (1 + S*P*C | item) (ML)', () => {
+    const times = JSON.parse(readFileSync(new URL('../../bench/lme4_times.json', import.meta.url), 'utf8'));
+    const ref = times.kb07_maximal as { formula: string; criterion: number };
+    const fit = fitLmm(dataset('kb07'), ref.formula, { reml: false });
+    expect(fit.objective).toBeLessThanOrEqual(ref.criterion + 1e-6 * Math.abs(ref.criterion));
+    expect(fit.converged, fit.optimization.message).toBe(true);
+    expect(fit.optimization.optimizer).toMatch(/quasi-Newton/);
+    expect(fit.optimization.check.method).toMatch(/analytic gradient/);
+  }, 1_800_000);
 });
