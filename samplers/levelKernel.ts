@@ -1,0 +1,164 @@
+/**
+ * The per-level loops of a Gibbs sweep in WebAssembly (levelKernel.wat), for a model with one
+ * random-effects term of q = 2 (random intercepts and slopes, the common case): the factor of
+ * (β, a)'s conditional precision and the draw from it (what `BlockedCholesky.update` and
+ * `solve` do for such a model), the inverse-Wishart scale Σ_j a_j a_j', and the collapsed Ψ
+ * step's partial residuals and likelihood.
+ *
+ * Why: in a fresh process (`lmm sample`) the same loops in JavaScript spent much of the run in
+ * V8's interpreter and baseline tiers before the optimising compiler reached them; WebAssembly is
+ * compiled before it runs. Same draws: each WebAssembly function does the same IEEE-754
+ * operations in the same order as the JavaScript it replaces (correctly rounded, never fused),
+ * and the small dense parts (the (p+1)×(p+1) Cholesky factor, β's back-substitution, every
+ * logarithm) stay in JavaScript, with the same functions as before
+ * (test/samplers/levelKernel.test.ts compares both paths bit for bit).
+ */
+import { backSolve, choleskyAuto } from '../src/linalg/dense.js';
+import { align16, instantiateKernel, kernelMemory } from '../src/diagnostics/wasm.js';
+import type { CrossProducts } from '../src/model/crossprod.js';
+import { log } from './elementary.js';
+import { LEVEL_KERNEL_WASM } from './levelKernelWasm.js';
+
+interface LevelExports {
+  levels(J: number, P: number, l00: number, l10: number, l11: number, ztz: number, ztxy: number, L0: number, wxy: number): number;
+  outer(J: number, P: number, wxy: number, out: number): void;
+  solve(J: number, P: number, p: number, sigma: number, L0: number, wxy: number, beta: number, z: number, u: number): void;
+  scale(J: number, l00: number, l10: number, l11: number, u: number, b: number): number;
+  scatter(J: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): void;
+  residuals(J: number, P: number, p: number, ztxy: number, beta: number, rk: number): void;
+  loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number, products: number): number;
+}
+
+/** Whether the kernel serves a model of these term shapes (one term, q = 2). */
+export function levelKernelFits(shapes: readonly { q: number }[]): boolean {
+  return shapes.length === 1 && shapes[0].q === 2;
+}
+
+/**
+ * One instance (its own memory) per Gibbs kernel, for one term of q = 2 with J levels and p
+ * fixed effects. Its views `z`, `b` and the rest are into the WebAssembly memory.
+ */
+export class LevelKernel {
+  /** Normals of the (β, a) draw: 2J for the random effects, then p (written by the caller). */
+  readonly z: Float64Array;
+  private readonly J: number;
+  private readonly p: number;
+  private readonly P: number;
+  private readonly exports: LevelExports;
+  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; z: number; u: number; b: number; rk: number; products: number; out: number };
+  private readonly betaView: Float64Array;
+  private readonly bView: Float64Array;
+  private readonly products: Float64Array;
+  private readonly out: Float64Array;
+  /** The (p+1)×(p+1) dense rest of the factor (its lower triangle after `update`). */
+  private readonly S: Float64Array;
+  private readonly envelope: Int32Array;
+  private readonly XytXy: Float64Array;
+  /** Λ of the last `update` (2×2 row-major, lower triangular). */
+  private l00 = 0;
+  private l10 = 0;
+  private l11 = 0;
+
+  constructor(crossprod: CrossProducts, nlevels: number) {
+    const J = nlevels;
+    const p = crossprod.p;
+    const P = p + 1;
+    this.J = J;
+    this.p = p;
+    this.P = P;
+    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, products: Math.floor(J / 16) + 1, out: Math.max((P * (P + 1)) / 2, 4) };
+    let bytes = 0;
+    const at = {} as Record<keyof typeof sizes, number>;
+    for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+      at[key] = bytes;
+      bytes += align16(8 * sizes[key]);
+    }
+    this.at = at;
+    const memory = kernelMemory(bytes);
+    this.exports = instantiateKernel<LevelExports>(LEVEL_KERNEL_WASM, memory);
+    const view = (key: keyof typeof sizes) => new Float64Array(memory.buffer, at[key], sizes[key]);
+    view('ztz').set(crossprod.terms[0].ZtZ);
+    view('ztxy').set(crossprod.terms[0].ZtXy);
+    this.z = view('z');
+    this.betaView = view('beta');
+    this.bView = view('b');
+    this.products = view('products');
+    this.out = view('out');
+    this.S = new Float64Array(P * P);
+    this.envelope = new Int32Array(P);
+    this.XytXy = crossprod.XytXy;
+  }
+
+  /**
+   * Factor the conditional precision for Λ = chol(Ψ/σ²) (2×2, lower) and the [X y] block's
+   * adjustment (β's prior, or null); false if it is not positive definite. The same arithmetic
+   * as `BlockedCholesky.update` for one term of q = 2: the level blocks (`updateLevelsQ2`), then
+   * the rest [X y]'[X y] (+ adjustment) − Σ_j WXy_j WXy_j' (`subtractXyOuter`) and its Cholesky
+   * factor (`choleskyAuto`).
+   */
+  update(Lam: Float64Array, adjustment: Float64Array | null): boolean {
+    const { J, P, at, S } = this;
+    this.l00 = Lam[0];
+    this.l10 = Lam[2];
+    this.l11 = Lam[3];
+    const ok = this.exports.levels(J, P, this.l00, this.l10, this.l11, at.ztz, at.ztxy, at.L0, at.wxy) === 1;
+    S.fill(0);
+    const X = this.XytXy;
+    for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[a * P + b] = X[a * P + b] + (adjustment ? adjustment[a * P + b] : 0);
+    this.exports.outer(J, P, at.wxy, at.out);
+    const out = this.out;
+    let t = 0;
+    for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[a * P + b] -= out[t++];
+    return ok && choleskyAuto(S, P, this.envelope);
+  }
+
+  /** Penalised residual sum of squares of the last `update`: the square of the factor's last diagonal element. */
+  pwrss(): number {
+    const r = this.S[this.P * this.P - 1];
+    return r * r;
+  }
+
+  /**
+   * The draw x = x̂ + σL^{-T}z with the normals in `z` (as `solve` with noise does): β into
+   * `beta`, b = Λu into `b`; returns ||u||².
+   */
+  draw(sigma: number, beta: Float64Array, b: Float64Array): number {
+    const { J, P, p, at, S, z } = this;
+    const yRow = (P - 1) * P;
+    const m0 = 2 * J;
+    for (let a = 0; a < p; a++) beta[a] = S[yRow + a] * 1 + sigma * z[m0 + a];
+    backSolve(S, p, beta, 0, 0, P);
+    this.betaView.set(beta);
+    this.exports.solve(J, P, p, sigma, at.L0, at.wxy, at.beta, at.z, at.u);
+    const uu = this.exports.scale(J, this.l00, this.l10, this.l11, at.u, at.b);
+    b.set(this.bView);
+    return uu;
+  }
+
+  /** `prior` + Σ_j b_j b_j' (2×2 row-major) into `out`, for the b of the last `draw`. */
+  scatter(prior: Float64Array, out: Float64Array): void {
+    this.exports.scatter(this.J, this.at.b, prior[0], prior[1], prior[2], prior[3], this.at.out);
+    for (let i = 0; i < 4; i++) out[i] = this.out[i];
+  }
+
+  /** The partial residuals Z_j'(y − Xβ) of the collapsed step (`partialResiduals` for the only term), kept for `logLikelihood`. */
+  residuals(beta: Float64Array): void {
+    const { J, P, p, at } = this;
+    this.betaView.set(beta);
+    this.exports.residuals(J, P, p, at.ztxy, at.beta, at.rk);
+  }
+
+  /**
+   * The collapsed step's log-likelihood of Ψ = CC' (C = [c00 0; c10 c11]) at the last
+   * `residuals`, as `CollapsedPsi.logLikelihood` for q = 2 computes it (the products of
+   * |N_j|/σ⁴ over 16 levels in WebAssembly, their logarithms here, in order).
+   */
+  logLikelihood(c00: number, c10: number, c11: number, sigma2: number): number {
+    const { J, at } = this;
+    const quad = this.exports.loglik(J, c00, c10, c11, sigma2, at.ztz, at.rk, at.products);
+    const products = this.products;
+    let logdet = 0;
+    for (let i = 0; i < products.length; i++) logdet += log(products[i]);
+    return -0.5 * logdet + (0.5 * quad) / sigma2;
+  }
+}
