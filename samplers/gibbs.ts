@@ -329,19 +329,22 @@ export class GibbsKernel {
     }
     const levels = this.levels;
     if (!(levels ? levels.update(this.lambda[0], factor.xyAdjustment) : factor.update(theta))) throw new Error('internal: conditional precision of (β, a) is not positive definite');
-    const z = levels ? levels.z : this.z;
     let zz = 0;
-    for (let i = 0; i < z.length; i++) {
-      const v = rng.normal();
-      z[i] = v;
-      zz += v * v;
+    if (levels) zz = levels.fillNormals(rng);
+    else {
+      const z = this.z;
+      for (let i = 0; i < z.length; i++) {
+        const v = rng.normal();
+        z[i] = v;
+        zz += v * v;
+      }
     }
     const sigma = Math.sqrt(sigma2);
     let uu = 0;
     if (levels) uu = levels.draw(sigma, state.beta, state.b[0]);
     else {
       const draw: Solution = { beta: state.beta, u: this.u, b: state.b };
-      solve(factor, { z, scale: sigma }, draw);
+      solve(factor, { z: this.z, scale: sigma }, draw);
       for (const u of draw.u) for (let i = 0; i < u.length; i++) uu += u[i] * u[i];
     }
     let penalty = 0;

@@ -18,12 +18,14 @@ import { align16, instantiateKernel, kernelMemory } from '../src/diagnostics/was
 import type { CrossProducts } from '../src/model/crossprod.js';
 import { log } from './elementary.js';
 import { LEVEL_KERNEL_WASM } from './levelKernelWasm.js';
+import { zigguratFromWord, zigguratTables } from './normal.js';
+import { TwisterStream, type Rng } from './rng.js';
 
 interface LevelExports {
-  levels(J: number, P: number, l00: number, l10: number, l11: number, ztz: number, ztxy: number, L0: number, wxy: number): number;
-  outer(J: number, P: number, wxy: number, out: number): void;
-  solve(J: number, P: number, p: number, sigma: number, L0: number, wxy: number, beta: number, z: number, u: number): void;
-  scale(J: number, l00: number, l10: number, l11: number, u: number, b: number): number;
+  levels(J: number, P: number, l00: number, l10: number, l11: number, ztz: number, ztxy: number, L0: number, wxy: number, outer: number): number;
+  draw(J: number, P: number, p: number, sigma: number, l00: number, l10: number, l11: number, L0: number, wxy: number, beta: number, z: number, u: number, b: number): number;
+  sumsq(x: number, n: number): number;
+  normals(mt: number, index: number, k: number, w: number, z: number, n: number, state: number): number;
   scatter(J: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): void;
   residuals(J: number, P: number, p: number, ztxy: number, beta: number, rk: number): void;
   loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number, products: number): number;
@@ -45,11 +47,14 @@ export class LevelKernel {
   private readonly p: number;
   private readonly P: number;
   private readonly exports: LevelExports;
-  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; z: number; u: number; b: number; rk: number; products: number; out: number };
+  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; z: number; u: number; b: number; rk: number; products: number; out: number; mt: number; k: number; w: number; state: number };
   private readonly betaView: Float64Array;
   private readonly bView: Float64Array;
   private readonly products: Float64Array;
   private readonly out: Float64Array;
+  /** The twister's words while the kernel draws normals, and the normals' return slots (next index, twisted, stray word). */
+  private readonly mt: Int32Array;
+  private readonly state: Int32Array;
   /** The (p+1)×(p+1) dense rest of the factor (its lower triangle after `update`). */
   private readonly S: Float64Array;
   private readonly envelope: Int32Array;
@@ -66,7 +71,7 @@ export class LevelKernel {
     this.J = J;
     this.p = p;
     this.P = P;
-    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, products: Math.floor(J / 16) + 1, out: Math.max((P * (P + 1)) / 2, 4) };
+    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, products: Math.floor(J / 16) + 1, out: Math.max((P * (P + 1)) / 2, 4), mt: 312, k: 128, w: 128, state: 2 };
     let bytes = 0;
     const at = {} as Record<keyof typeof sizes, number>;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
@@ -84,6 +89,10 @@ export class LevelKernel {
     this.bView = view('b');
     this.products = view('products');
     this.out = view('out');
+    view('k').set(zigguratTables.k);
+    view('w').set(zigguratTables.w);
+    this.mt = new Int32Array(memory.buffer, at.mt, 624);
+    this.state = new Int32Array(memory.buffer, at.state, 4);
     this.S = new Float64Array(P * P);
     this.envelope = new Int32Array(P);
     this.XytXy = crossprod.XytXy;
@@ -101,11 +110,10 @@ export class LevelKernel {
     this.l00 = Lam[0];
     this.l10 = Lam[2];
     this.l11 = Lam[3];
-    const ok = this.exports.levels(J, P, this.l00, this.l10, this.l11, at.ztz, at.ztxy, at.L0, at.wxy) === 1;
+    const ok = this.exports.levels(J, P, this.l00, this.l10, this.l11, at.ztz, at.ztxy, at.L0, at.wxy, at.out) === 1;
     S.fill(0);
     const X = this.XytXy;
     for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[a * P + b] = X[a * P + b] + (adjustment ? adjustment[a * P + b] : 0);
-    this.exports.outer(J, P, at.wxy, at.out);
     const out = this.out;
     let t = 0;
     for (let a = 0; a < P; a++) for (let b = 0; b <= a; b++) S[a * P + b] -= out[t++];
@@ -129,10 +137,35 @@ export class LevelKernel {
     for (let a = 0; a < p; a++) beta[a] = S[yRow + a] * 1 + sigma * z[m0 + a];
     backSolve(S, p, beta, 0, 0, P);
     this.betaView.set(beta);
-    this.exports.solve(J, P, p, sigma, at.L0, at.wxy, at.beta, at.z, at.u);
-    const uu = this.exports.scale(J, this.l00, this.l10, this.l11, at.u, at.b);
+    const uu = this.exports.draw(J, P, p, sigma, this.l00, this.l10, this.l11, at.L0, at.wxy, at.beta, at.z, at.u, at.b);
     b.set(this.bView);
     return uu;
+  }
+
+  /**
+   * Fill `z` with standard normals from `rng` and return ||z||², the same draws (and the same
+   * stream position after) as z_i = rng.normal() in order: for the twister of rng.ts the
+   * ziggurat's rectangles (~99% of the normals) are drawn here from a copy of its words, and
+   * every other normal is finished by `zigguratFromWord` on the stream itself.
+   */
+  fillNormals(rng: Rng): number {
+    const { z, at } = this;
+    const n = z.length;
+    if (rng instanceof TwisterStream) {
+      const words = rng.words;
+      const state = this.state;
+      for (let filled = 0; filled < n; ) {
+        this.mt.set(words);
+        const count = this.exports.normals(at.mt, rng.position, at.k, at.w, at.z + 8 * filled, n - filled, at.state);
+        filled += count;
+        rng.position = state[0];
+        if (state[1] === 1) words.set(this.mt);
+        if (filled < n) z[filled++] = zigguratFromWord(rng as TwisterStream, state[2]);
+      }
+    } else {
+      for (let i = 0; i < n; i++) z[i] = rng.normal();
+    }
+    return this.exports.sumsq(at.z, n);
   }
 
   /** `prior` + Σ_j b_j b_j' (2×2 row-major) into `out`, for the b of the last `draw`. */

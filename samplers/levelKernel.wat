@@ -14,11 +14,11 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; levels(J, P, λ00, λ10, λ11, ZtZ, ZtXy, L0, WXy) → 1 if every block is positive definite
+  ;; levels(J, P, λ00, λ10, λ11, ZtZ, ZtXy, L0, WXy, out) → 1 if every block is positive definite
   ;; src/fit/blocked.ts `updateLevelsQ2`: per level, L0_j = chol(Λ'Z_j'Z_jΛ + I) and
-  ;; WXy_j = (Λ'Z_j'[X y])' L0_j^{-T} (forward substitution).
+  ;; WXy_j = (Λ'Z_j'[X y])' L0_j^{-T} (forward substitution); then `outer` into `out`.
   (func (export "levels") (param $J i32) (param $P i32) (param $l00 f64) (param $l10 f64) (param $l11 f64)
-                          (param $ztz i32) (param $ztxy i32) (param $L0 i32) (param $wxy i32) (result i32)
+                          (param $ztz i32) (param $ztxy i32) (param $L0 i32) (param $wxy i32) (param $outer i32) (result i32)
     (local $ok i32) (local $o i32) (local $end i32) (local $zp i32) (local $wp i32) (local $a i32)
     (local $stride i32) (local $za i32) (local $wa i32)
     (local $a00 f64) (local $a10 f64) (local $a11 f64) (local $m00 f64) (local $m10 f64) (local $m11 f64)
@@ -82,12 +82,13 @@
         (local.set $wp (i32.add (local.get $wp) (local.get $stride)))
         (local.set $o (i32.add (local.get $o) (i32.const 32)))
         (br $level)))
+    (call $outer (local.get $J) (local.get $P) (local.get $wxy) (local.get $outer))
     (local.get $ok))
 
   ;; outer(J, P, WXy, out): out[t] = Σ_j WXy_j[a]·WXy_j[b] for the pairs b ≤ a (t in that
   ;; order), each sum over the levels in order: src/fit/blocked.ts `subtractXyOuter` (q0 = 2),
   ;; s += W[o+2a]·W[o+2b] + W[o+2a+1]·W[o+2b+1].
-  (func (export "outer") (param $J i32) (param $P i32) (param $wxy i32) (param $out i32)
+  (func $outer (param $J i32) (param $P i32) (param $wxy i32) (param $out i32)
     (local $a i32) (local $b i32) (local $p i32) (local $end i32) (local $stride i32) (local $s f64)
     (local $oa i32) (local $ob i32)
     (local.set $stride (i32.shl (local.get $P) (i32.const 4)))
@@ -123,9 +124,16 @@
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (br $a_loop))))
 
+  ;; draw(J, P, p, σ, λ00, λ10, λ11, L0, WXy, β, z, u, b) → ||u||²: `solve`, then `scale`.
+  (func (export "draw") (param $J i32) (param $P i32) (param $pp i32) (param $sz f64)
+                        (param $l00 f64) (param $l10 f64) (param $l11 f64)
+                        (param $L0 i32) (param $wxy i32) (param $beta i32) (param $z i32) (param $u i32) (param $b i32) (result f64)
+    (call $solve (local.get $J) (local.get $P) (local.get $pp) (local.get $sz) (local.get $L0) (local.get $wxy) (local.get $beta) (local.get $z) (local.get $u))
+    (call $scale (local.get $J) (local.get $l00) (local.get $l10) (local.get $l11) (local.get $u) (local.get $b)))
+
   ;; solve(J, P, p, σ, L0, WXy, β, z, u): src/fit/solution.ts `solveLevelsQ2` with noise:
   ;; rhs = WXy_j[y] − WXy_j[X]'β + σz_j, then back-substitution with L0_j'.
-  (func (export "solve") (param $J i32) (param $P i32) (param $pp i32) (param $sz f64)
+  (func $solve (param $J i32) (param $P i32) (param $pp i32) (param $sz f64)
                          (param $L0 i32) (param $wxy i32) (param $beta i32) (param $z i32) (param $u i32)
     (local $j i32) (local $a i32) (local $wo i32) (local $lo i32) (local $s0 f64) (local $s1 f64)
     (local $v1 f64) (local $bt f64) (local $stride i32) (local $wa i32)
@@ -165,7 +173,7 @@
 
   ;; scale(J, λ00, λ10, λ11, u, b) → Σ u_i² (i in order): b_j = Λu_j (src/fit/solution.ts
   ;; `scaleByLambda`, q = 2) and the ||u||² of samplers/gibbs.ts `drawEffects`.
-  (func (export "scale") (param $J i32) (param $l00 f64) (param $l10 f64) (param $l11 f64)
+  (func $scale (param $J i32) (param $l00 f64) (param $l10 f64) (param $l11 f64)
                          (param $u i32) (param $b i32) (result f64)
     (local $end i32) (local $u0 f64) (local $u1 f64) (local $uu f64)
     (local.set $end (i32.add (local.get $u) (i32.shl (local.get $J) (i32.const 4))))
@@ -282,4 +290,90 @@
         (br $level)))
     (f64.store (local.get $products) (local.get $product))
     (local.get $quad))
+  ;; sumsq(x, n) → Σ x_i² in order (the ||z||² of samplers/gibbs.ts `drawEffects`).
+  (func (export "sumsq") (param $x i32) (param $n i32) (result f64)
+    (local $end i32) (local $s f64) (local $v f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $s (f64.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (f64.load (local.get $x)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $v) (local.get $v))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (br $next)))
+    (local.get $s))
+
+  ;; The MT19937 twist of the 624 words at `mt` (samplers/rng.ts `TwisterStream.twist`).
+  (func $twist (param $mt i32)
+    (local $i i32) (local $y i32) (local $p i32)
+    (local.set $i (i32.const 0))
+    (block $first_done
+      (loop $first
+        (br_if $first_done (i32.ge_u (local.get $i) (i32.const 227)))
+        (local.set $p (i32.add (local.get $mt) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $y (i32.or (i32.and (i32.load (local.get $p)) (i32.const 0x80000000))
+                              (i32.and (i32.load offset=4 (local.get $p)) (i32.const 0x7fffffff))))
+        (i32.store (local.get $p)
+          (i32.xor (i32.xor (i32.load offset=1588 (local.get $p)) (i32.shr_u (local.get $y) (i32.const 1)))
+                   (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $first)))
+    (block $second_done
+      (loop $second
+        (br_if $second_done (i32.ge_u (local.get $i) (i32.const 623)))
+        (local.set $p (i32.add (local.get $mt) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $y (i32.or (i32.and (i32.load (local.get $p)) (i32.const 0x80000000))
+                              (i32.and (i32.load offset=4 (local.get $p)) (i32.const 0x7fffffff))))
+        ;; mt[i + M − N] = mt[i − 227]
+        (i32.store (local.get $p)
+          (i32.xor (i32.xor (i32.load (i32.sub (local.get $p) (i32.const 908))) (i32.shr_u (local.get $y) (i32.const 1)))
+                   (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $second)))
+    (local.set $y (i32.or (i32.and (i32.load offset=2492 (local.get $mt)) (i32.const 0x80000000))
+                          (i32.and (i32.load (local.get $mt)) (i32.const 0x7fffffff))))
+    (i32.store offset=2492 (local.get $mt)
+      (i32.xor (i32.xor (i32.load offset=1584 (local.get $mt)) (i32.shr_u (local.get $y) (i32.const 1)))
+               (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df)))))
+
+  ;; normals(mt, index, k, w, z, n, state) → count: standard normals into z[0 ..) from the
+  ;; twister at `mt` (624 words, next word at `index`), by the rectangles of the ziggurat
+  ;; (samplers/normal.ts `zigguratNormal`: layer i = u & 127, j = u >> 7, x = j·w_i when
+  ;; |j| < k_i), until n are drawn or a word falls outside its rectangle. Then state[0] is the
+  ;; index of the next word, state[1] 1 if the words were twisted, and, when count < n, state[2]
+  ;; the word that fell outside (consumed; the caller finishes that normal in JavaScript).
+  (func (export "normals") (param $mt i32) (param $index i32) (param $k i32) (param $w i32)
+                           (param $z i32) (param $n i32) (param $state i32) (result i32)
+    (local $done i32) (local $twisted i32) (local $r i32) (local $i i32) (local $j f64)
+    (local.set $done (i32.const 0))
+    (local.set $twisted (i32.const 0))
+    (block $stop
+      (loop $next
+        (br_if $stop (i32.ge_u (local.get $done) (local.get $n)))
+        (if (i32.ge_u (local.get $index) (i32.const 624))
+          (then
+            (call $twist (local.get $mt))
+            (local.set $index (i32.const 0))
+            (local.set $twisted (i32.const 1))))
+        ;; the tempered word (TwisterStream.word)
+        (local.set $r (i32.load (i32.add (local.get $mt) (i32.shl (local.get $index) (i32.const 2)))))
+        (local.set $index (i32.add (local.get $index) (i32.const 1)))
+        (local.set $r (i32.xor (local.get $r) (i32.shr_u (local.get $r) (i32.const 11))))
+        (local.set $r (i32.xor (local.get $r) (i32.and (i32.shl (local.get $r) (i32.const 7)) (i32.const 0x9d2c5680))))
+        (local.set $r (i32.xor (local.get $r) (i32.and (i32.shl (local.get $r) (i32.const 15)) (i32.const 0xefc60000))))
+        (local.set $r (i32.xor (local.get $r) (i32.shr_u (local.get $r) (i32.const 18))))
+        (local.set $i (i32.shl (i32.and (local.get $r) (i32.const 127)) (i32.const 3)))
+        (local.set $j (f64.convert_i32_s (i32.shr_s (local.get $r) (i32.const 7))))
+        (if (i32.eqz (f64.lt (f64.abs (local.get $j)) (f64.load (i32.add (local.get $k) (local.get $i)))))
+          (then
+            (i32.store offset=8 (local.get $state) (local.get $r))
+            (br $stop)))
+        (f64.store (local.get $z) (f64.mul (local.get $j) (f64.load (i32.add (local.get $w) (local.get $i)))))
+        (local.set $z (i32.add (local.get $z) (i32.const 8)))
+        (local.set $done (i32.add (local.get $done) (i32.const 1)))
+        (br $next)))
+    (i32.store (local.get $state) (local.get $index))
+    (i32.store offset=4 (local.get $state) (local.get $twisted))
+    (local.get $done))
 )

@@ -43,6 +43,22 @@ export class TwisterStream implements Rng {
   private readonly mt = new Int32Array(N);
   private index = N;
 
+  /**
+   * The twister's state, for a kernel that draws words of this stream itself (levelKernel.ts):
+   * the 624 words (live, not a copy) and the index of the next word.
+   */
+  get words(): Int32Array {
+    return this.mt;
+  }
+
+  get position(): number {
+    return this.index;
+  }
+
+  set position(index: number) {
+    this.index = index;
+  }
+
   /** A stream from a 32-bit seed (0 is taken as 1). */
   constructor(seed: number) {
     this.seed = seed >>> 0;
