@@ -16,7 +16,6 @@
 import { backSolve, choleskyAuto } from '../src/linalg/dense.js';
 import { align16, instantiateKernel, kernelMemory } from '../src/diagnostics/wasm.js';
 import type { CrossProducts } from '../src/model/crossprod.js';
-import { log } from './elementary.js';
 import { LEVEL_KERNEL_WASM } from './levelKernelWasm.js';
 import { zigguratFromWord, zigguratTables } from './normal.js';
 import { TwisterStream, type Rng } from './rng.js';
@@ -28,7 +27,8 @@ interface LevelExports {
   normals(mt: number, index: number, k: number, w: number, z: number, n: number, state: number): number;
   scatter(J: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): void;
   residuals(J: number, P: number, p: number, ztxy: number, beta: number, rk: number): void;
-  loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number, products: number): number;
+  loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number): number;
+  ln(x: number): number;
 }
 
 /** Whether the kernel serves a model of these term shapes (one term, q = 2). */
@@ -47,10 +47,9 @@ export class LevelKernel {
   private readonly p: number;
   private readonly P: number;
   private readonly exports: LevelExports;
-  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; z: number; u: number; b: number; rk: number; products: number; out: number; mt: number; k: number; w: number; state: number };
+  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; z: number; u: number; b: number; rk: number; out: number; mt: number; k: number; w: number; state: number };
   private readonly betaView: Float64Array;
   private readonly bView: Float64Array;
-  private readonly products: Float64Array;
   private readonly out: Float64Array;
   /** The twister's words while the kernel draws normals, and the normals' return slots (next index, twisted, stray word). */
   private readonly mt: Int32Array;
@@ -71,7 +70,7 @@ export class LevelKernel {
     this.J = J;
     this.p = p;
     this.P = P;
-    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, products: Math.floor(J / 16) + 1, out: Math.max((P * (P + 1)) / 2, 4), mt: 312, k: 128, w: 128, state: 2 };
+    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, out: Math.max((P * (P + 1)) / 2, 4), mt: 312, k: 128, w: 128, state: 2 };
     let bytes = 0;
     const at = {} as Record<keyof typeof sizes, number>;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
@@ -87,7 +86,6 @@ export class LevelKernel {
     this.z = view('z');
     this.betaView = view('beta');
     this.bView = view('b');
-    this.products = view('products');
     this.out = view('out');
     view('k').set(zigguratTables.k);
     view('w').set(zigguratTables.w);
@@ -183,15 +181,16 @@ export class LevelKernel {
 
   /**
    * The collapsed step's log-likelihood of Ψ = CC' (C = [c00 0; c10 c11]) at the last
-   * `residuals`, as `CollapsedPsi.logLikelihood` for q = 2 computes it (the products of
-   * |N_j|/σ⁴ over 16 levels in WebAssembly, their logarithms here, in order).
+   * `residuals`, as `CollapsedPsi.logLikelihood` for q = 2 computes it (its logarithms by the
+   * kernel's port of msun's log, the same bits as elementary.ts `log`).
    */
   logLikelihood(c00: number, c10: number, c11: number, sigma2: number): number {
     const { J, at } = this;
-    const quad = this.exports.loglik(J, c00, c10, c11, sigma2, at.ztz, at.rk, at.products);
-    const products = this.products;
-    let logdet = 0;
-    for (let i = 0; i < products.length; i++) logdet += log(products[i]);
-    return -0.5 * logdet + (0.5 * quad) / sigma2;
+    return this.exports.loglik(J, c00, c10, c11, sigma2, at.ztz, at.rk);
+  }
+
+  /** The kernel's natural logarithm (msun's, for the tests: the same bits as elementary.ts `log`). */
+  ln(x: number): number {
+    return this.exports.ln(x);
   }
 }
