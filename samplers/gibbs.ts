@@ -266,7 +266,7 @@ export class GibbsKernel {
       const { q, nlevels } = shapes[k];
       // Ψ_k | a, λ_k ~ IW(df + J, S + Σ_j a_j a_j').
       const S = this.posteriorScale[k];
-      if (this.levels) this.levels.scatter(this.priorScaleOf(state, k), S);
+      if (this.levels) this.levels.scatter(S); // formed by the draw, from the same prior scale (drawEffects)
       else {
         S.set(this.priorScaleOf(state, k));
         const b = state.b[k];
@@ -330,7 +330,7 @@ export class GibbsKernel {
     const levels = this.levels;
     if (!(levels ? levels.update(this.lambda[0], factor.xyAdjustment) : factor.update(theta))) throw new Error('internal: conditional precision of (β, a) is not positive definite');
     let zz = 0;
-    if (levels) zz = levels.fillNormals(rng);
+    if (levels) levels.fillNormals(rng);
     else {
       const z = this.z;
       for (let i = 0; i < z.length; i++) {
@@ -341,8 +341,11 @@ export class GibbsKernel {
     }
     const sigma = Math.sqrt(sigma2);
     let uu = 0;
-    if (levels) uu = levels.draw(sigma, state.beta, state.b[0]);
-    else {
+    if (levels) {
+      // With the inverse-Wishart scale S + Σ_j a_j a_j' of `advance` (λ does not change in between).
+      uu = levels.draw(sigma, state.beta, state.b[0], this.priorScaleOf(state, 0));
+      zz = levels.zz;
+    } else {
       const draw: Solution = { beta: state.beta, u: this.u, b: state.b };
       solve(factor, { z: this.z, scale: sigma }, draw);
       for (const u of draw.u) for (let i = 0; i < u.length; i++) uu += u[i] * u[i];

@@ -22,12 +22,9 @@ import { TwisterStream, type Rng } from './rng.js';
 
 interface LevelExports {
   levels(J: number, P: number, l00: number, l10: number, l11: number, ztz: number, ztxy: number, L0: number, wxy: number, outer: number): number;
-  draw(J: number, P: number, p: number, sigma: number, l00: number, l10: number, l11: number, L0: number, wxy: number, beta: number, z: number, u: number, b: number): number;
-  sumsq(x: number, n: number): number;
+  draw(J: number, P: number, p: number, sigma: number, l00: number, l10: number, l11: number, L0: number, wxy: number, beta: number, z: number, u: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): number;
   normals(mt: number, index: number, k: number, w: number, z: number, n: number, state: number): number;
-  scatter(J: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): void;
-  residuals(J: number, P: number, p: number, ztxy: number, beta: number, rk: number): void;
-  loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number): number;
+  loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number, fresh: number, P: number, p: number, ztxy: number, beta: number): number;
   ln(x: number): number;
 }
 
@@ -47,8 +44,13 @@ export class LevelKernel {
   private readonly p: number;
   private readonly P: number;
   private readonly exports: LevelExports;
-  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; z: number; u: number; b: number; rk: number; out: number; mt: number; k: number; w: number; state: number };
+  private readonly at: { ztz: number; ztxy: number; L0: number; wxy: number; beta: number; betaR: number; z: number; u: number; b: number; rk: number; out: number; scatter: number; mt: number; k: number; w: number; state: number };
   private readonly betaView: Float64Array;
+  private readonly betaRView: Float64Array;
+  /** The last `draw`'s scatter S + Σ_j b_j b_j' (4) and ||z||². */
+  private readonly scatterView: Float64Array;
+  /** Whether `logLikelihood` must first form the partial residuals (after `residuals`). */
+  private fresh = 0;
   private readonly bView: Float64Array;
   private readonly out: Float64Array;
   /** The twister's words while the kernel draws normals, and the normals' return slots (next index, twisted, stray word). */
@@ -70,7 +72,7 @@ export class LevelKernel {
     this.J = J;
     this.p = p;
     this.P = P;
-    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, out: Math.max((P * (P + 1)) / 2, 4), mt: 312, k: 128, w: 128, state: 2 };
+    const sizes = { ztz: 4 * J, ztxy: 2 * P * J, L0: 4 * J, wxy: 2 * P * J, beta: Math.max(p, 1), betaR: Math.max(p, 1), z: 2 * J + p, u: 2 * J, b: 2 * J, rk: 2 * J, out: (P * (P + 1)) / 2, scatter: 5, mt: 312, k: 128, w: 128, state: 2 };
     let bytes = 0;
     const at = {} as Record<keyof typeof sizes, number>;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
@@ -85,6 +87,8 @@ export class LevelKernel {
     view('ztxy').set(crossprod.terms[0].ZtXy);
     this.z = view('z');
     this.betaView = view('beta');
+    this.betaRView = view('betaR');
+    this.scatterView = view('scatter');
     this.bView = view('b');
     this.out = view('out');
     view('k').set(zigguratTables.k);
@@ -126,27 +130,33 @@ export class LevelKernel {
 
   /**
    * The draw x = x̂ + σL^{-T}z with the normals in `z` (as `solve` with noise does): β into
-   * `beta`, b = Λu into `b`; returns ||u||².
+   * `beta`, b = Λu into `b`; returns ||u||². `prior` (2×2) is the inverse-Wishart prior scale
+   * for `scatter`.
    */
-  draw(sigma: number, beta: Float64Array, b: Float64Array): number {
+  draw(sigma: number, beta: Float64Array, b: Float64Array, prior: Float64Array): number {
     const { J, P, p, at, S, z } = this;
     const yRow = (P - 1) * P;
     const m0 = 2 * J;
     for (let a = 0; a < p; a++) beta[a] = S[yRow + a] * 1 + sigma * z[m0 + a];
     backSolve(S, p, beta, 0, 0, P);
     this.betaView.set(beta);
-    const uu = this.exports.draw(J, P, p, sigma, this.l00, this.l10, this.l11, at.L0, at.wxy, at.beta, at.z, at.u, at.b);
+    const uu = this.exports.draw(J, P, p, sigma, this.l00, this.l10, this.l11, at.L0, at.wxy, at.beta, at.z, at.u, at.b, prior[0], prior[1], prior[2], prior[3], at.scatter);
     b.set(this.bView);
     return uu;
   }
 
+  /** ||z||² of the last `draw`'s normals (summed in order). */
+  get zz(): number {
+    return this.scatterView[4];
+  }
+
   /**
-   * Fill `z` with standard normals from `rng` and return ||z||², the same draws (and the same
+   * Fill `z` with standard normals from `rng`, the same draws (and the same
    * stream position after) as z_i = rng.normal() in order: for the twister of rng.ts the
    * ziggurat's rectangles (~99% of the normals) are drawn here from a copy of its words, and
    * every other normal is finished by `zigguratFromWord` on the stream itself.
    */
-  fillNormals(rng: Rng): number {
+  fillNormals(rng: Rng): void {
     const { z, at } = this;
     const n = z.length;
     if (rng instanceof TwisterStream) {
@@ -163,20 +173,20 @@ export class LevelKernel {
     } else {
       for (let i = 0; i < n; i++) z[i] = rng.normal();
     }
-    return this.exports.sumsq(at.z, n);
   }
 
-  /** `prior` + Σ_j b_j b_j' (2×2 row-major) into `out`, for the b of the last `draw`. */
-  scatter(prior: Float64Array, out: Float64Array): void {
-    this.exports.scatter(this.J, this.at.b, prior[0], prior[1], prior[2], prior[3], this.at.out);
-    for (let i = 0; i < 4; i++) out[i] = this.out[i];
+  /** The last `draw`'s prior + Σ_j b_j b_j' (2×2 row-major) into `out`. */
+  scatter(out: Float64Array): void {
+    for (let i = 0; i < 4; i++) out[i] = this.scatterView[i];
   }
 
-  /** The partial residuals Z_j'(y − Xβ) of the collapsed step (`partialResiduals` for the only term), kept for `logLikelihood`. */
+  /**
+   * The partial residuals Z_j'(y − Xβ) of the collapsed step (`partialResiduals` for the only
+   * term) for the following `logLikelihood`s (formed by the first of them).
+   */
   residuals(beta: Float64Array): void {
-    const { J, P, p, at } = this;
-    this.betaView.set(beta);
-    this.exports.residuals(J, P, p, at.ztxy, at.beta, at.rk);
+    this.betaRView.set(beta);
+    this.fresh = 1;
   }
 
   /**
@@ -185,8 +195,10 @@ export class LevelKernel {
    * kernel's port of msun's log, the same bits as elementary.ts `log`).
    */
   logLikelihood(c00: number, c10: number, c11: number, sigma2: number): number {
-    const { J, at } = this;
-    return this.exports.loglik(J, c00, c10, c11, sigma2, at.ztz, at.rk);
+    const { J, P, p, at } = this;
+    const value = this.exports.loglik(J, c00, c10, c11, sigma2, at.ztz, at.rk, this.fresh, P, p, at.ztxy, at.betaR);
+    this.fresh = 0;
+    return value;
   }
 
   /** The kernel's natural logarithm (msun's, for the tests: the same bits as elementary.ts `log`). */

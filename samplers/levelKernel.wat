@@ -124,12 +124,20 @@
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (br $a_loop))))
 
-  ;; draw(J, P, p, σ, λ00, λ10, λ11, L0, WXy, β, z, u, b) → ||u||²: `solve`, then `scale`.
+  ;; draw(J, P, p, σ, λ00, λ10, λ11, L0, WXy, β, z, u, b, s00, s01, s10, s11, out) → ||u||²:
+  ;; `solve`, then `scale`; out[0 .. 3] = `scatter` of the new b from the prior scale s, and
+  ;; out[4] = ||z||² (`sumsq` of the 2J + p normals).
   (func (export "draw") (param $J i32) (param $P i32) (param $pp i32) (param $sz f64)
                         (param $l00 f64) (param $l10 f64) (param $l11 f64)
-                        (param $L0 i32) (param $wxy i32) (param $beta i32) (param $z i32) (param $u i32) (param $b i32) (result f64)
+                        (param $L0 i32) (param $wxy i32) (param $beta i32) (param $z i32) (param $u i32) (param $b i32)
+                        (param $s00 f64) (param $s01 f64) (param $s10 f64) (param $s11 f64) (param $out i32) (result f64)
+    (local $uu f64)
     (call $solve (local.get $J) (local.get $P) (local.get $pp) (local.get $sz) (local.get $L0) (local.get $wxy) (local.get $beta) (local.get $z) (local.get $u))
-    (call $scale (local.get $J) (local.get $l00) (local.get $l10) (local.get $l11) (local.get $u) (local.get $b)))
+    (local.set $uu (call $scale (local.get $J) (local.get $l00) (local.get $l10) (local.get $l11) (local.get $u) (local.get $b)))
+    (call $scatter (local.get $J) (local.get $b) (local.get $s00) (local.get $s01) (local.get $s10) (local.get $s11) (local.get $out))
+    (f64.store offset=32 (local.get $out)
+      (call $sumsq (local.get $z) (i32.add (i32.shl (local.get $J) (i32.const 1)) (local.get $pp))))
+    (local.get $uu))
 
   ;; solve(J, P, p, σ, L0, WXy, β, z, u): src/fit/solution.ts `solveLevelsQ2` with noise:
   ;; rhs = WXy_j[y] − WXy_j[X]'β + σz_j, then back-substitution with L0_j'.
@@ -194,7 +202,7 @@
 
   ;; scatter(J, b, s00, s01, s10, s11, out): out = S + Σ_j b_j b_j' (entries row-major, each a
   ;; sum over the levels in order), the inverse-Wishart scale of samplers/gibbs.ts `advance`.
-  (func (export "scatter") (param $J i32) (param $b i32) (param $s00 f64) (param $s01 f64) (param $s10 f64) (param $s11 f64) (param $out i32)
+  (func $scatter (param $J i32) (param $b i32) (param $s00 f64) (param $s01 f64) (param $s10 f64) (param $s11 f64) (param $out i32)
     (local $end i32) (local $b0 f64) (local $b1 f64)
     (local.set $end (i32.add (local.get $b) (i32.shl (local.get $J) (i32.const 4))))
     (block $done
@@ -215,7 +223,7 @@
 
   ;; residuals(J, P, p, ZtXy, β, rk): rk_j = Z_j'y − Z_j'Xβ (samplers/residuals.ts
   ;; `partialResiduals` for the only term): s = ZtXy[o + p], s −= ZtXy[o + a]·β_a.
-  (func (export "residuals") (param $J i32) (param $P i32) (param $pp i32) (param $ztxy i32) (param $beta i32) (param $rk i32)
+  (func $residuals (param $J i32) (param $P i32) (param $pp i32) (param $ztxy i32) (param $beta i32) (param $rk i32)
     (local $row i32) (local $rows i32) (local $a i32) (local $s f64) (local $o i32)
     (local.set $rows (i32.shl (local.get $J) (i32.const 1)))
     (local.set $o (local.get $ztxy))
@@ -240,14 +248,18 @@
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $next))))
 
-  ;; loglik(J, c00, c10, c11, σ², ZtZ, rk) → samplers/collapsed.ts `logLikelihoodQ2`:
-  ;; −½ Σ log|N_j|/σ⁴ + Σ_j w_j'N_j^{-1}w_j/(2σ²), the logarithm taken of the running product
-  ;; of |N_j|/σ⁴ at every 16th level and at the end, by `ln` (msun's, as elementary.ts).
+  ;; loglik(J, c00, c10, c11, σ², ZtZ, rk, fresh, P, p, ZtXy, β) → samplers/collapsed.ts
+  ;; `logLikelihoodQ2`: −½ Σ log|N_j|/σ⁴ + Σ_j w_j'N_j^{-1}w_j/(2σ²), the logarithm taken of
+  ;; the running product of |N_j|/σ⁴ at every 16th level and at the end, by `ln` (msun's, as
+  ;; elementary.ts). With `fresh` 1, `residuals` into rk first.
   (func (export "loglik") (param $J i32) (param $c00 f64) (param $c10 f64) (param $c11 f64) (param $sigma2 f64)
-                          (param $ztz i32) (param $rk i32) (result f64)
+                          (param $ztz i32) (param $rk i32)
+                          (param $fresh i32) (param $P i32) (param $pp i32) (param $ztxy i32) (param $beta i32) (result f64)
     (local $j i32) (local $s4 f64) (local $product f64) (local $quad f64) (local $logdet f64)
     (local $z00 f64) (local $z01 f64) (local $z11 f64) (local $t0 f64) (local $t1 f64)
     (local $n00 f64) (local $n01 f64) (local $n11 f64) (local $r1 f64) (local $w0 f64) (local $w1 f64) (local $det f64)
+    (if (local.get $fresh)
+      (then (call $residuals (local.get $J) (local.get $P) (local.get $pp) (local.get $ztxy) (local.get $beta) (local.get $rk))))
     (local.set $s4 (f64.mul (local.get $sigma2) (local.get $sigma2)))
     (local.set $product (f64.const 1))
     (local.set $quad (f64.const 0))
@@ -292,7 +304,7 @@
     (f64.add (f64.mul (f64.const -0.5) (local.get $logdet))
              (f64.div (f64.mul (f64.const 0.5) (local.get $quad)) (local.get $sigma2))))
   ;; sumsq(x, n) → Σ x_i² in order (the ||z||² of samplers/gibbs.ts `drawEffects`).
-  (func (export "sumsq") (param $x i32) (param $n i32) (result f64)
+  (func $sumsq (param $x i32) (param $n i32) (result f64)
     (local $end i32) (local $s f64) (local $v f64)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
     (local.set $s (f64.const 0))
