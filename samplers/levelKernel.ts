@@ -53,7 +53,7 @@ export class LevelKernel {
   private fresh = 0;
   private readonly bView: Float64Array;
   private readonly out: Float64Array;
-  /** The twister's words while the kernel draws normals, and the normals' return slots (next index, twisted, stray word). */
+  /** The twister's words of the stream the kernel draws from (moved here; see `fillNormals`), and the normals' return slots (next index, twisted, stray word). */
   private readonly mt: Int32Array;
   private readonly state: Int32Array;
   /** The (p+1)×(p+1) dense rest of the factor (its lower triangle after `update`). */
@@ -153,22 +153,20 @@ export class LevelKernel {
   /**
    * Fill `z` with standard normals from `rng`, the same draws (and the same
    * stream position after) as z_i = rng.normal() in order: for the twister of rng.ts the
-   * ziggurat's rectangles (~99% of the normals) are drawn here from a copy of its words, and
-   * every other normal is finished by `zigguratFromWord` on the stream itself.
+   * ziggurat's rectangles (~99% of the normals) are drawn here, and every other normal is
+   * finished by `zigguratFromWord` on the stream itself. The stream's words are moved into the
+   * kernel's memory on first use (`TwisterStream.moveWords`), where both sides then use them.
    */
   fillNormals(rng: Rng): void {
     const { z, at } = this;
     const n = z.length;
     if (rng instanceof TwisterStream) {
-      const words = rng.words;
+      if (rng.words !== this.mt) rng.moveWords(this.mt);
       const state = this.state;
       for (let filled = 0; filled < n; ) {
-        this.mt.set(words);
-        const count = this.exports.normals(at.mt, rng.position, at.k, at.w, at.z + 8 * filled, n - filled, at.state);
-        filled += count;
+        filled += this.exports.normals(at.mt, rng.position, at.k, at.w, at.z + 8 * filled, n - filled, at.state);
         rng.position = state[0];
-        if (state[1] === 1) words.set(this.mt);
-        if (filled < n) z[filled++] = zigguratFromWord(rng as TwisterStream, state[2]);
+        if (filled < n) z[filled++] = zigguratFromWord(rng, state[2]);
       }
     } else {
       for (let i = 0; i < n; i++) z[i] = rng.normal();

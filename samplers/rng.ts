@@ -40,7 +40,7 @@ const TEMPER_C = 0xefc60000 | 0;
  */
 export class TwisterStream implements Rng {
   readonly seed: number;
-  private readonly mt = new Int32Array(N);
+  private mt: Int32Array = new Int32Array(N);
   private index = N;
 
   /**
@@ -49,6 +49,16 @@ export class TwisterStream implements Rng {
    */
   get words(): Int32Array {
     return this.mt;
+  }
+
+  /**
+   * Move the 624 words to `to` (copied, then used in place: the stream continues unchanged), so
+   * that a WebAssembly kernel can draw from the stream in its own memory without copying the
+   * state at every call (levelKernel.ts).
+   */
+  moveWords(to: Int32Array): void {
+    to.set(this.mt);
+    this.mt = to;
   }
 
   get position(): number {
