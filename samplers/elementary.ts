@@ -8,9 +8,12 @@
  * only IEEE-754 arithmetic and bit manipulation, so their results are fixed by the
  * arithmetic, which every engine does exactly. (sqrt is exact under IEEE-754 already.) The
  * collapsed Ψ step's polar coordinates add atan2, cos, sin and hypot, from the same source.
+ * The logarithm is a WebAssembly port of the same code (elementary.wat), which gives the same bits
+ * for the same reason: WebAssembly's double arithmetic is IEEE-754's, correctly rounded.
  */
 import stdExp from '@stdlib/math-base-special-exp';
-import stdLn from '@stdlib/math-base-special-ln';
+import { instantiateKernel } from '../src/diagnostics/wasm.js';
+import { ELEMENTARY_WASM } from './elementaryWasm.js';
 import stdLog1p from '@stdlib/math-base-special-log1p';
 import stdAtan2 from '@stdlib/math-base-special-atan2';
 import stdCos from '@stdlib/math-base-special-cos';
@@ -20,8 +23,14 @@ import stdSin from '@stdlib/math-base-special-sin';
 /** eˣ, the same bits on every engine (msun's exp). */
 export const exp: (x: number) => number = stdExp;
 
-/** The natural logarithm, the same bits on every engine (msun's log). */
-export const log: (x: number) => number = stdLn;
+/**
+ * The natural logarithm, the same bits on every engine (msun's log): elementary.wat's port of
+ * stdlib's ln, operation for operation (test/samplers/levelKernel.test.ts compares the two on
+ * 3·10⁶ arguments). In WebAssembly because it is compiled before it runs: a fresh process's
+ * sampler called stdlib's JavaScript version ~10⁶ times, at ~1 µs a call until V8 optimised it
+ * (~15 ns after; the WebAssembly one ~15 ns from the start).
+ */
+export const log: (x: number) => number = instantiateKernel<{ ln: (x: number) => number }>(ELEMENTARY_WASM, null).ln;
 
 /** log(1 + x), the same bits on every engine (msun's log1p). */
 export const log1p: (x: number) => number = stdLog1p;

@@ -10,12 +10,14 @@
  * compiled before it runs. Same draws: each WebAssembly function does the same IEEE-754
  * operations in the same order as the JavaScript it replaces (correctly rounded, never fused),
  * and the small dense parts (the (p+1)×(p+1) Cholesky factor, β's back-substitution, every
- * logarithm) stay in JavaScript, with the same functions as before
+ * logarithm) stay in JavaScript, with the same functions as before (the logarithm, elementary.ts
+ * `log`, is itself WebAssembly, imported by the kernel)
  * (test/samplers/levelKernel.test.ts compares both paths bit for bit).
  */
 import { backSolve, choleskyAuto } from '../src/linalg/dense.js';
 import { align16, instantiateKernel, kernelMemory } from '../src/diagnostics/wasm.js';
 import type { CrossProducts } from '../src/model/crossprod.js';
+import { log } from './elementary.js';
 import { LEVEL_KERNEL_WASM } from './levelKernelWasm.js';
 import { zigguratFromWord, zigguratTables } from './normal.js';
 import { TwisterStream, type Rng } from './rng.js';
@@ -25,7 +27,6 @@ interface LevelExports {
   draw(J: number, P: number, p: number, sigma: number, l00: number, l10: number, l11: number, L0: number, wxy: number, beta: number, z: number, u: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): number;
   normals(mt: number, index: number, k: number, w: number, z: number, n: number, state: number): number;
   loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number, fresh: number, P: number, p: number, ztxy: number, beta: number): number;
-  ln(x: number): number;
 }
 
 /** Whether the kernel serves a model of these term shapes (one term, q = 2). */
@@ -81,7 +82,7 @@ export class LevelKernel {
     }
     this.at = at;
     const memory = kernelMemory(bytes);
-    this.exports = instantiateKernel<LevelExports>(LEVEL_KERNEL_WASM, memory);
+    this.exports = instantiateKernel<LevelExports>(LEVEL_KERNEL_WASM, memory, { ln: log });
     const view = (key: keyof typeof sizes) => new Float64Array(memory.buffer, at[key], sizes[key]);
     view('ztz').set(crossprod.terms[0].ZtZ);
     view('ztxy').set(crossprod.terms[0].ZtXy);
@@ -199,8 +200,4 @@ export class LevelKernel {
     return value;
   }
 
-  /** The kernel's natural logarithm (msun's, for the tests: the same bits as elementary.ts `log`). */
-  ln(x: number): number {
-    return this.exports.ln(x);
-  }
 }

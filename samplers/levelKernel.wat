@@ -4,8 +4,8 @@
 ;;
 ;; Every function does the same IEEE-754 double operations in the same order as the JavaScript
 ;; it stands for (named below), so it gives the same bits: WebAssembly's f64 add, sub, mul, div
-;; and sqrt are correctly rounded and never fused. No transcendental function is computed here
-;; (the caller takes the logarithms with samplers/elementary.ts).
+;; and sqrt are correctly rounded and never fused. The one transcendental function, the
+;; logarithm, is elementary.wat's port of msun's (the same bits as samplers/elementary.ts).
 ;;
 ;; Buffers are byte addresses of doubles in the imported memory; J is the number of levels,
 ;; P = p + 1 the columns of [X y].
@@ -13,6 +13,8 @@
 ;;   L0: J 2×2 factors; WXy: J blocks (P rows of 2); z: 2J + p normals; u, b, rk: 2J.
 (module
   (import "env" "memory" (memory 1))
+  ;; msun's natural logarithm (elementary.wat, the same bits as elementary.ts `log`)
+  (import "env" "ln" (func $ln (param f64) (result f64)))
 
   ;; levels(J, P, λ00, λ10, λ11, ZtZ, ZtXy, L0, WXy, out) → 1 if every block is positive definite
   ;; src/fit/blocked.ts `updateLevelsQ2`: per level, L0_j = chol(Λ'Z_j'Z_jΛ + I) and
@@ -251,7 +253,7 @@
   ;; loglik(J, c00, c10, c11, σ², ZtZ, rk, fresh, P, p, ZtXy, β) → samplers/collapsed.ts
   ;; `logLikelihoodQ2`: −½ Σ log|N_j|/σ⁴ + Σ_j w_j'N_j^{-1}w_j/(2σ²), the logarithm taken of
   ;; the running product of |N_j|/σ⁴ at every 16th level and at the end, by `ln` (msun's, as
-  ;; elementary.ts). With `fresh` 1, `residuals` into rk first.
+  ;; elementary.ts `log`, imported from elementary.wat). With `fresh` 1, `residuals` into rk first.
   (func (export "loglik") (param $J i32) (param $c00 f64) (param $c10 f64) (param $c11 f64) (param $sigma2 f64)
                           (param $ztz i32) (param $rk i32)
                           (param $fresh i32) (param $P i32) (param $pp i32) (param $ztxy i32) (param $beta i32) (result f64)
@@ -389,80 +391,4 @@
     (i32.store (local.get $state) (local.get $index))
     (i32.store offset=4 (local.get $state) (local.get $twisted))
     (local.get $done))
-  ;; ln(x): the natural logarithm by FreeBSD msun's e_log.c, operation for operation as
-  ;; @stdlib/math-base-special-ln (samplers/elementary.ts `log`), so the same bits
-  ;; (test/samplers/levelKernel.test.ts compares them on millions of arguments).
-  (func $ln (export "ln") (param $x f64) (result f64)
-    (local $hx i32) (local $k i32) (local $i i32) (local $j i32) (local $kf f64)
-    (local $f f64) (local $s f64) (local $z f64) (local $w f64) (local $t1 f64) (local $t2 f64)
-    (local $R f64) (local $hfsq f64)
-    (if (f64.eq (local.get $x) (f64.const 0)) (then (return (f64.const -inf))))
-    (if (i32.or (f64.ne (local.get $x) (local.get $x)) (f64.lt (local.get $x) (f64.const 0)))
-      (then (return (f64.const nan))))
-    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
-    (local.set $k (i32.const 0))
-    (if (i32.lt_s (local.get $hx) (i32.const 0x00100000))
-      (then
-        ;; subnormal: scale up by 2^54
-        (local.set $k (i32.const -54))
-        (local.set $x (f64.mul (local.get $x) (f64.const 1.80143985094819840000e+16)))
-        (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))))
-    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
-    (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
-    (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
-    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
-    ;; x = setHighWord(x, hx | (i ^ 0x3ff00000)): x or x/2 normalised
-    (local.set $x
-      (f64.reinterpret_i64
-        (i64.or
-          (i64.and (i64.reinterpret_f64 (local.get $x)) (i64.const 0xffffffff))
-          (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))) (i64.const 32)))))
-    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
-    (local.set $kf (f64.convert_i32_s (local.get $k)))
-    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
-    (if (i32.lt_s (i32.and (i32.const 0x000fffff) (i32.add (i32.const 2) (local.get $hx))) (i32.const 3))
-      (then
-        ;; −2^−20 ≤ f < 2^−20
-        (if (f64.eq (local.get $f) (f64.const 0))
-          (then
-            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
-            (return (f64.add (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01))
-                             (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10))))))
-        (local.set $R (f64.mul (f64.mul (local.get $f) (local.get $f))
-                               (f64.sub (f64.const 0.5) (f64.mul (f64.const 0.33333333333333333) (local.get $f)))))
-        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $R)))))
-        (return (f64.sub (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01))
-                         (f64.sub (f64.sub (local.get $R) (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))
-    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
-    (local.set $z (f64.mul (local.get $s) (local.get $s)))
-    (local.set $i (i32.sub (local.get $hx) (i32.const 0x6147a)))
-    (local.set $w (f64.mul (local.get $z) (local.get $z)))
-    (local.set $j (i32.sub (i32.const 0x6b851) (local.get $hx)))
-    ;; t1 = w·P(w), t2 = z·Q(w) (stdlib's polyval_p, polyval_q; their w = 0 branches give the same value)
-    (local.set $t1 (f64.mul (local.get $w)
-      (f64.add (f64.const 0.3999999999940942)
-        (f64.mul (local.get $w) (f64.add (f64.const 0.22222198432149784) (f64.mul (local.get $w) (f64.const 0.15313837699209373)))))))
-    (local.set $t2 (f64.mul (local.get $z)
-      (f64.add (f64.const 0.6666666666666735)
-        (f64.mul (local.get $w) (f64.add (f64.const 0.2857142874366239)
-          (f64.mul (local.get $w) (f64.add (f64.const 0.1818357216161805) (f64.mul (local.get $w) (f64.const 0.14798198605116586)))))))))
-    (local.set $i (i32.or (local.get $i) (local.get $j)))
-    (local.set $R (f64.add (local.get $t2) (local.get $t1)))
-    (if (i32.gt_s (local.get $i) (i32.const 0))
-      (then
-        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
-        (if (i32.eqz (local.get $k))
-          (then (return (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))))
-        (return (f64.sub (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01))
-          (f64.sub
-            (f64.sub (local.get $hfsq)
-              (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
-                       (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10))))
-            (local.get $f))))))
-    (if (i32.eqz (local.get $k))
-      (then (return (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))))))
-    (f64.sub (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01))
-      (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))
-                        (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10)))
-               (local.get $f))))
 )

@@ -13,6 +13,7 @@ import wabtInit from 'wabt';
 export const KERNELS = [
   { name: 'lagKernel', constant: 'LAG_KERNEL_WASM', dir: 'src/diagnostics' },
   { name: 'rankKernel', constant: 'RANK_KERNEL_WASM', dir: 'src/diagnostics' },
+  { name: 'elementary', constant: 'ELEMENTARY_WASM', dir: 'samplers' },
   { name: 'levelKernel', constant: 'LEVEL_KERNEL_WASM', dir: 'samplers' },
 ];
 
