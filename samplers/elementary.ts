@@ -20,8 +20,15 @@ import stdCos from '@stdlib/math-base-special-cos';
 import stdHypot from '@stdlib/math-base-special-hypot';
 import stdSin from '@stdlib/math-base-special-sin';
 
-/** eˣ, the same bits on every engine (msun's exp). */
-export const exp: (x: number) => number = stdExp;
+/** The WebAssembly functions of elementary.wat (stdlib's exp imported for the arguments outside its fast range). */
+const wasmElementary = instantiateKernel<{ ln: (x: number) => number; exp: (x: number) => number }>(ELEMENTARY_WASM, null, { exp: stdExp });
+
+/**
+ * eˣ, the same bits on every engine (msun's exp): for −708 < x < 709 elementary.wat's port of
+ * stdlib's exp, operation for operation, else stdlib's own (test/samplers/levelKernel.test.ts
+ * compares them on 3·10⁶ arguments); in WebAssembly for the reason given at `log`.
+ */
+export const exp: (x: number) => number = wasmElementary.exp;
 
 /**
  * The natural logarithm, the same bits on every engine (msun's log): elementary.wat's port of
@@ -30,7 +37,7 @@ export const exp: (x: number) => number = stdExp;
  * sampler called stdlib's JavaScript version ~10⁶ times, at ~1 µs a call until V8 optimised it
  * (~15 ns after; the WebAssembly one ~15 ns from the start).
  */
-export const log: (x: number) => number = instantiateKernel<{ ln: (x: number) => number }>(ELEMENTARY_WASM, null).ln;
+export const log: (x: number) => number = wasmElementary.ln;
 
 /** log(1 + x), the same bits on every engine (msun's log1p). */
 export const log1p: (x: number) => number = stdLog1p;

@@ -3,6 +3,41 @@
 ;; the code below is what runs). Kept apart from the level kernel (which imports `ln`) and under
 ;; 4 KB, the largest module a browser's main thread may compile synchronously.
 (module
+  ;; stdlib's JavaScript exp, for the arguments outside `exp`'s fast range
+  (import "env" "exp" (func $expOutside (param f64) (result f64)))
+
+  ;; exp(x): FreeBSD msun's e_exp.c operation for operation as @stdlib/math-base-special-exp
+  ;; (its exp, expmulti and ldexp), for −708 < x < 709, where the result is a normal number and
+  ;; stdlib's ldexp(y, k) is the exact product y·2^k; other arguments (NaN included) go to
+  ;; stdlib's JavaScript exp itself.
+  (func (export "exp") (param $x f64) (result f64)
+    (local $k f64) (local $hi f64) (local $lo f64) (local $r f64) (local $t f64) (local $c f64) (local $y f64)
+    (if (i32.eqz (i32.and (f64.gt (local.get $x) (f64.const -708)) (f64.lt (local.get $x) (f64.const 709))))
+      (then (return (call $expOutside (local.get $x)))))
+    ;; |x| < 2^−28
+    (if (i32.and (f64.gt (local.get $x) (f64.const -3.725290298461914e-9)) (f64.lt (local.get $x) (f64.const 3.725290298461914e-9)))
+      (then (return (f64.add (f64.const 1) (local.get $x)))))
+    (if (f64.lt (local.get $x) (f64.const 0))
+      (then (local.set $k (f64.trunc (f64.sub (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $x)) (f64.const 0.5)))))
+      (else (local.set $k (f64.trunc (f64.add (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $x)) (f64.const 0.5))))))
+    (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $k) (f64.const 6.93147180369123816490e-01))))
+    (local.set $lo (f64.mul (local.get $k) (f64.const 1.90821492927058770002e-10)))
+    ;; expmulti(hi, lo, k)
+    (local.set $r (f64.sub (local.get $hi) (local.get $lo)))
+    (local.set $t (f64.mul (local.get $r) (local.get $r)))
+    (local.set $c (f64.sub (local.get $r) (f64.mul (local.get $t)
+      (f64.add (f64.const 0.16666666666666602)
+        (f64.mul (local.get $t) (f64.add (f64.const -0.0027777777777015593)
+          (f64.mul (local.get $t) (f64.add (f64.const 0.00006613756321437934)
+            (f64.mul (local.get $t) (f64.add (f64.const -0.0000016533902205465252)
+              (f64.mul (local.get $t) (f64.const 4.1381367970572385e-8))))))))))))
+    (local.set $y (f64.sub (f64.const 1)
+      (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $r) (local.get $c)) (f64.sub (f64.const 2) (local.get $c))))
+               (local.get $hi))))
+    ;; ldexp(y, k) = y·2^k (k in [−1021, 1023] here, the result normal: exact)
+    (f64.mul (local.get $y)
+      (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))))
+
   ;; ln(x): the natural logarithm by FreeBSD msun's e_log.c, operation for operation as
   ;; @stdlib/math-base-special-ln (samplers/elementary.ts `log`), so the same bits
   ;; (test/samplers/levelKernel.test.ts compares them on millions of arguments).

@@ -4,7 +4,8 @@
  * sleepstudy, random intercepts and slopes; the default half-t priors and inverse-Wishart /
  * inverse-gamma ones with a normal prior on β, which adds the [X y] adjustment), and the collapsed
  * step's likelihood against `CollapsedPsi.logLikelihood` at random points, and elementary.ts
- * `log` (elementary.wat's port of msun's log) against stdlib's JavaScript ln on 3·10⁶ arguments. Exact equality, no
+ * `log` and `exp` (elementary.wat's ports of msun's) against stdlib's JavaScript ln and exp on
+ * 3·10⁶ arguments each. Exact equality, no
  * tolerance: the kernel does the same IEEE-754 operations in the same order.
  */
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { recordState, parameterLayout } from '../../samplers/params.js';
 import { resolvePriors, termPriors } from '../../samplers/priors.js';
 import { partialResiduals } from '../../samplers/residuals.js';
 import { createRng } from '../../samplers/rng.js';
+import stdExp from '@stdlib/math-base-special-exp';
 import stdLn from '@stdlib/math-base-special-ln';
 import { exp, log } from '../../samplers/elementary.js';
 import { fixtures } from '../helpers.js';
@@ -101,6 +103,29 @@ describe('WebAssembly level kernel', () => {
       check(1 + (rng.uniform() - 0.5) * 2 ** (-60 * rng.uniform()));
       // ... and the range of the sampler's arguments (products of determinant ratios, variances).
       check(exp(40 * (rng.uniform() - 0.5)));
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it("computes msun's exp bit for bit as stdlib's exp does (3·10⁶ arguments)", () => {
+    const rng = createRng(10);
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    const special = [0, -0, 1, -1, 708, -708, 709, -709, 709.78, -745.1, -746, 710, Infinity, -Infinity, NaN, 2 ** -28, -(2 ** -28), 2 ** -29, 1e-300, Math.LN2, -Math.LN2, 0.5 * Math.LN2, -0.5 * Math.LN2];
+    let mismatches = 0;
+    const check = (x: number) => {
+      if (!Object.is(exp(x), stdExp(x))) mismatches++;
+    };
+    special.forEach(check);
+    for (let t = 0; t < 1_000_000; t++) {
+      // Across the whole range and beyond it (the fallback to stdlib), ...
+      check(1500 * (rng.uniform() - 0.5));
+      // ... where the sampler's arguments fall (log densities, the ziggurat's wedges), ...
+      check(-20 * rng.uniform() ** 2 + 5 * (rng.uniform() - 0.5));
+      // ... and any magnitude: uniform bit patterns of either sign (tiny arguments take 1 + x).
+      words[0] = rng.uniform() * 2 ** 32;
+      words[1] = rng.uniform() * 0x40900000 + (rng.uniform() < 0.5 ? 0x80000000 : 0);
+      check(bits[0]);
     }
     expect(mismatches).toBe(0);
   });
