@@ -114,4 +114,86 @@
       (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))
                         (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10)))
                (local.get $f))))
+
+  ;; log1p(x) = log(1 + x): FreeBSD msun's s_log1p.c operation for operation as
+  ;; @stdlib/math-base-special-log1p.
+  (func (export "log1p") (param $x f64) (result f64)
+    (local $hfsq f64) (local $y f64) (local $f f64) (local $c f64) (local $s f64) (local $z f64)
+    (local $R f64) (local $u f64) (local $kf f64) (local $hu i32) (local $k i32)
+    (if (i32.or (f64.lt (local.get $x) (f64.const -1)) (f64.ne (local.get $x) (local.get $x))) (then (return (f64.const nan))))
+    (if (f64.eq (local.get $x) (f64.const -1)) (then (return (f64.const -inf))))
+    (if (f64.eq (local.get $x) (f64.const inf)) (then (return (local.get $x))))
+    (if (f64.eq (local.get $x) (f64.const 0)) (then (return (local.get $x))))
+    (local.set $y (f64.abs (local.get $x)))
+    (local.set $k (i32.const 1))
+    (local.set $c (f64.const 0))
+    (if (f64.lt (local.get $y) (f64.const 4.142135623730950488017e-01))
+      (then
+        (if (f64.lt (local.get $y) (f64.const 1.862645149230957e-09))
+          (then
+            (if (f64.lt (local.get $y) (f64.const 5.551115123125783e-17)) (then (return (local.get $x))))
+            (return (f64.sub (local.get $x) (f64.mul (f64.mul (local.get $x) (local.get $x)) (f64.const 0.5))))))
+        (if (f64.gt (local.get $x) (f64.const -2.928932188134524755992e-01))
+          (then
+            (local.set $k (i32.const 0))
+            (local.set $f (local.get $x))
+            (local.set $hu (i32.const 1))))))
+    (if (local.get $k)
+      (then
+        (if (f64.lt (local.get $y) (f64.const 9007199254740992))
+          (then
+            (local.set $u (f64.add (f64.const 1) (local.get $x)))
+            (local.set $hu (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $u)) (i64.const 32))))
+            (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
+            (if (i32.gt_s (local.get $k) (i32.const 0))
+              (then (local.set $c (f64.sub (f64.const 1) (f64.sub (local.get $u) (local.get $x)))))
+              (else (local.set $c (f64.sub (local.get $x) (f64.sub (local.get $u) (f64.const 1))))))
+            (local.set $c (f64.div (local.get $c) (local.get $u))))
+          (else
+            (local.set $u (local.get $x))
+            (local.set $hu (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $u)) (i64.const 32))))
+            (local.set $k (i32.sub (i32.shr_s (local.get $hu) (i32.const 20)) (i32.const 1023)))
+            (local.set $c (f64.const 0))))
+        (local.set $hu (i32.and (local.get $hu) (i32.const 0x000fffff)))
+        (if (i32.lt_s (local.get $hu) (i32.const 434334))
+          (then
+            (local.set $u (f64.reinterpret_i64 (i64.or
+              (i64.and (i64.reinterpret_f64 (local.get $u)) (i64.const 0xffffffff))
+              (i64.shl (i64.extend_i32_u (i32.or (local.get $hu) (i32.const 0x3ff00000))) (i64.const 32))))))
+          (else
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $u (f64.reinterpret_i64 (i64.or
+              (i64.and (i64.reinterpret_f64 (local.get $u)) (i64.const 0xffffffff))
+              (i64.shl (i64.extend_i32_u (i32.or (local.get $hu) (i32.const 0x3fe00000))) (i64.const 32)))))
+            (local.set $hu (i32.shr_s (i32.sub (i32.const 1048576) (local.get $hu)) (i32.const 2)))))
+        (local.set $f (f64.sub (local.get $u) (f64.const 1)))))
+    (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+    (local.set $kf (f64.convert_i32_s (local.get $k)))
+    (if (i32.eqz (local.get $hu))
+      (then
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (local.set $c (f64.add (local.get $c) (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10))))
+            (return (f64.add (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01)) (local.get $c)))))
+        (local.set $R (f64.mul (local.get $hfsq) (f64.sub (f64.const 1) (f64.mul (f64.const 6.666666666666666666e-01) (local.get $f)))))
+        (return (f64.sub (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01))
+          (f64.sub (f64.sub (local.get $R) (f64.add (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10)) (local.get $c)))
+                   (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $R (f64.mul (local.get $z)
+      (f64.add (f64.const 0.6666666666666735) (f64.mul (local.get $z)
+      (f64.add (f64.const 0.3999999999940942) (f64.mul (local.get $z)
+      (f64.add (f64.const 0.2857142874366239) (f64.mul (local.get $z)
+      (f64.add (f64.const 0.22222198432149784) (f64.mul (local.get $z)
+      (f64.add (f64.const 0.1818357216161805) (f64.mul (local.get $z)
+      (f64.add (f64.const 0.15313837699209373) (f64.mul (local.get $z) (f64.const 0.14798198605116586)))))))))))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))))
+    (f64.sub (f64.mul (local.get $kf) (f64.const 6.93147180369123816490e-01))
+      (f64.sub
+        (f64.sub (local.get $hfsq)
+          (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
+                   (f64.add (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10)) (local.get $c))))
+        (local.get $f))))
 )

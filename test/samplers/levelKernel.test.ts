@@ -4,8 +4,8 @@
  * sleepstudy, random intercepts and slopes; the default half-t priors and inverse-Wishart /
  * inverse-gamma ones with a normal prior on β, which adds the [X y] adjustment), and the collapsed
  * step's likelihood against `CollapsedPsi.logLikelihood` at random points, and elementary.ts
- * `log` and `exp` (elementary.wat's ports of msun's) against stdlib's JavaScript ln and exp on
- * 3·10⁶ arguments each. Exact equality, no
+ * `log`, `exp` and `log1p` (elementary.wat's ports of msun's) against stdlib's JavaScript ln,
+ * exp and log1p on 3·10⁶ arguments each. Exact equality, no
  * tolerance: the kernel does the same IEEE-754 operations in the same order.
  */
 import { join } from 'node:path';
@@ -21,7 +21,8 @@ import { partialResiduals } from '../../samplers/residuals.js';
 import { createRng } from '../../samplers/rng.js';
 import stdExp from '@stdlib/math-base-special-exp';
 import stdLn from '@stdlib/math-base-special-ln';
-import { exp, log } from '../../samplers/elementary.js';
+import stdLog1p from '@stdlib/math-base-special-log1p';
+import { exp, log, log1p } from '../../samplers/elementary.js';
 import { fixtures } from '../helpers.js';
 
 /** The recorded draws of `iter` iterations of one chain (tuning after `iter / 2`), with or without the kernel. */
@@ -125,6 +126,29 @@ describe('WebAssembly level kernel', () => {
       // ... and any magnitude: uniform bit patterns of either sign (tiny arguments take 1 + x).
       words[0] = rng.uniform() * 2 ** 32;
       words[1] = rng.uniform() * 0x40900000 + (rng.uniform() < 0.5 ? 0x80000000 : 0);
+      check(bits[0]);
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it("computes msun's log1p bit for bit as stdlib's log1p does (3·10⁶ arguments)", () => {
+    const rng = createRng(11);
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    const special = [0, -0, -1, -1.5, 1, Infinity, -Infinity, NaN, 2 ** 53, 2 ** 54, 2 ** -29, -(2 ** -29), 2 ** -55, 0.41421356237309503, -0.2928932188134524, 1e300, -0.9999999999999999];
+    let mismatches = 0;
+    const check = (x: number) => {
+      if (!Object.is(log1p(x), stdLog1p(x))) mismatches++;
+    };
+    special.forEach(check);
+    for (let t = 0; t < 1_000_000; t++) {
+      // (−1, 1) and the branches' edges, ...
+      check(2 * rng.uniform() - 1);
+      // ... the proposal's arguments d²/ν (0 to ~10³), ...
+      check(exp(16 * rng.uniform() - 8));
+      // ... and any magnitude above −1 (uniform bit patterns).
+      words[0] = rng.uniform() * 2 ** 32;
+      words[1] = rng.uniform() < 0.5 ? rng.uniform() * 0x7ff00000 : 0x80000000 + rng.uniform() * 0x3ff00000;
       check(bits[0]);
     }
     expect(mismatches).toBe(0);
