@@ -19,8 +19,9 @@ import stdCos from '@stdlib/math-base-special-cos';
 import stdHypot from '@stdlib/math-base-special-hypot';
 import stdSin from '@stdlib/math-base-special-sin';
 
-/** The WebAssembly functions of elementary.wat (stdlib's exp imported for the arguments outside its fast range). */
-const wasmElementary = instantiateKernel<{ ln: (x: number) => number; exp: (x: number) => number; log1p: (x: number) => number }>(ELEMENTARY_WASM, null, { exp: stdExp });
+/** The WebAssembly functions of elementary.wat (stdlib's exp, cos and sin imported for the arguments outside the ports' ranges). */
+type Unary = (x: number) => number;
+const wasmElementary = instantiateKernel<{ ln: Unary; exp: Unary; log1p: Unary; cos: Unary; sin: Unary }>(ELEMENTARY_WASM, null, { exp: stdExp, cos: stdCos, sin: stdSin });
 
 /**
  * eˣ, the same bits on every engine (msun's exp): for −708 < x < 709 elementary.wat's port of
@@ -47,11 +48,15 @@ export const log1p: (x: number) => number = wasmElementary.log1p;
 /** atan2(y, x), the same bits on every engine (msun's atan2). */
 export const atan2: (y: number, x: number) => number = stdAtan2;
 
-/** cos(x), the same bits on every engine (msun's k_cos/k_sin reduction). */
-export const cos: (x: number) => number = stdCos;
+/**
+ * cos(x), the same bits on every engine (msun's k_cos/k_sin reduction): for |x| ≤ 5π/4 (the
+ * collapsed step's angles are in (0, π)) elementary.wat's port of stdlib's cos, operation for
+ * operation, else stdlib's own (compared on 4·10⁶ arguments in test/samplers/levelKernel.test.ts).
+ */
+export const cos: (x: number) => number = wasmElementary.cos;
 
-/** sin(x), the same bits on every engine. */
-export const sin: (x: number) => number = stdSin;
+/** sin(x), the same bits on every engine: as `cos`, elementary.wat's port of stdlib's sin for |x| ≤ 5π/4. */
+export const sin: (x: number) => number = wasmElementary.sin;
 
 /** √(x² + y²) without overflow, the same bits on every engine. */
 export const hypot: (x: number, y: number) => number = stdHypot;

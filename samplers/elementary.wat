@@ -3,8 +3,13 @@
 ;; the code below is what runs). Kept apart from the level kernel (which imports `ln`) and under
 ;; 4 KB, the largest module a browser's main thread may compile synchronously.
 (module
-  ;; stdlib's JavaScript exp, for the arguments outside `exp`'s fast range
+  ;; stdlib's JavaScript exp, cos and sin, for the arguments outside the ports' ranges
   (import "env" "exp" (func $expOutside (param f64) (result f64)))
+  (import "env" "cos" (func $cosOutside (param f64) (result f64)))
+  (import "env" "sin" (func $sinOutside (param f64) (result f64)))
+  ;; the reduced argument y0 + y1 of $reduce
+  (global $y0 (mut f64) (f64.const 0))
+  (global $y1 (mut f64) (f64.const 0))
 
   ;; exp(x): FreeBSD msun's e_exp.c operation for operation as @stdlib/math-base-special-exp
   ;; (its exp, expmulti and ldexp), for −708 < x < 709, where the result is a normal number and
@@ -196,4 +201,103 @@
           (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
                    (f64.add (f64.mul (local.get $kf) (f64.const 1.90821492927058770002e-10)) (local.get $c))))
         (local.get $f))))
+
+  ;; kernelCos(x, y) and kernelSin(x, y): msun's k_cos.c and k_sin.c on [−π/4, π/4] as
+  ;; @stdlib/math-base-special-kernel-cos and -kernel-sin (y the tail of the reduced argument).
+  (func $kernelCos (param $x f64) (param $y f64) (result f64)
+    (local $z f64) (local $w f64) (local $r f64) (local $hz f64)
+    (local.set $z (f64.mul (local.get $x) (local.get $x)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $r (f64.mul (local.get $z)
+      (f64.add (f64.const 0.0416666666666666)
+        (f64.mul (local.get $z) (f64.add (f64.const -0.001388888888887411) (f64.mul (local.get $z) (f64.const 0.00002480158728947673)))))))
+    (local.set $r (f64.add (local.get $r) (f64.mul (f64.mul (local.get $w) (local.get $w))
+      (f64.add (f64.const -2.7557314351390663e-7)
+        (f64.mul (local.get $z) (f64.add (f64.const 2.087572321298175e-9) (f64.mul (local.get $z) (f64.const -1.1359647557788195e-11))))))))
+    (local.set $hz (f64.mul (f64.const 0.5) (local.get $z)))
+    (local.set $w (f64.sub (f64.const 1) (local.get $hz)))
+    (f64.add (local.get $w)
+      (f64.add (f64.sub (f64.sub (f64.const 1) (local.get $w)) (local.get $hz))
+               (f64.sub (f64.mul (local.get $z) (local.get $r)) (f64.mul (local.get $x) (local.get $y))))))
+
+  (func $kernelSin (param $x f64) (param $y f64) (result f64)
+    (local $z f64) (local $w f64) (local $r f64) (local $v f64)
+    (local.set $z (f64.mul (local.get $x) (local.get $x)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $r
+      (f64.add
+        (f64.add (f64.const 8.33333333332248946124e-03)
+          (f64.mul (local.get $z) (f64.add (f64.const -1.98412698298579493134e-04) (f64.mul (local.get $z) (f64.const 2.75573137070700676789e-06)))))
+        (f64.mul (f64.mul (local.get $z) (local.get $w))
+          (f64.add (f64.const -2.50507602534068634195e-08) (f64.mul (local.get $z) (f64.const 1.58969099521155010221e-10))))))
+    (local.set $v (f64.mul (local.get $z) (local.get $x)))
+    (if (f64.eq (local.get $y) (f64.const 0))
+      (then (return (f64.add (local.get $x)
+        (f64.mul (local.get $v) (f64.add (f64.const -1.66666666666666324348e-01) (f64.mul (local.get $z) (local.get $r))))))))
+    (f64.sub (local.get $x)
+      (f64.sub
+        (f64.sub (f64.mul (local.get $z) (f64.sub (f64.mul (f64.const 0.5) (local.get $y)) (f64.mul (local.get $v) (local.get $r))))
+                 (local.get $y))
+        (f64.mul (local.get $v) (f64.const -1.66666666666666324348e-01)))))
+
+  ;; |x| in (π/4, 5π/4] away from π/2 (the cases of stdlib's rempio2 with n = ±1, ±2):
+  ;; x − nπ/2 as y0 + y1 into the globals; returns n.
+  (func $reduce (param $x f64) (param $ix i32) (result i32)
+    (local $z f64)
+    (if (i32.le_s (local.get $ix) (i32.const 0x4002d97c))
+      (then
+        (if (f64.gt (local.get $x) (f64.const 0))
+          (then
+            (local.set $z (f64.sub (local.get $x) (f64.const 1.57079632673412561417e+00)))
+            (global.set $y0 (f64.sub (local.get $z) (f64.const 6.07710050650619224932e-11)))
+            (global.set $y1 (f64.sub (f64.sub (local.get $z) (global.get $y0)) (f64.const 6.07710050650619224932e-11)))
+            (return (i32.const 1))))
+        (local.set $z (f64.add (local.get $x) (f64.const 1.57079632673412561417e+00)))
+        (global.set $y0 (f64.add (local.get $z) (f64.const 6.07710050650619224932e-11)))
+        (global.set $y1 (f64.add (f64.sub (local.get $z) (global.get $y0)) (f64.const 6.07710050650619224932e-11)))
+        (return (i32.const -1))))
+    (if (f64.gt (local.get $x) (f64.const 0))
+      (then
+        (local.set $z (f64.sub (local.get $x) (f64.const 3.14159265346825122834e+00)))
+        (global.set $y0 (f64.sub (local.get $z) (f64.const 1.21542010130123844986e-10)))
+        (global.set $y1 (f64.sub (f64.sub (local.get $z) (global.get $y0)) (f64.const 1.21542010130123844986e-10)))
+        (return (i32.const 2))))
+    (local.set $z (f64.add (local.get $x) (f64.const 3.14159265346825122834e+00)))
+    (global.set $y0 (f64.add (local.get $z) (f64.const 1.21542010130123844986e-10)))
+    (global.set $y1 (f64.add (f64.sub (local.get $z) (global.get $y0)) (f64.const 1.21542010130123844986e-10)))
+    (i32.const -2))
+
+  ;; The high word of |x|, and whether x is in the ports' range of cos and sin: |x| ≤ 5π/4
+  ;; and not near π/2 (where stdlib's rempio2 takes its medium path).
+  (func $ported (param $ix i32) (result i32)
+    (i32.and (i32.le_s (local.get $ix) (i32.const 0x400f6a7a))
+             (i32.ne (i32.and (local.get $ix) (i32.const 0x000fffff)) (i32.const 0x921fb))))
+
+  ;; cos(x) and sin(x): @stdlib/math-base-special-cos and -sin operation for operation for
+  ;; |x| ≤ 5π/4 (π/2 ± a little excepted), stdlib's JavaScript functions elsewhere.
+  (func (export "cos") (param $x f64) (result f64)
+    (local $ix i32) (local $n i32)
+    (local.set $ix (i32.and (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))) (i32.const 0x7fffffff)))
+    (if (i32.le_s (local.get $ix) (i32.const 0x3fe921fb))
+      (then
+        (if (i32.lt_s (local.get $ix) (i32.const 0x3e400000)) (then (return (f64.const 1))))
+        (return (call $kernelCos (local.get $x) (f64.const 0)))))
+    (if (i32.eqz (call $ported (local.get $ix))) (then (return (call $cosOutside (local.get $x)))))
+    (local.set $n (i32.and (call $reduce (local.get $x) (local.get $ix)) (i32.const 3)))
+    (if (i32.eq (local.get $n) (i32.const 1)) (then (return (f64.neg (call $kernelSin (global.get $y0) (global.get $y1))))))
+    (if (i32.eq (local.get $n) (i32.const 2)) (then (return (f64.neg (call $kernelCos (global.get $y0) (global.get $y1))))))
+    (call $kernelSin (global.get $y0) (global.get $y1)))
+
+  (func (export "sin") (param $x f64) (result f64)
+    (local $ix i32) (local $n i32)
+    (local.set $ix (i32.and (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))) (i32.const 0x7fffffff)))
+    (if (i32.le_s (local.get $ix) (i32.const 0x3fe921fb))
+      (then
+        (if (i32.lt_s (local.get $ix) (i32.const 0x3e500000)) (then (return (local.get $x))))
+        (return (call $kernelSin (local.get $x) (f64.const 0)))))
+    (if (i32.eqz (call $ported (local.get $ix))) (then (return (call $sinOutside (local.get $x)))))
+    (local.set $n (i32.and (call $reduce (local.get $x) (local.get $ix)) (i32.const 3)))
+    (if (i32.eq (local.get $n) (i32.const 1)) (then (return (call $kernelCos (global.get $y0) (global.get $y1)))))
+    (if (i32.eq (local.get $n) (i32.const 2)) (then (return (f64.neg (call $kernelSin (global.get $y0) (global.get $y1))))))
+    (f64.neg (call $kernelCos (global.get $y0) (global.get $y1))))
 )

@@ -4,8 +4,8 @@
  * sleepstudy, random intercepts and slopes; the default half-t priors and inverse-Wishart /
  * inverse-gamma ones with a normal prior on β, which adds the [X y] adjustment), and the collapsed
  * step's likelihood against `CollapsedPsi.logLikelihood` at random points, and elementary.ts
- * `log`, `exp` and `log1p` (elementary.wat's ports of msun's) against stdlib's JavaScript ln,
- * exp and log1p on 3·10⁶ arguments each. Exact equality, no
+ * `log`, `exp`, `log1p`, `cos` and `sin` (elementary.wat's ports of msun's) against stdlib's
+ * JavaScript functions on 3·10⁶ arguments each (cos and sin 4·10⁶). Exact equality, no
  * tolerance: the kernel does the same IEEE-754 operations in the same order.
  */
 import { join } from 'node:path';
@@ -19,10 +19,12 @@ import { recordState, parameterLayout } from '../../samplers/params.js';
 import { resolvePriors, termPriors } from '../../samplers/priors.js';
 import { partialResiduals } from '../../samplers/residuals.js';
 import { createRng } from '../../samplers/rng.js';
+import stdCos from '@stdlib/math-base-special-cos';
 import stdExp from '@stdlib/math-base-special-exp';
+import stdSin from '@stdlib/math-base-special-sin';
 import stdLn from '@stdlib/math-base-special-ln';
 import stdLog1p from '@stdlib/math-base-special-log1p';
-import { exp, log, log1p } from '../../samplers/elementary.js';
+import { cos, exp, log, log1p, sin } from '../../samplers/elementary.js';
 import { fixtures } from '../helpers.js';
 
 /** The recorded draws of `iter` iterations of one chain (tuning after `iter / 2`), with or without the kernel. */
@@ -149,6 +151,30 @@ describe('WebAssembly level kernel', () => {
       // ... and any magnitude above −1 (uniform bit patterns).
       words[0] = rng.uniform() * 2 ** 32;
       words[1] = rng.uniform() < 0.5 ? rng.uniform() * 0x7ff00000 : 0x80000000 + rng.uniform() * 0x3ff00000;
+      check(bits[0]);
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it("computes msun's cos and sin bit for bit as stdlib's do (4·10⁶ arguments)", () => {
+    const rng = createRng(12);
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    const special = [0, -0, Infinity, -Infinity, NaN, Math.PI, -Math.PI, Math.PI / 2, -Math.PI / 2, Math.PI / 4, (3 * Math.PI) / 4, (5 * Math.PI) / 4, -(5 * Math.PI) / 4, 2 ** -27, 2 ** -28, 2 ** -26, 1e300, 3.9269908169872414, 3.926990816987242];
+    let mismatches = 0;
+    const check = (x: number) => {
+      if (!Object.is(cos(x), stdCos(x)) || !Object.is(sin(x), stdSin(x))) mismatches++;
+    };
+    special.forEach(check);
+    for (let t = 0; t < 1_000_000; t++) {
+      // The collapsed step's angles ω ∈ (0, π), ...
+      check(Math.PI * rng.uniform());
+      // ... either sign up to 3π (the ports' range, its edges and the fallback), near π/2 too, ...
+      check(6 * Math.PI * (rng.uniform() - 0.5));
+      check((rng.uniform() < 0.5 ? 1 : -1) * (Math.PI / 2 + 1e-3 * (rng.uniform() - 0.5)));
+      // ... and small magnitudes down to the tiny-argument cases (uniform bit patterns below 8).
+      words[0] = rng.uniform() * 2 ** 32;
+      words[1] = rng.uniform() * 0x40200000 + (rng.uniform() < 0.5 ? 0x80000000 : 0);
       check(bits[0]);
     }
     expect(mismatches).toBe(0);
