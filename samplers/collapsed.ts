@@ -192,6 +192,8 @@ export class CollapsedPsi {
   private logTarget(k: number, point: Float64Array, tuned: boolean, sigma2: number, psiPrior: CollapsedPrior): number {
     const q = this.shapes[k].q;
     const { C, LS, col, rk } = this.work[k];
+    // One term of q = 2: the same computation in the WebAssembly level kernel.
+    if (this.levels) return this.levels.logTarget(point, tuned, sigma2, psiPrior, LS);
     let logDiagonal = 0;
     if (tuned) {
       logDiagonal = this.factorOfTuned(k, point, C);
@@ -202,8 +204,7 @@ export class CollapsedPsi {
     }
     const prior = psiPrior.kind === 'halfT' ? logHalfTPriorOfFactor(C, q, psiPrior.nu, psiPrior.scale, col) : logPriorOfFactor(C, q, psiPrior.df, LS, col);
     if (!Number.isFinite(prior)) return -Infinity;
-    const likelihood = this.levels ? this.levels.logLikelihood(C[0], C[2], C[3], sigma2) : this.logLikelihood(k, C, sigma2, rk);
-    const value = prior + logDiagonal + likelihood;
+    const value = prior + logDiagonal + this.logLikelihood(k, C, sigma2, rk);
     return Number.isNaN(value) ? -Infinity : value;
   }
 

@@ -17,7 +17,8 @@
 import { backSolve, choleskyAuto } from '../src/linalg/dense.js';
 import { align16, instantiateKernel, kernelMemory } from '../src/diagnostics/wasm.js';
 import type { CrossProducts } from '../src/model/crossprod.js';
-import { log } from './elementary.js';
+import { cos, exp, log, sin } from './elementary.js';
+import type { CollapsedPrior } from './collapsed.js';
 import { LEVEL_KERNEL_WASM } from './levelKernelWasm.js';
 import { zigguratFromWord, zigguratTables } from './normal.js';
 import { TwisterStream, type Rng } from './rng.js';
@@ -27,6 +28,10 @@ interface LevelExports {
   draw(J: number, P: number, p: number, sigma: number, l00: number, l10: number, l11: number, L0: number, wxy: number, beta: number, z: number, u: number, b: number, s00: number, s01: number, s10: number, s11: number, out: number): number;
   normals(mt: number, index: number, k: number, w: number, z: number, n: number, state: number): number;
   loglik(J: number, c00: number, c10: number, c11: number, sigma2: number, ztz: number, rk: number, fresh: number, P: number, p: number, ztxy: number, beta: number): number;
+  target(
+    tuned: number, x0: number, x1: number, x2: number, sigma2: number, halfT: number, nu: number, A0: number, A1: number,
+    ls00: number, ls01: number, ls10: number, ls11: number, J: number, ztz: number, rk: number, fresh: number, P: number, p: number, ztxy: number, beta: number,
+  ): number;
 }
 
 /** Whether the kernel serves a model of these term shapes (one term, q = 2). */
@@ -82,7 +87,7 @@ export class LevelKernel {
     }
     this.at = at;
     const memory = kernelMemory(bytes);
-    this.exports = instantiateKernel<LevelExports>(LEVEL_KERNEL_WASM, memory, { ln: log });
+    this.exports = instantiateKernel<LevelExports>(LEVEL_KERNEL_WASM, memory, { ln: log, exp, cos, sin });
     const view = (key: keyof typeof sizes) => new Float64Array(memory.buffer, at[key], sizes[key]);
     view('ztz').set(crossprod.terms[0].ZtZ);
     view('ztxy').set(crossprod.terms[0].ZtXy);
@@ -196,6 +201,25 @@ export class LevelKernel {
   logLikelihood(c00: number, c10: number, c11: number, sigma2: number): number {
     const { J, P, p, at } = this;
     const value = this.exports.loglik(J, c00, c10, c11, sigma2, at.ztz, at.rk, this.fresh, P, p, at.ztxy, at.betaR);
+    this.fresh = 0;
+    return value;
+  }
+
+  /**
+   * `CollapsedPsi.logTarget` for q = 2 at `point` (x of `tunedOf` when `tuned`, else φ), at the
+   * last `residuals`: the factor C of the point, the log prior of C (`psiPrior`; `LS` = chol of an
+   * inverse-Wishart prior's scale), the log of the coordinates' Jacobian and the likelihood, in
+   * one call, the same operations in the same order (elementary.wat's log, exp, cos and sin).
+   */
+  logTarget(point: Float64Array, tuned: boolean, sigma2: number, psiPrior: CollapsedPrior, LS: Float64Array): number {
+    const { J, P, p, at } = this;
+    const halfT = psiPrior.kind === 'halfT';
+    const nu = halfT ? psiPrior.nu : psiPrior.df;
+    const A = psiPrior.scale;
+    const value = this.exports.target(
+      tuned ? 1 : 0, point[0], point[1], point[2], sigma2, halfT ? 1 : 0, nu, halfT ? A[0] : 0, halfT ? A[1] : 0,
+      LS[0], LS[1], LS[2], LS[3], J, at.ztz, at.rk, this.fresh, P, p, at.ztxy, at.betaR,
+    );
     this.fresh = 0;
     return value;
   }

@@ -13,8 +13,11 @@
 ;;   L0: J 2×2 factors; WXy: J blocks (P rows of 2); z: 2J + p normals; u, b, rk: 2J.
 (module
   (import "env" "memory" (memory 1))
-  ;; msun's natural logarithm (elementary.wat, the same bits as elementary.ts `log`)
+  ;; msun's natural logarithm, exp, cos and sin (elementary.wat, the same bits as elementary.ts)
   (import "env" "ln" (func $ln (param f64) (result f64)))
+  (import "env" "exp" (func $exp (param f64) (result f64)))
+  (import "env" "cos" (func $cos (param f64) (result f64)))
+  (import "env" "sin" (func $sin (param f64) (result f64)))
 
   ;; levels(J, P, λ00, λ10, λ11, ZtZ, ZtXy, L0, WXy, out) → 1 if every block is positive definite
   ;; src/fit/blocked.ts `updateLevelsQ2`: per level, L0_j = chol(Λ'Z_j'Z_jΛ + I) and
@@ -254,7 +257,7 @@
   ;; `logLikelihoodQ2`: −½ Σ log|N_j|/σ⁴ + Σ_j w_j'N_j^{-1}w_j/(2σ²), the logarithm taken of
   ;; the running product of |N_j|/σ⁴ at every 16th level and at the end, by `ln` (msun's, as
   ;; elementary.ts `log`, imported from elementary.wat). With `fresh` 1, `residuals` into rk first.
-  (func (export "loglik") (param $J i32) (param $c00 f64) (param $c10 f64) (param $c11 f64) (param $sigma2 f64)
+  (func $loglik (export "loglik") (param $J i32) (param $c00 f64) (param $c10 f64) (param $c11 f64) (param $sigma2 f64)
                           (param $ztz i32) (param $rk i32)
                           (param $fresh i32) (param $P i32) (param $pp i32) (param $ztxy i32) (param $beta i32) (result f64)
     (local $j i32) (local $s4 f64) (local $product f64) (local $quad f64) (local $logdet f64)
@@ -391,4 +394,94 @@
     (i32.store (local.get $state) (local.get $index))
     (i32.store offset=4 (local.get $state) (local.get $twisted))
     (local.get $done))
+
+  ;; target(tuned, x0, x1, x2, σ², halfT, ν|df, A0, A1, LS00, LS01, LS10, LS11, J, ZtZ, rk, fresh,
+  ;; P, p, ZtXy, β) → samplers/collapsed.ts `CollapsedPsi.logTarget` for q = 2: C from the point
+  ;; (`factorOfTuned`, or `factorOf` of φ), the log prior of C (`logHalfTPriorOfFactor` with
+  ;; ν, A, or `logPriorOfFactor` with df and LS = chol(S)), the log of the diagonal's Jacobian,
+  ;; and `loglik`; −∞ outside the support or where the prior is not finite or the sum is NaN.
+  ;; The partial residuals (with `fresh` 1) are formed first: they do not depend on the point.
+  (func (export "target") (param $tuned i32) (param $x0 f64) (param $x1 f64) (param $x2 f64) (param $sigma2 f64)
+                          (param $halfT i32) (param $nu f64) (param $A0 f64) (param $A1 f64)
+                          (param $ls00 f64) (param $ls01 f64) (param $ls10 f64) (param $ls11 f64)
+                          (param $J i32) (param $ztz i32) (param $rk i32) (param $fresh i32) (param $P i32) (param $pp i32) (param $ztxy i32) (param $beta i32)
+                          (result f64)
+    (local $c0 f64) (local $c2 f64) (local $c3 f64) (local $logDiagonal f64) (local $prior f64) (local $value f64)
+    (local $d f64) (local $logd f64) (local $logdet f64) (local $jacobian f64) (local $col0 f64) (local $col1 f64)
+    (local $s f64) (local $scales f64) (local $trace f64) (local $v f64)
+    (if (local.get $fresh)
+      (then (call $residuals (local.get $J) (local.get $P) (local.get $pp) (local.get $ztxy) (local.get $beta) (local.get $rk))))
+    (if (local.get $tuned)
+      (then
+        ;; factorOfTuned: C00 = x0, (C10, C11) = s(cos ω, sin ω), log |∂C/∂x| = log s
+        (if (i32.eqz (f64.gt (local.get $x0) (f64.const 0))) (then (return (f64.const -inf))))
+        (if (i32.or (i32.or (i32.eqz (f64.gt (local.get $x1) (f64.const 0))) (i32.eqz (f64.gt (local.get $x2) (f64.const 0))))
+                    (i32.eqz (f64.lt (local.get $x2) (f64.const 3.141592653589793))))
+          (then (return (f64.const -inf))))
+        (local.set $c0 (local.get $x0))
+        (local.set $c2 (f64.mul (local.get $x1) (call $cos (local.get $x2))))
+        (local.set $c3 (f64.mul (local.get $x1) (call $sin (local.get $x2))))
+        (local.set $logDiagonal (call $ln (local.get $x1))))
+      (else
+        ;; factorOf: C00 = e^φ0, C10 = φ1, C11 = e^φ2; the diagonal's Jacobian 0 + φ0 + φ2
+        (local.set $c0 (call $exp (local.get $x0)))
+        (local.set $c2 (local.get $x1))
+        (local.set $c3 (call $exp (local.get $x2)))
+        (local.set $logDiagonal (f64.add (f64.add (f64.const 0) (local.get $x0)) (local.get $x2)))))
+    ;; Σ log|C_ii| and Σ (q − i) log|C_ii| (logPriorOfFactor, logHalfTPriorOfFactor)
+    (local.set $d (f64.abs (local.get $c0)))
+    (if (i32.eqz (f64.gt (local.get $d) (f64.const 0))) (then (return (f64.const -inf))))
+    (local.set $logd (call $ln (local.get $d)))
+    (local.set $logdet (f64.add (f64.const 0) (local.get $logd)))
+    (local.set $jacobian (f64.add (f64.const 0) (f64.mul (f64.const 2) (local.get $logd))))
+    (local.set $d (f64.abs (local.get $c3)))
+    (if (i32.eqz (f64.gt (local.get $d) (f64.const 0))) (then (return (f64.const -inf))))
+    (local.set $logd (call $ln (local.get $d)))
+    (local.set $logdet (f64.add (local.get $logdet) (local.get $logd)))
+    (local.set $jacobian (f64.add (local.get $jacobian) (f64.mul (f64.const 1) (local.get $logd))))
+    (if (local.get $halfT)
+      (then
+        ;; (Ψ⁻¹)_rr = ||C⁻¹e_r||²; scales = Σ_r log(ν(Ψ⁻¹)_rr + 1/A_r²)
+        (local.set $col0 (f64.div (f64.const 1) (local.get $c0)))
+        (local.set $s (f64.add (f64.const 0) (f64.mul (local.get $col0) (local.get $col0))))
+        (local.set $col1 (f64.div (f64.sub (f64.const 0) (f64.mul (local.get $c2) (local.get $col0))) (local.get $c3)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $col1) (local.get $col1))))
+        (local.set $scales (f64.add (f64.const 0)
+          (call $ln (f64.add (f64.mul (local.get $nu) (local.get $s)) (f64.div (f64.const 1) (f64.mul (local.get $A0) (local.get $A0)))))))
+        (local.set $col1 (f64.div (f64.const 1) (local.get $c3)))
+        (local.set $s (f64.add (f64.const 0) (f64.mul (local.get $col1) (local.get $col1))))
+        (local.set $scales (f64.add (local.get $scales)
+          (call $ln (f64.add (f64.mul (local.get $nu) (local.get $s)) (f64.div (f64.const 1) (f64.mul (local.get $A1) (local.get $A1)))))))
+        ;; −(ν + 2q) logdet − ½(ν + q) scales + jacobian
+        (local.set $prior
+          (f64.add
+            (f64.sub (f64.mul (f64.neg (f64.add (local.get $nu) (f64.const 4))) (local.get $logdet))
+                     (f64.mul (f64.mul (f64.const 0.5) (f64.add (local.get $nu) (f64.const 2))) (local.get $scales)))
+            (local.get $jacobian))))
+      (else
+        ;; tr(S C^{-T} C^{-1}) = ||C⁻¹L_S||_F², column by column of L_S
+        (local.set $col0 (f64.div (local.get $ls00) (local.get $c0)))
+        (local.set $trace (f64.add (f64.const 0) (f64.mul (local.get $col0) (local.get $col0))))
+        (local.set $v (f64.sub (local.get $ls10) (f64.mul (local.get $c2) (local.get $col0))))
+        (local.set $col1 (f64.div (local.get $v) (local.get $c3)))
+        (local.set $trace (f64.add (local.get $trace) (f64.mul (local.get $col1) (local.get $col1))))
+        (local.set $col0 (f64.div (local.get $ls01) (local.get $c0)))
+        (local.set $trace (f64.add (local.get $trace) (f64.mul (local.get $col0) (local.get $col0))))
+        (local.set $v (f64.sub (local.get $ls11) (f64.mul (local.get $c2) (local.get $col0))))
+        (local.set $col1 (f64.div (local.get $v) (local.get $c3)))
+        (local.set $trace (f64.add (local.get $trace) (f64.mul (local.get $col1) (local.get $col1))))
+        ;; −(df + q + 1) logdet − ½ trace + jacobian
+        (local.set $prior
+          (f64.add
+            (f64.sub (f64.mul (f64.neg (f64.add (f64.add (local.get $nu) (f64.const 2)) (f64.const 1))) (local.get $logdet))
+                     (f64.mul (f64.const 0.5) (local.get $trace)))
+            (local.get $jacobian)))))
+    ;; Number.isFinite(prior): not NaN and not ±∞
+    (if (i32.eqz (f64.lt (f64.abs (local.get $prior)) (f64.const inf))) (then (return (f64.const -inf))))
+    (local.set $value
+      (f64.add (f64.add (local.get $prior) (local.get $logDiagonal))
+        (call $loglik (local.get $J) (local.get $c0) (local.get $c2) (local.get $c3) (local.get $sigma2) (local.get $ztz) (local.get $rk)
+                      (i32.const 0) (local.get $P) (local.get $pp) (local.get $ztxy) (local.get $beta))))
+    (if (f64.ne (local.get $value) (local.get $value)) (then (return (f64.const -inf))))
+    (local.get $value))
 )

@@ -87,6 +87,44 @@ describe('WebAssembly level kernel', () => {
     }
   });
 
+  it("gives CollapsedPsi's log target bit for bit (tuned and log coordinates, half-t and inverse-Wishart priors)", () => {
+    const model = buildModel(loadTable(join(fixtures, 'data', 'hsb.csv')), 'mathach ~ cses + (cses | school)');
+    const sm = samplerModel(model);
+    const { q, nlevels } = sm.shapes[0];
+    const untuned = [new Float64Array(3).fill(0.1)];
+    const js = new CollapsedPsi(sm.crossprod, sm.shapes, sm.p, untuned, 1, 0);
+    const wasm = new CollapsedPsi(sm.crossprod, sm.shapes, sm.p, untuned, 1, 0, new LevelKernel(sm.crossprod, nlevels));
+    type Target = (k: number, point: Float64Array, tuned: boolean, sigma2: number, prior: unknown) => number;
+    type Work = { rk: Float64Array; LS: Float64Array }[];
+    const targetOf = (c: CollapsedPsi) => ((c as unknown as { logTarget: Target }).logTarget).bind(c);
+    const workOf = (c: CollapsedPsi) => (c as unknown as { work: Work }).work[0];
+    const rng = createRng(6);
+    const b = [new Float64Array(q * nlevels)];
+    let finite = 0;
+    for (let t = 0; t < 4000; t++) {
+      const beta = Float64Array.from({ length: sm.p }, () => 12 + 3 * rng.normal());
+      partialResiduals(sm.crossprod, sm.shapes, sm.p, 0, beta, b, workOf(js).rk);
+      (wasm as unknown as { levels: LevelKernel }).levels.residuals(beta);
+      const halfT = t % 2 === 0;
+      const prior = halfT ? { kind: 'halfT', nu: 2, scale: Float64Array.from([3 * rng.uniform() + 0.1, rng.uniform() + 0.1]) } : { kind: 'invWishart', df: 3 + 4 * rng.uniform(), scale: Float64Array.from([2, 0, 0, 1]) };
+      for (const c of [js, wasm]) {
+        const LS = workOf(c).LS;
+        LS.set([Math.SQRT2, 0, 0, 1]);
+      }
+      const tuned = rng.uniform() < 0.5;
+      // Points inside and (a few) outside the support: x = (C00, s, ω) or φ = (log C00, C10, log C11).
+      const point = tuned
+        ? Float64Array.from([3 * rng.uniform() - 0.1, 2 * rng.uniform() - 0.1, 3.3 * rng.uniform() - 0.05])
+        : Float64Array.from([2 * rng.normal(), 2 * rng.normal(), 3 * rng.normal() - 1]);
+      const sigma2 = 30 + 20 * rng.uniform();
+      const expected = targetOf(js)(0, point, tuned, sigma2, prior);
+      const actual = targetOf(wasm)(0, point, tuned, sigma2, prior);
+      if (Number.isFinite(expected)) finite++;
+      expect(Object.is(actual, expected)).toBe(true);
+    }
+    expect(finite).toBeGreaterThan(2000);
+  });
+
   it("computes msun's log bit for bit as stdlib's ln does (3·10⁶ arguments)", () => {
     const rng = createRng(9);
     const bits = new Float64Array(1);
