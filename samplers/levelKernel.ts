@@ -66,6 +66,9 @@ export class LevelKernel {
   private readonly S: Float64Array;
   private readonly envelope: Int32Array;
   private readonly XytXy: Float64Array;
+  /** Z'[X y] of the model and its copy in the kernel's memory (refreshed at every use: see `update`). */
+  private readonly ZtXy: Float64Array;
+  private readonly ztxyView: Float64Array;
   /** Λ of the last `update` (2×2 row-major, lower triangular). */
   private l00 = 0;
   private l10 = 0;
@@ -90,7 +93,8 @@ export class LevelKernel {
     this.exports = instantiateKernel<LevelExports>(LEVEL_KERNEL_WASM, memory, { ln: log, exp, cos, sin });
     const view = (key: keyof typeof sizes) => new Float64Array(memory.buffer, at[key], sizes[key]);
     view('ztz').set(crossprod.terms[0].ZtZ);
-    view('ztxy').set(crossprod.terms[0].ZtXy);
+    this.ZtXy = crossprod.terms[0].ZtXy;
+    this.ztxyView = view('ztxy');
     this.z = view('z');
     this.betaView = view('beta');
     this.betaRView = view('betaR');
@@ -111,10 +115,13 @@ export class LevelKernel {
    * adjustment (β's prior, or null); false if it is not positive definite. The same arithmetic
    * as `BlockedCholesky.update` for one term of q = 2: the level blocks (`updateLevelsQ2`), then
    * the rest [X y]'[X y] (+ adjustment) − Σ_j WXy_j WXy_j' (`subtractXyOuter`) and its Cholesky
-   * factor (`choleskyAuto`).
+   * factor (`choleskyAuto`). Z'Z is copied once, at construction; Z'[X y] is copied from the
+   * model's cross-products here and in `residuals` (a few KB), since the columns of y may change
+   * between sweeps (the Geweke test draws a new y for each).
    */
   update(Lam: Float64Array, adjustment: Float64Array | null): boolean {
     const { J, P, at, S } = this;
+    this.ztxyView.set(this.ZtXy);
     this.l00 = Lam[0];
     this.l10 = Lam[2];
     this.l11 = Lam[3];
@@ -189,6 +196,7 @@ export class LevelKernel {
    * term) for the following `logLikelihood`s (formed by the first of them).
    */
   residuals(beta: Float64Array): void {
+    this.ztxyView.set(this.ZtXy);
     this.betaRView.set(beta);
     this.fresh = 1;
   }

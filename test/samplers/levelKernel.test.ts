@@ -26,6 +26,7 @@ import stdLn from '@stdlib/math-base-special-ln';
 import stdLog1p from '@stdlib/math-base-special-log1p';
 import { cos, exp, log, log1p, sin } from '../../samplers/elementary.js';
 import { fixtures } from '../helpers.js';
+import { drawPrior, drawY, gewekeSetup, setResponse } from './geweke.helpers.js';
 
 /** The recorded draws of `iter` iterations of one chain (tuning after `iter / 2`), with or without the kernel. */
 function chainDraws(file: string, formula: string, priorsSpec: unknown, iter: number, seed: number, wasm: boolean): Float64Array {
@@ -66,6 +67,25 @@ describe('WebAssembly level kernel', () => {
       expect(Buffer.from(wasm.buffer).equals(Buffer.from(js.buffer))).toBe(true);
     });
   }
+
+  it('follows a response that changes between sweeps (the Geweke successive-conditional simulator) bit for bit', () => {
+    const setup = gewekeSetup('halfT');
+    const run = (wasm: boolean) => {
+      const rng = createRng(77);
+      const kernel = new GibbsKernel(setup.sm, setup.priors, { wasm });
+      let state = drawPrior(rng, setup);
+      const out: number[] = [];
+      for (let m = 0; m < 300; m++) {
+        setResponse(setup, drawY(rng, setup.model, state));
+        [state] = kernel.step(rng, state);
+        out.push(state.sigma2, ...state.beta, ...state.Psi[0], ...state.b[0]);
+      }
+      return Float64Array.from(out);
+    };
+    const wasm = run(true);
+    const js = run(false);
+    expect(Buffer.from(wasm.buffer).equals(Buffer.from(js.buffer))).toBe(true);
+  });
 
   it('gives the collapsed likelihood of CollapsedPsi bit for bit at random points', () => {
     const model = buildModel(loadTable(join(fixtures, 'data', 'hsb.csv')), 'mathach ~ cses + (cses | school)');
