@@ -14,14 +14,13 @@
 import stdExp from '@stdlib/math-base-special-exp';
 import { instantiateKernel } from '../src/diagnostics/wasm.js';
 import { ELEMENTARY_WASM } from './elementaryWasm.js';
-import stdAtan2 from '@stdlib/math-base-special-atan2';
 import stdCos from '@stdlib/math-base-special-cos';
-import stdHypot from '@stdlib/math-base-special-hypot';
 import stdSin from '@stdlib/math-base-special-sin';
 
 /** The WebAssembly functions of elementary.wat (stdlib's exp, cos and sin imported for the arguments outside the ports' ranges). */
 type Unary = (x: number) => number;
-const wasmElementary = instantiateKernel<{ ln: Unary; exp: Unary; log1p: Unary; cos: Unary; sin: Unary }>(ELEMENTARY_WASM, null, { exp: stdExp, cos: stdCos, sin: stdSin });
+type Binary = (x: number, y: number) => number;
+const wasmElementary = instantiateKernel<{ ln: Unary; exp: Unary; log1p: Unary; cos: Unary; sin: Unary; atan2: Binary; hypot: Binary }>(ELEMENTARY_WASM, null, { exp: stdExp, cos: stdCos, sin: stdSin });
 
 /**
  * eˣ, the same bits on every engine (msun's exp): for −708 < x < 709 elementary.wat's port of
@@ -45,8 +44,8 @@ export const log: (x: number) => number = wasmElementary.ln;
  */
 export const log1p: (x: number) => number = wasmElementary.log1p;
 
-/** atan2(y, x), the same bits on every engine (msun's atan2). */
-export const atan2: (y: number, x: number) => number = stdAtan2;
+/** atan2(y, x), the same bits on every engine: elementary.wat's port of stdlib's atan2 (and its atan), operation for operation. */
+export const atan2: (y: number, x: number) => number = wasmElementary.atan2;
 
 /**
  * cos(x), the same bits on every engine (msun's k_cos/k_sin reduction): for |x| ≤ 5π/4 (the
@@ -58,5 +57,5 @@ export const cos: (x: number) => number = wasmElementary.cos;
 /** sin(x), the same bits on every engine: as `cos`, elementary.wat's port of stdlib's sin for |x| ≤ 5π/4. */
 export const sin: (x: number) => number = wasmElementary.sin;
 
-/** √(x² + y²) without overflow, the same bits on every engine. */
-export const hypot: (x: number, y: number) => number = stdHypot;
+/** √(x² + y²) without overflow, the same bits on every engine: elementary.wat's port of stdlib's hypot. */
+export const hypot: (x: number, y: number) => number = wasmElementary.hypot;

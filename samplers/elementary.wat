@@ -1,6 +1,6 @@
 ;; The elementary functions of samplers/elementary.ts in WebAssembly (see elementary.ts).
 ;; `npm run build:wasm` turns this text into elementaryWasm.ts (wabt's wat2wasm, no optimiser:
-;; the code below is what runs). Kept apart from the level kernel (which imports `ln`) and under
+;; the code below is what runs). Kept apart from the level kernel (which imports some of it) and under
 ;; 4 KB, the largest module a browser's main thread may compile synchronously.
 (module
   ;; stdlib's JavaScript exp, cos and sin, for the arguments outside the ports' ranges
@@ -300,4 +300,94 @@
     (if (i32.eq (local.get $n) (i32.const 1)) (then (return (call $kernelCos (global.get $y0) (global.get $y1)))))
     (if (i32.eq (local.get $n) (i32.const 2)) (then (return (f64.neg (call $kernelSin (global.get $y0) (global.get $y1))))))
     (f64.neg (call $kernelCos (global.get $y0) (global.get $y1))))
+
+  ;; hypot(x, y) = √(x² + y²): @stdlib/math-base-special-hypot operation for operation
+  ;; (x·√(1 + (y/x)²) with |x| ≥ |y|).
+  (func (export "hypot") (param $x f64) (param $y f64) (result f64)
+    (local $t f64)
+    (if (i32.or (f64.eq (f64.abs (local.get $x)) (f64.const inf)) (f64.eq (f64.abs (local.get $y)) (f64.const inf)))
+      (then (return (f64.const inf))))
+    (if (i32.or (f64.ne (local.get $x) (local.get $x)) (f64.ne (local.get $y) (local.get $y))) (then (return (f64.const nan))))
+    (if (f64.lt (local.get $x) (f64.const 0)) (then (local.set $x (f64.neg (local.get $x)))))
+    (if (f64.lt (local.get $y) (f64.const 0)) (then (local.set $y (f64.neg (local.get $y)))))
+    (if (f64.lt (local.get $x) (local.get $y))
+      (then (local.set $t (local.get $y)) (local.set $y (local.get $x)) (local.set $x (local.get $t))))
+    (if (f64.eq (local.get $x) (f64.const 0)) (then (return (f64.const 0))))
+    (local.set $y (f64.div (local.get $y) (local.get $x)))
+    (f64.mul (local.get $x) (f64.sqrt (f64.add (f64.const 1) (f64.mul (local.get $y) (local.get $y))))))
+
+  ;; atan(x): @stdlib/math-base-special-atan (Cephes' atan) operation for operation.
+  (func $atan (param $x f64) (result f64)
+    (local $sgn i32) (local $flg i32) (local $y f64) (local $z f64)
+    (if (i32.or (f64.ne (local.get $x) (local.get $x)) (f64.eq (local.get $x) (f64.const 0))) (then (return (local.get $x))))
+    (if (f64.eq (local.get $x) (f64.const inf)) (then (return (f64.const 1.5707963267948966))))
+    (if (f64.eq (local.get $x) (f64.const -inf)) (then (return (f64.const -1.5707963267948966))))
+    (if (f64.lt (local.get $x) (f64.const 0))
+      (then (local.set $sgn (i32.const 1)) (local.set $x (f64.neg (local.get $x)))))
+    (local.set $flg (i32.const 0))
+    (if (f64.gt (local.get $x) (f64.const 2.41421356237309504880))
+      (then
+        (local.set $y (f64.const 1.5707963267948966))
+        (local.set $flg (i32.const 1))
+        (local.set $x (f64.neg (f64.div (f64.const 1) (local.get $x)))))
+      (else
+        (if (f64.le (local.get $x) (f64.const 0.66))
+          (then (local.set $y (f64.const 0)))
+          (else
+            (local.set $y (f64.const 0.7853981633974483))
+            (local.set $flg (i32.const 2))
+            (local.set $x (f64.div (f64.sub (local.get $x) (f64.const 1)) (f64.add (local.get $x) (f64.const 1))))))))
+    (local.set $z (f64.mul (local.get $x) (local.get $x)))
+    ;; z = z·P(z)/Q(z)
+    (local.set $z
+      (f64.div
+        (f64.mul (local.get $z)
+          (f64.add (f64.const -64.85021904942025) (f64.mul (local.get $z)
+          (f64.add (f64.const -122.88666844901361) (f64.mul (local.get $z)
+          (f64.add (f64.const -75.00855792314705) (f64.mul (local.get $z)
+          (f64.add (f64.const -16.157537187333652) (f64.mul (local.get $z) (f64.const -0.8750608600031904))))))))))
+        (f64.add (f64.const 194.5506571482614) (f64.mul (local.get $z)
+        (f64.add (f64.const 485.3903996359137) (f64.mul (local.get $z)
+        (f64.add (f64.const 432.88106049129027) (f64.mul (local.get $z)
+        (f64.add (f64.const 165.02700983169885) (f64.mul (local.get $z)
+        (f64.add (f64.const 24.858464901423062) (f64.mul (local.get $z) (f64.const 1.0)))))))))))))
+    (local.set $z (f64.add (f64.mul (local.get $x) (local.get $z)) (local.get $x)))
+    (if (i32.eq (local.get $flg) (i32.const 2))
+      (then (local.set $z (f64.add (local.get $z) (f64.mul (f64.const 0.5) (f64.const 6.123233995736765886130e-17)))))
+      (else
+        (if (i32.eq (local.get $flg) (i32.const 1))
+          (then (local.set $z (f64.add (local.get $z) (f64.const 6.123233995736765886130e-17)))))))
+    (local.set $y (f64.add (local.get $y) (local.get $z)))
+    (if (result f64) (local.get $sgn) (then (f64.neg (local.get $y))) (else (local.get $y))))
+
+  ;; atan2(y, x): @stdlib/math-base-special-atan2 operation for operation.
+  (func (export "atan2") (param $y f64) (param $x f64) (result f64)
+    (local $q f64)
+    (if (i32.or (f64.ne (local.get $x) (local.get $x)) (f64.ne (local.get $y) (local.get $y))) (then (return (f64.const nan))))
+    (if (f64.eq (f64.abs (local.get $x)) (f64.const inf))
+      (then
+        (if (f64.eq (local.get $x) (f64.const inf))
+          (then
+            (if (f64.eq (f64.abs (local.get $y)) (f64.const inf))
+              (then (return (f64.copysign (f64.div (f64.const 3.141592653589793) (f64.const 4)) (local.get $y)))))
+            (return (f64.copysign (f64.const 0) (local.get $y)))))
+        (if (f64.eq (f64.abs (local.get $y)) (f64.const inf))
+          (then (return (f64.copysign (f64.div (f64.mul (f64.const 3) (f64.const 3.141592653589793)) (f64.const 4)) (local.get $y)))))
+        (return (f64.copysign (f64.const 3.141592653589793) (local.get $y)))))
+    (if (f64.eq (f64.abs (local.get $y)) (f64.const inf))
+      (then (return (f64.copysign (f64.div (f64.const 3.141592653589793) (f64.const 2)) (local.get $y)))))
+    (if (f64.eq (local.get $y) (f64.const 0))
+      (then
+        ;; x ≥ 0 and not −0 (signbit)
+        (if (i32.and (f64.ge (local.get $x) (f64.const 0)) (i64.ge_s (i64.reinterpret_f64 (local.get $x)) (i64.const 0)))
+          (then (return (f64.copysign (f64.const 0) (local.get $y)))))
+        (return (f64.copysign (f64.const 3.141592653589793) (local.get $y)))))
+    (if (f64.eq (local.get $x) (f64.const 0))
+      (then (return (f64.copysign (f64.div (f64.const 3.141592653589793) (f64.const 2)) (local.get $y)))))
+    (local.set $q (call $atan (f64.div (local.get $y) (local.get $x))))
+    (if (f64.lt (local.get $x) (f64.const 0))
+      (then
+        (if (f64.le (local.get $q) (f64.const 0)) (then (return (f64.add (local.get $q) (f64.const 3.141592653589793)))))
+        (return (f64.sub (local.get $q) (f64.const 3.141592653589793)))))
+    (local.get $q))
 )

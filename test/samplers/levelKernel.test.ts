@@ -4,7 +4,7 @@
  * sleepstudy, random intercepts and slopes; the default half-t priors and inverse-Wishart /
  * inverse-gamma ones with a normal prior on β, which adds the [X y] adjustment), and the collapsed
  * step's likelihood against `CollapsedPsi.logLikelihood` at random points, and elementary.ts
- * `log`, `exp`, `log1p`, `cos` and `sin` (elementary.wat's ports of msun's) against stdlib's
+ * `log`, `exp`, `log1p`, `cos`, `sin`, `atan2` and `hypot` (elementary.wat's ports) against stdlib's
  * JavaScript functions on 3·10⁶ arguments each (cos and sin 4·10⁶). Exact equality, no
  * tolerance: the kernel does the same IEEE-754 operations in the same order.
  */
@@ -19,12 +19,14 @@ import { recordState, parameterLayout } from '../../samplers/params.js';
 import { resolvePriors, termPriors } from '../../samplers/priors.js';
 import { partialResiduals } from '../../samplers/residuals.js';
 import { createRng } from '../../samplers/rng.js';
+import stdAtan2 from '@stdlib/math-base-special-atan2';
 import stdCos from '@stdlib/math-base-special-cos';
+import stdHypot from '@stdlib/math-base-special-hypot';
 import stdExp from '@stdlib/math-base-special-exp';
 import stdSin from '@stdlib/math-base-special-sin';
 import stdLn from '@stdlib/math-base-special-ln';
 import stdLog1p from '@stdlib/math-base-special-log1p';
-import { cos, exp, log, log1p, sin } from '../../samplers/elementary.js';
+import { atan2, cos, exp, hypot, log, log1p, sin } from '../../samplers/elementary.js';
 import { fixtures } from '../helpers.js';
 import { drawPrior, drawY, gewekeSetup, setResponse } from './geweke.helpers.js';
 
@@ -234,6 +236,33 @@ describe('WebAssembly level kernel', () => {
       words[0] = rng.uniform() * 2 ** 32;
       words[1] = rng.uniform() * 0x40200000 + (rng.uniform() < 0.5 ? 0x80000000 : 0);
       check(bits[0]);
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it("computes atan2 and hypot bit for bit as stdlib's do (3·10⁶ argument pairs)", () => {
+    const rng = createRng(13);
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    const special = [0, -0, 1, -1, Infinity, -Infinity, NaN, 1e-310, -1e-310, 1e300, 2.414213562373095, 0.66, 0.6600000000000001];
+    let mismatches = 0;
+    const check = (y: number, x: number) => {
+      if (!Object.is(atan2(y, x), stdAtan2(y, x)) || !Object.is(hypot(x, y), stdHypot(x, y))) mismatches++;
+    };
+    for (const y of special) for (const x of special) check(y, x);
+    const anyDouble = () => {
+      words[0] = rng.uniform() * 2 ** 32;
+      words[1] = rng.uniform() * 0x7ff00000 + (rng.uniform() < 0.5 ? 0x80000000 : 0);
+      return bits[0];
+    };
+    for (let t = 0; t < 1_000_000; t++) {
+      // The collapsed step's (C10, C11), C11 > 0, ...
+      check(3 * rng.uniform(), 6 * (rng.uniform() - 0.5));
+      // ... any signs and ratios near the branch points of atan (|y/x| near 0.66 and tan(3π/8)), ...
+      const x = 4 * (rng.uniform() - 0.5);
+      check(x * (rng.uniform() < 0.5 ? 0.66 : 2.414213562373095) * (1 + 1e-6 * (rng.uniform() - 0.5)) * (rng.uniform() < 0.5 ? 1 : -1), x);
+      // ... and any magnitudes (uniform bit patterns).
+      check(anyDouble(), anyDouble());
     }
     expect(mismatches).toBe(0);
   });
