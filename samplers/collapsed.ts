@@ -6,6 +6,7 @@ import { PhiProposal } from './proposal.js';
 import { partialResiduals } from './residuals.js';
 import type { Rng } from './rng.js';
 import { atan2, cos, exp, hypot, log, sin } from './elementary.js';
+import type { LevelKernel } from './levelKernel.js';
 
 /**
  * Partially collapsed update of one term's Ψ (van Dyk & Park 2008): Metropolis–Hastings steps
@@ -51,8 +52,10 @@ export class CollapsedPsi {
    * @param walks random-walk proposals per step
    * @param independents independence proposals per step (used once tuned; see `PhiProposal`)
    * @param untunedSd per term, standard deviations of the untuned walk on φ
+   * @param levels the WebAssembly level kernel of a one-term q = 2 model (levelKernel.ts), for
+   *   the partial residuals and the likelihood of `step` (the same values), or null
    */
-  constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number, untunedSd: ArrayLike<number>[], private readonly walks: number, private readonly independents: number) {
+  constructor(private readonly crossprod: CrossProducts, private readonly shapes: readonly BlockShape[], private readonly p: number, untunedSd: ArrayLike<number>[], private readonly walks: number, private readonly independents: number, private readonly levels: LevelKernel | null = null) {
     this.m = shapes.map((s) => (s.q * (s.q + 1)) / 2);
     this.rowOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[0]));
     this.colOf = shapes.map(({ q }) => Int32Array.from({ length: (q * (q + 1)) / 2 }, (_, u) => elementOf(q, u)[1]));
@@ -189,6 +192,8 @@ export class CollapsedPsi {
   private logTarget(k: number, point: Float64Array, tuned: boolean, sigma2: number, psiPrior: CollapsedPrior): number {
     const q = this.shapes[k].q;
     const { C, LS, col, rk } = this.work[k];
+    // One term of q = 2: the same computation in the WebAssembly level kernel.
+    if (this.levels) return this.levels.logTarget(point, tuned, sigma2, psiPrior, LS);
     let logDiagonal = 0;
     if (tuned) {
       logDiagonal = this.factorOfTuned(k, point, C);
@@ -220,7 +225,8 @@ export class CollapsedPsi {
     const { rk, C, phi: point, phiProp: pointProp, LS } = this.work[k];
     const proposal = this.proposals[k];
     const linear = proposal.independent;
-    partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, rk);
+    if (this.levels) this.levels.residuals(beta);
+    else partialResiduals(this.crossprod, this.shapes, this.p, k, beta, b, rk);
     // chol(S) of an inverse-Wishart prior's scale (cheap for the q ≤ 2 of this step).
     if (psiPrior.kind === 'invWishart' && !choleskyInto(psiPrior.scale, q, LS)) throw new Error('internal: prior scale of Ψ is not positive definite');
     if (!choleskyInto(Psi[k], q, C)) throw new Error('internal: Ψ is not positive definite');

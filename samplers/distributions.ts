@@ -76,8 +76,9 @@ export function logPriorOfFactor(C: Float64Array, q: number, df: number, LS: Flo
   for (let i = 0; i < q; i++) {
     const d = Math.abs(C[i * q + i]);
     if (!(d > 0)) return -Infinity;
-    logdet += log(d);
-    jacobian += (q - i) * log(d);
+    const logd = log(d);
+    logdet += logd;
+    jacobian += (q - i) * logd;
   }
   // tr(S C^{-T} C^{-1}) = ||C^{-1} L_S||_F² with S = L_S L_S'.
   let trace = 0;
@@ -131,8 +132,9 @@ export function logHalfTPriorOfFactor(C: Float64Array, q: number, nu: number, A:
   for (let i = 0; i < q; i++) {
     const d = Math.abs(C[i * q + i]);
     if (!(d > 0)) return -Infinity;
-    logdet += log(d);
-    jacobian += (q - i) * log(d);
+    const logd = log(d);
+    logdet += logd;
+    jacobian += (q - i) * logd;
   }
   let scales = 0;
   for (let r = 0; r < q; r++) {

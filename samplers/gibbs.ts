@@ -9,6 +9,7 @@ import { Interweaving } from './interweave.js';
 import { CollapsedPsi } from './collapsed.js';
 import { exp } from './elementary.js';
 import { defaultRhoPrior, ResidualSteps, type ResidualState, type SamplerResiduals } from './residualSteps.js';
+import { LevelKernel, levelKernelFits } from './levelKernel.js';
 
 
 /**
@@ -150,8 +151,16 @@ export class GibbsKernel {
   private readonly lambdaWork: { L: Float64Array; col: Float64Array; diag: Float64Array }[];
   /** The residual structure's steps (residualSteps.ts), or null: the other steps then run on its whitened blocks. */
   private readonly residualSteps: ResidualSteps | null;
+  /**
+   * The sweep's per-level loops in WebAssembly (levelKernel.ts) for one term of q = 2, or null
+   * (other models, a residual structure, or `options.wasm` false): the same draws either way.
+   * Not with a residual structure: the kernel copies Z'Z once, and the residual steps change the
+   * whitened blocks at every sweep.
+   */
+  private readonly levels: LevelKernel | null;
 
-  constructor(readonly model: SamplerModel, readonly priors: TermPriors) {
+  /** @param options.wasm use the WebAssembly level kernel where it applies (default true; false for the JavaScript loops, in tests). */
+  constructor(readonly model: SamplerModel, readonly priors: TermPriors, options: { wasm?: boolean } = {}) {
     this.residualSteps = model.residuals ? new ResidualSteps(model.residuals, model.crossprod, model.shapes, model.p, priors.rho ?? defaultRhoPrior, priors.sigma2) : null;
     // Given (ρ, δ) the model is a GLS problem: every step below sees the whitened blocks, which
     // the residual steps update in place at the end of each sweep.
@@ -170,8 +179,9 @@ export class GibbsKernel {
     this.psiDf = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? prior.nu + model.shapes[k].q - 1 : prior.df));
     this.psiScale = priors.Psi.map((prior, k) => (prior.kind === 'halfT' ? new Float64Array(model.shapes[k].q ** 2) : prior.scale.slice()));
     this.lambdaWork = model.shapes.map((s) => ({ L: new Float64Array(s.q * s.q), col: new Float64Array(s.q), diag: new Float64Array(s.q) }));
+    this.levels = options.wasm !== false && !this.residualSteps && levelKernelFits(model.shapes) ? new LevelKernel(crossprod, model.shapes[0].nlevels) : null;
     const single = model.shapes.length === 1 && model.shapes[0].q <= collapsedMaxQ;
-    this.collapsed = single ? new CollapsedPsi(crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), collapsedWalks, collapsedProposals) : null;
+    this.collapsed = single ? new CollapsedPsi(crossprod, model.shapes, model.p, model.shapes.map((s, k) => untunedSd(s.q, s.nlevels, typicalVariances(priors.Psi[k], s.q))), collapsedWalks, collapsedProposals, this.levels) : null;
   }
 
   /**
@@ -286,10 +296,13 @@ export class GibbsKernel {
       const { q, nlevels } = shapes[k];
       // Ψ_k | a, λ_k ~ IW(df + J, S + Σ_j a_j a_j').
       const S = this.posteriorScale[k];
-      S.set(this.priorScaleOf(state, k));
-      const b = state.b[k];
-      for (let j = 0; j < nlevels; j++) {
-        for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) S[r * q + c] += b[j * q + r] * b[j * q + c];
+      if (this.levels) this.levels.scatter(S); // formed by the draw, from the same prior scale (drawEffects)
+      else {
+        S.set(this.priorScaleOf(state, k));
+        const b = state.b[k];
+        for (let j = 0; j < nlevels; j++) {
+          for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) S[r * q + c] += b[j * q + r] * b[j * q + c];
+        }
       }
       drawInverseWishart(rng, this.psiDf[k] + nlevels, S, q, state.Psi[k], this.wishartWork[k]);
     }
@@ -350,26 +363,36 @@ export class GibbsKernel {
       this.adjustment[p * P + p] = sigma2 * mpm;
       factor.xyAdjustment = this.adjustment;
     }
-    if (!factor.update(theta)) throw new Error('internal: conditional precision of (β, a) is not positive definite');
-    const z = this.z;
+    const levels = this.levels;
+    if (!(levels ? levels.update(this.lambda[0], factor.xyAdjustment) : factor.update(theta))) throw new Error('internal: conditional precision of (β, a) is not positive definite');
     let zz = 0;
-    for (let i = 0; i < z.length; i++) {
-      const v = rng.normal();
-      z[i] = v;
-      zz += v * v;
+    if (levels) levels.fillNormals(rng);
+    else {
+      const z = this.z;
+      for (let i = 0; i < z.length; i++) {
+        const v = rng.normal();
+        z[i] = v;
+        zz += v * v;
+      }
     }
     const sigma = Math.sqrt(sigma2);
-    const draw: Solution = { beta: state.beta, u: this.u, b: state.b };
-    solve(factor, { z, scale: sigma }, draw);
     let uu = 0;
-    for (const u of draw.u) for (let i = 0; i < u.length; i++) uu += u[i] * u[i];
+    if (levels) {
+      // With the inverse-Wishart scale S + Σ_j a_j a_j' of `advance` (λ does not change in between).
+      uu = levels.draw(sigma, state.beta, state.b[0], this.priorScaleOf(state, 0));
+      zz = levels.zz;
+    } else {
+      const draw: Solution = { beta: state.beta, u: this.u, b: state.b };
+      solve(factor, { z: this.z, scale: sigma }, draw);
+      for (const u of draw.u) for (let i = 0; i < u.length; i++) uu += u[i] * u[i];
+    }
     let penalty = 0;
     if (this.priors.betaPrecision) {
       const prec = this.priors.betaPrecision;
       const mean = this.priors.betaMean as Float64Array;
-      for (let a = 0; a < p; a++) for (let c = 0; c < p; c++) penalty += (draw.beta[a] - mean[a]) * prec[a * p + c] * (draw.beta[c] - mean[c]);
+      for (let a = 0; a < p; a++) for (let c = 0; c < p; c++) penalty += (state.beta[a] - mean[a]) * prec[a * p + c] * (state.beta[c] - mean[c]);
     }
-    const rss = factor.pwrss() + sigma2 * zz - uu - sigma2 * penalty;
+    const rss = (levels ? levels.pwrss() : factor.pwrss()) + sigma2 * zz - uu - sigma2 * penalty;
     return Math.max(rss, 1e-300);
   }
 }

@@ -44,6 +44,9 @@ const f = new Float64Array(128);
   }
 }
 
+/** The ziggurat's tables (read-only): the rectangle bound k_i and width w_i of each layer. */
+export const zigguratTables: { readonly k: Float64Array; readonly w: Float64Array } = { k, w };
+
 /** A source of 32-bit words (signed or unsigned) and of uniforms on [0, 1), from one stream. */
 export interface WordSource {
   word(): number;
@@ -55,7 +58,15 @@ export interface WordSource {
  * function of the source (not a closure per stream), so that every chain calls the same code.
  */
 export function zigguratNormal(source: WordSource): number {
-  let u = source.word();
+  return zigguratFromWord(source, source.word());
+}
+
+/**
+ * The normal of `zigguratNormal` whose first word `u` has already been drawn from `source`
+ * (the sampler's WebAssembly kernel draws the rectangles' normals itself and hands the other
+ * words here; levelKernel.ts).
+ */
+export function zigguratFromWord(source: WordSource, u: number): number {
   let i = u & 127;
   let j = (u | 0) >> 7;
   if (Math.abs(j) < k[i]) return j * w[i];

@@ -72,7 +72,9 @@ export function recordState(model: SamplerModel, formulaOrder: readonly number[]
     }
   }
   for (const k of formulaOrder) {
+    // A block copy (the same values; an element loop here took a fifth of a fresh run's sampling).
     const b = state.b[k];
-    for (let i = 0; i < b.length; i++) out[o++] = b[i];
+    out.set(b, o);
+    o += b.length;
   }
 }

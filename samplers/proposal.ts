@@ -47,6 +47,9 @@ export class PhiProposal {
   private readonly delta: Float64Array;
   /** log c_ν of the two t components (see `logDensity`). */
   private readonly logC: [number, number];
+  /** The constant parts of `logDensity`'s two terms: log(1 − w) + log c_ν and log w + log c_ν' − m log k. */
+  private readonly logNarrow: number;
+  private readonly logWide: number;
 
   /** @param walkSd standard deviations of the untuned random walk, one per coordinate. */
   constructor(walkSd: ArrayLike<number>) {
@@ -62,6 +65,9 @@ export class PhiProposal {
     this.delta = new Float64Array(m);
     const logc = (nu: number) => logGamma((nu + m) / 2) - logGamma(nu / 2) - (m / 2) * log(nu);
     this.logC = [logc(tDf), logc(wideDf)];
+    // Evaluated as `logDensity` did term by term (the same bits), once.
+    this.logNarrow = log(1 - wideWeight) + this.logC[0];
+    this.logWide = log(wideWeight) + this.logC[1] - m * log(wideScale);
   }
 
   /**
@@ -109,8 +115,8 @@ export class PhiProposal {
       z[u] = s / L[u * m + u];
       d2 += z[u] * z[u];
     }
-    const narrow = log(1 - wideWeight) + this.logC[0] - 0.5 * (tDf + m) * log1p(d2 / tDf);
-    const wide = log(wideWeight) + this.logC[1] - m * log(wideScale) - 0.5 * (wideDf + m) * log1p(d2 / (wideScale * wideScale * wideDf));
+    const narrow = this.logNarrow - 0.5 * (tDf + m) * log1p(d2 / tDf);
+    const wide = this.logWide - 0.5 * (wideDf + m) * log1p(d2 / (wideScale * wideScale * wideDf));
     const top = Math.max(narrow, wide);
     return top + log(exp(narrow - top) + exp(wide - top));
   }

@@ -40,8 +40,34 @@ const TEMPER_C = 0xefc60000 | 0;
  */
 export class TwisterStream implements Rng {
   readonly seed: number;
-  private readonly mt = new Int32Array(N);
+  private mt: Int32Array = new Int32Array(N);
   private index = N;
+
+  /**
+   * The twister's state, for a kernel that draws words of this stream itself (levelKernel.ts):
+   * the 624 words (live, not a copy) and the index of the next word.
+   */
+  get words(): Int32Array {
+    return this.mt;
+  }
+
+  /**
+   * Move the 624 words to `to` (copied, then used in place: the stream continues unchanged), so
+   * that a WebAssembly kernel can draw from the stream in its own memory without copying the
+   * state at every call (levelKernel.ts).
+   */
+  moveWords(to: Int32Array): void {
+    to.set(this.mt);
+    this.mt = to;
+  }
+
+  get position(): number {
+    return this.index;
+  }
+
+  set position(index: number) {
+    this.index = index;
+  }
 
   /** A stream from a 32-bit seed (0 is taken as 1). */
   constructor(seed: number) {

@@ -1,7 +1,7 @@
 /**
- * `npm run build:wasm`: assemble each WebAssembly kernel of src/diagnostics (NAME.wat) with
- * wabt's wat2wasm and write the module, base64-encoded, to src/diagnostics/NAMEWasm.ts
- * (committed, so that neither the build nor the library needs wabt;
+ * `npm run build:wasm`: assemble each WebAssembly kernel (DIR/NAME.wat: the diagnostics' in
+ * src/diagnostics, the sampler's in samplers) with wabt's wat2wasm and write the module,
+ * base64-encoded, to DIR/NAMEWasm.ts (committed, so that neither the build nor the library needs wabt;
  * test/diagnostics/wasmKernels.test.ts checks that the committed bytes are the ones this script
  * makes from the .wat files).
  */
@@ -9,16 +9,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-/** The kernels: NAME.wat → NAMEWasm.ts exporting the constant CONSTANT. */
+/** The kernels: DIR/NAME.wat → DIR/NAMEWasm.ts exporting the constant CONSTANT (DIR from the repository root). */
 export const KERNELS = [
-  { name: 'lagKernel', constant: 'LAG_KERNEL_WASM' },
-  { name: 'rankKernel', constant: 'RANK_KERNEL_WASM' },
+  { name: 'lagKernel', constant: 'LAG_KERNEL_WASM', dir: 'src/diagnostics' },
+  { name: 'rankKernel', constant: 'RANK_KERNEL_WASM', dir: 'src/diagnostics' },
+  { name: 'elementary', constant: 'ELEMENTARY_WASM', dir: 'samplers' },
+  { name: 'levelKernel', constant: 'LEVEL_KERNEL_WASM', dir: 'samplers' },
 ];
 
-const dir = new URL('../src/diagnostics/', import.meta.url);
-const watPath = (name) => fileURLToPath(new URL(`${name}.wat`, dir));
+const root = new URL('../', import.meta.url);
+const dirOf = (name) => new URL(`${KERNELS.find((k) => k.name === name).dir}/`, root);
+const watPath = (name) => fileURLToPath(new URL(`${name}.wat`, dirOf(name)));
 /** Path of the generated module of a kernel. */
-export const modulePath = (name) => fileURLToPath(new URL(`${name}Wasm.ts`, dir));
+export const modulePath = (name) => fileURLToPath(new URL(`${name}Wasm.ts`, dirOf(name)));
 
 /** The module's bytes from the kernel's .wat text. */
 export async function assemble(name) {

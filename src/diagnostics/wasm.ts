@@ -1,6 +1,6 @@
 /**
- * Memories and instances of the diagnostics' WebAssembly kernels (lagKernel.wat,
- * rankKernel.wat). A kernel instance imports its memory, so several kernels can work in one
+ * Memories and instances of the WebAssembly kernels (the diagnostics' lagKernel.wat and
+ * rankKernel.wat, the sampler's levelKernel.wat and elementary.wat). A kernel instance imports its memory, so several kernels can work in one
  * memory on each other's buffers (as the summaries do).
  *
  * A kernel that needs more room gets a new memory and instance, never `memory.grow`: growing
@@ -36,8 +36,17 @@ export function kernelMemory(bytes: number): KernelMemory {
   return { memory, buffer: memory.buffer };
 }
 
-/** Instantiate the module given base64-encoded (compiled once per thread) on `memory`; returns its exports. */
-export function instantiateKernel<E>(base64: string, memory: KernelMemory): E {
+/**
+ * Instantiate the module given base64-encoded (compiled once per thread) on `memory`; returns its
+ * exports. `imports` adds functions to the module's "env" imports (the sampler's level kernel
+ * imports elementary.wat's `ln`).
+ */
+export function instantiateKernel<E>(base64: string, memory: KernelMemory | null, imports: Record<string, unknown> = {}): E {
+  return new wasm.Instance(compiledModule(base64), { env: memory ? { memory: memory.memory, ...imports } : imports }).exports as E;
+}
+
+/** The module given base64-encoded, compiled once per thread. */
+function compiledModule(base64: string): object {
   let module = modules.get(base64);
   if (module === undefined) {
     const text = atob(base64);
@@ -46,7 +55,7 @@ export function instantiateKernel<E>(base64: string, memory: KernelMemory): E {
     module = new wasm.Module(code);
     modules.set(base64, module);
   }
-  return new wasm.Instance(module, { env: { memory: memory.memory } }).exports as E;
+  return module;
 }
 
 /** `bytes` rounded up to a multiple of 16 (the alignment of every kernel buffer). */
