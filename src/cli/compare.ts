@@ -40,5 +40,7 @@ export const compare: Command = async (argv, io) => {
     io.stderr(`lmm compare: wrote ${report}\n`);
   }
   io.stdout(options.json ? toJson(comparison.toJSON()) + '\n' : formatComparison(comparison));
+  // The sampler's convergence warnings after the output, on stderr, as `lmm sample` gives them.
+  for (const warning of comparison.sample.warnings()) io.stderr(`lmm compare: warning: ${warning.message}\n`);
   return 0;
 };

@@ -37,6 +37,14 @@ describe('lmm compare', () => {
     expect(io.err).toContain('lmm compare: population value of subject (Intercept) = (Intercept)\n');
   });
 
+  it("prints the sampler's convergence warnings on stderr after the output, as lmm sample does", async () => {
+    const io = capture();
+    expect(await main(['compare', '--data', data, '--formula', formula, '--chains', '2', '--iter', '20', '--warmup', '10', '--seed', '3'], io)).toBe(0);
+    const warnings = io.err.split('\n').filter((l) => l.startsWith('lmm compare: warning:'));
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.join('\n')).toMatch(/bulk-ESS below 200/);
+  });
+
   it('names the group-level predictors absorbed into a coefficient on stderr', async () => {
     const io = capture();
     expect(await main(['compare', '--data', data, '--formula', 'frequency ~ attitude + gender + (1 | subject) + (1 | scenario)', ...sampler, '--json'], io)).toBe(0);
