@@ -1,5 +1,6 @@
 import { signif, table } from '../../src/fit/format.js';
 import type { Comparison } from './compare.js';
+import { residualParameterRows } from './residualRows.js';
 
 const cell = (v: number | null, digits = 4): string => signif(v, digits);
 
@@ -51,9 +52,20 @@ export function formatComparison(comparison: Comparison): string {
     '',
     formatModelLevel(comparison),
     '',
+    ...formatResidualParameters(comparison),
     'Per level and term: ols = no pooling (dummy-variable regression), population = complete pooling (fixed part at the level\'s',
     'covariates), eblup = partial pooling (population + conditional mode, sd eblupSd); shrinkage = (ols - eblup)/(ols - population):',
     formatGroups(comparison),
     '',
   ].join('\n');
+}
+
+/** With a residual structure: ρ and the σ's, exact estimate beside the posterior (then a blank line); nothing without one. */
+function formatResidualParameters(comparison: Comparison): string[] {
+  const { fit } = comparison;
+  const rows = residualParameterRows(fit, comparison.sample);
+  if (rows.length === 0) return [];
+  const header = ['param', fit.method, 'posteriorMean', 'median', 'q2.5', 'q97.5', 'rhat', 'ess_bulk'];
+  const body = rows.map((r) => [r.param, cell(r.estimate), cell(r.posteriorMean), cell(r.median), cell(r.q2_5), cell(r.q97_5), r.rhat === null ? 'NA' : r.rhat.toFixed(3), r.ess_bulk === null ? 'NA' : String(Math.round(r.ess_bulk))]);
+  return [`Residual structure ${fit.residualEstimates?.spec}: exact ${fit.method} estimate and posterior:`, table([header, ...body], 1, '  '), ''];
 }

@@ -12,7 +12,8 @@ import { bivariatePlotSpec } from './bivariatePlot.js';
 import { shrinkageByNSpec } from './shrinkageByNPlot.js';
 import { POOLING_EXPLORER_SCRIPT, poolingExplorerHtml } from './poolingExplorer.js';
 import { poolingPathData } from '../compare/poolingPath.js';
-import { residualPosteriorSpec, sortedQuantile } from './residualPlot.js';
+import { residualPosteriorSpec } from './residualPlot.js';
+import { residualParameterRows } from '../compare/residualRows.js';
 import * as aq from 'arquero';
 
 /**
@@ -23,18 +24,11 @@ async function residualSection(comparison: Comparison): Promise<ReportSection | 
   const { fit, sample } = comparison;
   const r = fit.residualEstimates;
   if (!r) return null;
-  const items: { param: string; estimate: number }[] = [];
-  if (r.rho !== null) items.push({ param: 'rho', estimate: r.rho });
-  for (const s of r.strata ?? []) items.push({ param: `sigma[${s.level}]`, estimate: s.sigma });
-  if (!r.strata) items.push({ param: 'sigma', estimate: fit.sigma });
   const svgs: string[] = [];
   const rows = [];
-  for (const { param, estimate } of items) {
-    const chains = sample.chainsOf(param);
-    svgs.push(await renderSvg(residualPosteriorSpec(param, chains, estimate, fit.method)));
-    const all = Float64Array.from(chains.flatMap((c) => Array.from(c))).sort();
-    const row = sample.summary().find((x) => x.param === param);
-    rows.push({ param, [fit.method]: estimate, posteriorMean: row?.mean ?? null, median: row?.median ?? null, q2_5: sortedQuantile(all, 0.025), q97_5: sortedQuantile(all, 0.975), rhat: row?.rhat ?? null, ess_bulk: row?.ess_bulk ?? null });
+  for (const row of residualParameterRows(fit, sample)) {
+    svgs.push(await renderSvg(residualPosteriorSpec(row.param, row.chains, row.estimate, fit.method)));
+    rows.push({ param: row.param, [fit.method]: row.estimate, posteriorMean: row.posteriorMean, median: row.median, q2_5: row.q2_5, q97_5: row.q97_5, rhat: row.rhat, ess_bulk: row.ess_bulk });
   }
   const note = `<p>Residuals <code>${escapeHtml(r.spec)}</code>: ${r.rho !== null ? 'AR(1) correlation ρ at unit time step within groups' : ''}${r.rho !== null && r.strata ? '; ' : ''}${r.strata ? `a residual SD per stratum (reference ${escapeHtml(r.strata[0].level)}; <code>sigma</code> is its SD)` : ''}. Red: the exact ${fit.method} estimate; dashed: the posterior's central 95% interval. No and complete pooling below are GLS fits under the same structure at the exact fit's ρ and SD ratios; the ICC, the shrinkage weights and the pooling explorer's τ²/σ² use the reference σ (approximate under this structure).</p>`;
   return { title: 'Residual structure', body: note + wrap(svgs) + htmlTable(aq.from(rows), `Residual-structure parameters: exact ${fit.method} estimate and posterior`) };

@@ -1,15 +1,8 @@
+import { sortedQuantile } from '../compare/residualRows.js';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** Bins of the posterior histogram. */
 const BINS = 40;
-
-/** The q-quantile of sorted values (R's type 7, as posterior's quantile). */
-export function sortedQuantile(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /**
  * The posterior of one residual-structure parameter (ρ, a stratum's σ) over all chains: a

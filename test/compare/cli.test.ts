@@ -45,6 +45,26 @@ describe('lmm compare', () => {
     expect(warnings.join('\n')).toMatch(/bulk-ESS below 200/);
   });
 
+  it('text with a residual structure: rho and the stratum sigmas, the exact estimate beside the posterior', async () => {
+    const io = capture();
+    const orthodont = join(fixtures, 'data', 'orthodont.csv');
+    expect(await main(['compare', '--data', orthodont, '--formula', 'distance ~ age + Sex + (1 | Subject)', '--residuals', 'ar1(visit | Subject) + var(Sex)', ...sampler], io)).toBe(0);
+    const lines = io.out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Residual structure ar1(visit | Subject) + var(Sex): exact REML estimate and posterior'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1].trim().split(/\s+/)).toEqual(['param', 'REML', 'posteriorMean', 'median', 'q2.5', 'q97.5', 'rhat', 'ess_bulk']);
+    // nlme's lme REML estimates (test/fixtures/nlme_residuals): rho 0.1886, sigma Female 0.8323, Male 1.876.
+    const row = (name: string) => lines.slice(at + 2, at + 5).find((l) => l.trim().startsWith(name))!.trim().split(/\s+/);
+    expect(Number(row('rho')[1])).toBeCloseTo(0.1886, 3);
+    expect(Number(row('sigma[Female]')[1])).toBeCloseTo(0.8323, 3);
+    expect(Number(row('sigma[Male]')[1])).toBeCloseTo(1.876, 2);
+    for (const name of ['rho', 'sigma[Female]', 'sigma[Male]']) {
+      const [, , mean, , lo, hi] = row(name).map(Number);
+      expect(lo).toBeLessThan(mean);
+      expect(mean).toBeLessThan(hi);
+    }
+  });
+
   it('names the group-level predictors absorbed into a coefficient on stderr', async () => {
     const io = capture();
     expect(await main(['compare', '--data', data, '--formula', 'frequency ~ attitude + gender + (1 | subject) + (1 | scenario)', ...sampler, '--json'], io)).toBe(0);
