@@ -49,6 +49,9 @@ export const fit: Command = async (argv, io) => {
   const residuals = options.residuals as string | undefined;
   if (residuals !== undefined && !input.inMemory) throw new LmmError('option', 'fit: --residuals needs the rows in memory; DuckDB gives only the cross-products (use --engine memory with a CSV file)');
   if (ddf === 'kenward-roger' && !input.inMemory) throw new LmmError('option', "fit: --ddf kenward-roger needs the rows in memory (n×n matrices); DuckDB gives only the cross-products");
+  // fitMillis starts once the rows are read (as lme4's `system.time(lmer(...))` after loading the
+  // data): it covers building the model (the frame, the design, the one pass) and the fit.
+  if (input.inMemory) input.table();
   const start = performance.now();
   const model = await input.model(formula, { weights: options.weights as string | undefined });
   const result = residuals !== undefined ? fitWithTable(input.table(), model, residuals, !options.ml) : fitModel(model, { reml: !options.ml });

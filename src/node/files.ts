@@ -10,7 +10,6 @@ import { parseDrawsCsv, type Draws } from '../diagnostics/drawsCsv.js';
 import { LmmError } from '../errors.js';
 import { looksLikeArrow, tableFromArrow } from '../data/input.js';
 import { delimiterOption, tableFromCsv, tableFromJson, type LoadOptions } from '../data/load.js';
-import { renderReport } from '../../samplers/report/report.js';
 import type { Comparison } from '../../samplers/compare/compare.js';
 
 /** Read a whole file (`-`: stdin), or an {@link LmmError} naming it. */
@@ -67,6 +66,8 @@ export function readDrawsCsv(path: string): Draws {
 
 /** Render the report and write it to `path` (an {@link LmmError} naming the file if it cannot be written). */
 export async function writeReport(comparison: Comparison, path: string): Promise<void> {
+  // Loaded here, not with the file readers: the report brings vega (~1.7 MB), which no other command needs.
+  const { renderReport } = await import('../../samplers/report/report.js');
   const html = await renderReport(comparison);
   try {
     writeFileSync(path, html);

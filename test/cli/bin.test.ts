@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../helpers.js';
@@ -32,5 +33,22 @@ describe('lmm executable', () => {
     expect(a.summary).toEqual(b.summary);
     const boot = ['bootstrap', '--data', join(fixtures, 'data', 'sleepstudy.csv'), '--formula', 'Reaction ~ Days + (Days | Subject)', '--n', '120', '--seed', '2', '--json'];
     expect(JSON.parse(execFileSync(bin, boot, { encoding: 'utf8' })).replicates).toEqual(JSON.parse(execFileSync(unbundled, boot, { encoding: 'utf8' })).replicates);
+  });
+  it.skipIf(!existsSync(bin))('loads the report (vega) only for compare: no other command imports it at start-up', () => {
+    // The static imports of each command's chunk, followed through the bundle: what Node loads
+    // before the command runs (dynamic imports, such as compare's --report, are left out).
+    const dir = dirname(bin);
+    const closure = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) closure(m[1], seen);
+      return seen;
+    };
+    const entry = readFileSync(bin, 'utf8');
+    const commands = [...entry.matchAll(/import\("\.\/(([a-z]+)-[A-Z0-9]+\.js)"\)/g)].map((m) => ({ name: m[2], file: m[1] }));
+    expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['fit', 'sample', 'bootstrap', 'anova', 'predict', 'summarize', 'compare']));
+    const loadsVega = (file: string) => [...closure(file)].some((f) => readFileSync(join(dir, f), 'utf8').includes('vega-lite'));
+    for (const { name, file } of commands) if (name !== 'compare') expect({ name, vega: loadsVega(file) }).toEqual({ name, vega: false });
   });
 });
