@@ -164,6 +164,15 @@ export function successiveConditional(setup: Setup, M: number, seed: number, tun
 export function gewekeZ(setup: Setup, M: number, seed: number, tuned = false): number[] {
   const mc = marginalConditional(setup, M, seed);
   const sc = successiveConditional(setup, M, seed + 1, tuned);
+  return simulatorZ(mc, sc);
+}
+
+/**
+ * Per test function (column), z = (difference of the two simulators' means)/(its standard error):
+ * the marginal-conditional draws `mc` are independent, the successive-conditional ones `sc` are a
+ * chain, whose MCSE comes from its ESS (Geweke 2004).
+ */
+export function simulatorZ(mc: readonly number[][], sc: readonly number[][]): number[] {
   return mc[0].map((_, j) => {
     const a = Float64Array.from(mc, (row) => row[j]);
     const b = Float64Array.from(sc, (row) => row[j]);

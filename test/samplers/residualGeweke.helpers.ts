@@ -17,7 +17,7 @@ import { GibbsKernel, type GibbsState, type SamplerModel } from '../../samplers/
 import { termPriors, type PriorsSpec } from '../../samplers/priors.js';
 import { samplerResiduals, type SamplerResiduals } from '../../samplers/residualSteps.js';
 import { createRng, type Rng } from '../../samplers/rng.js';
-import { essMean } from '../../src/diagnostics/ess.js';
+import { simulatorZ } from './geweke.helpers.js';
 
 export type ResidualCase = 'ar1' | 'ar1+var' | 'ar1+varMix' | 'var';
 
@@ -156,22 +156,7 @@ export function residualGewekeZ(setup: ResidualSetupT, M: number, seed: number):
     [state] = kernel.step(rng, state);
     sc.push(record(setup, state));
   }
-  return mc[0].map((_, j) => {
-    const a = Float64Array.from(mc, (row) => row[j]);
-    const b = Float64Array.from(sc, (row) => row[j]);
-    const stats = (x: Float64Array) => {
-      let m = 0;
-      for (const v of x) m += v;
-      m /= x.length;
-      let v2 = 0;
-      for (const v of x) v2 += (v - m) ** 2;
-      return { m, v: v2 / (x.length - 1) };
-    };
-    const sa = stats(a);
-    const sb = stats(b);
-    const essB = essMean([b]) ?? b.length;
-    return (sa.m - sb.m) / Math.sqrt(sa.v / a.length + sb.v / essB);
-  });
+  return simulatorZ(mc, sc);
 }
 
 /** SBC ranks of the true parameters among L thinned posterior draws, for `datasets` simulated datasets. */

@@ -17,20 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/model.js';
 import { defaultPriors } from '../../samplers/priors.js';
 import { sampleModel } from '../../samplers/sample.js';
-import { essMean } from '../../src/diagnostics/ess.js';
+import { mcseSd } from './mcse.helpers.js';
 import { dataset, jsonFixtures } from '../helpers.js';
-
-/** MCSE of a posterior SD by the delta method: √(Var((x − m)²)/ESS((x − m)²))/(2·sd). */
-function mcseSd(chains: Float64Array[]): number {
-  const all = chains.flatMap((c) => Array.from(c));
-  const m = all.reduce((s, v) => s + v, 0) / all.length;
-  const squares = chains.map((c) => Float64Array.from(c, (v) => (v - m) ** 2));
-  const sq = squares.flatMap((c) => Array.from(c));
-  const v = sq.reduce((s, x) => s + x, 0) / (sq.length - 1);
-  const vv = sq.reduce((s, x) => s + (x - v) ** 2, 0) / (sq.length - 1);
-  const ess = essMean(squares) ?? sq.length;
-  return Math.sqrt(vv / ess) / (2 * Math.sqrt(v));
-}
 
 interface StanFixture {
   case: string;

@@ -13,21 +13,11 @@
 import { describe, expect, it } from 'vitest';
 import { sample } from '../../samplers/sample.js';
 import { essMean } from '../../src/diagnostics/ess.js';
+import { mcseSd } from './mcse.helpers.js';
 import { dataset, jsonFixtures } from '../helpers.js';
 
 interface Row { param: string; mean: number; sd: number; q5: number; q95: number; mcse_mean: number; mcse_sd: number; mcse_q5: number; mcse_q95: number }
 interface Fixture { case: string; data: string; formula: string; residuals: string; priors: unknown; summary: Row[] }
-
-/** MCSE of a posterior SD by the delta method: √(Var((x − m)²)/ESS((x − m)²))/(2·sd). */
-function mcseSd(chains: Float64Array[]): number {
-  const all = chains.flatMap((c) => Array.from(c));
-  const m = all.reduce((s, v) => s + v, 0) / all.length;
-  const squares = chains.map((c) => Float64Array.from(c, (v) => (v - m) ** 2));
-  const sq = squares.flatMap((c) => Array.from(c));
-  const v = sq.reduce((s, x) => s + x, 0) / (sq.length - 1);
-  const vv = sq.reduce((s, x) => s + (x - v) ** 2, 0) / (sq.length - 1);
-  return Math.sqrt(vv / (essMean(squares) ?? sq.length)) / (2 * Math.sqrt(v));
-}
 
 /** Quantile (type 7) of sorted values. */
 function quantile(sorted: number[], p: number): number {
