@@ -4,6 +4,7 @@
  * lazily so that commands that never read such files do not load its native library).
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { LmmError } from '../errors.js';
 import type { ParsedFormula } from '../formula/types.js';
 import type { MixedModel } from '../model/model.js';
@@ -39,18 +40,65 @@ export function fileRelation(path: string, delimiter?: string): string {
  * unless `create`, which also makes the file if it does not exist).
  */
 export async function openDuckDB(db?: string, options: { create?: boolean } = {}): Promise<{ run: RunQuery; close: () => void }> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const duckdb = await import('@duckdb/node-api');
   if (db !== undefined && !options.create && !existsSync(db)) throw new LmmError('file', `cannot read database '${db}': no such file`);
-  const instance = await DuckDBInstance.create(db ?? ':memory:', db === undefined || options.create ? {} : { access_mode: 'READ_ONLY' });
+  // One DuckDB thread per core (DuckDB's default too, stated so that it holds wherever this runs);
+  // a perfect hash table for GROUP BY an integer column whose range (from Parquet statistics) fits
+  // in 2^18 slots (DuckDB's default, 2^12, sends 10^5 integer groups to the general hash table).
+  const config: Record<string, string> = { threads: String(availableParallelism()), perfect_ht_threshold: '18' };
+  if (db !== undefined && !options.create) config.access_mode = 'READ_ONLY';
+  const instance = await duckdb.DuckDBInstance.create(db ?? ':memory:', config);
   const connection = await instance.connect();
   const run: RunQuery = async (sql) => {
     try {
-      return (await connection.runAndReadAll(sql)).getRowsJS() as unknown[][];
+      return readRows(duckdb, await connection.run(sql));
     } catch (error) {
       throw duckdbError(error as Error);
     }
   };
   return { run, close: () => connection.closeSync() };
+}
+
+type DuckDBApi = typeof import('@duckdb/node-api');
+
+/**
+ * The rows of a materialised result, as `getRowsJS` gives them (numbers, bigint, strings,
+ * booleans, arrays), read column by column from each chunk: a LIST of DOUBLE (the sums of a
+ * block) straight from its flat child vector, which is several times faster than converting
+ * 10^5 list values one by one through the value objects; other columns by DuckDB's JS converter.
+ */
+async function readRows(duckdb: DuckDBApi, result: import('@duckdb/node-api').DuckDBMaterializedResult): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    const count = chunk.rowCount;
+    const columns: unknown[][] = [];
+    for (let k = 0; k < chunk.columnCount; k++) {
+      const vector = chunk.getColumnVector(k);
+      if (vector instanceof duckdb.DuckDBListVector && vector.childVector instanceof duckdb.DuckDBDoubleVector) {
+        const child = vector.childVector;
+        // The list's own validity (a field of the vector; getItem would build the value objects this avoids).
+        const validity = (vector as unknown as { validity?: { itemValid(i: number): boolean } }).validity;
+        const values: ((number | null)[] | null)[] = new Array(count);
+        for (let i = 0; i < count; i++) {
+          if (validity ? !validity.itemValid(i) : vector.getItem(i) === null) {
+            values[i] = null;
+            continue;
+          }
+          const offset = vector.getEntryOffset(i);
+          const length = vector.getEntryLength(i);
+          const list: (number | null)[] = new Array(length);
+          for (let j = 0; j < length; j++) list[j] = child.getItem(offset + j);
+          values[i] = list;
+        }
+        columns.push(values);
+      } else {
+        columns.push(chunk.convertColumnValues(k, duckdb.JSDuckDBValueConverter));
+      }
+    }
+    for (let i = 0; i < count; i++) rows.push(columns.map((column) => column[i]));
+  }
+  return rows;
 }
 
 /** A DuckDB failure as one line: a missing file as such, anything else with DuckDB's first line. */

@@ -26,7 +26,19 @@ export interface SqlSource {
 export interface SqlGroup {
   label: string;
   sql: string[];
+  /** The GROUP BY expressions of its columns (see groupKey). */
+  by: string[];
   numeric: boolean[];
+}
+
+/**
+ * What a grouping column is grouped by: an integer or text column by its own values (the same
+ * groups as its DOUBLE or text reading, and DuckDB's perfect hash aggregate applies to a small
+ * integer range), any other column by its SQL reading. Integers beyond ±2^53, which a JS number
+ * cannot tell apart, are out of this path's reach on either side.
+ */
+function groupKey(name: string, type: string, reading: string): string {
+  return /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|VARCHAR)$/i.test(type.trim()) ? ident(name) : reading;
 }
 
 /** The frame: variables, complete-case predicate, factor levels, notes' facts. */
@@ -149,7 +161,7 @@ export async function sqlFrame(run: RunQuery, source: SqlSource, formula: Parsed
   for (const name of groupColumns) missing.push({ label: name, sql: missingSql(raw(name), kindOf(name) === 'numeric') });
   const weightsSql = weights === undefined ? null : raw(weights);
   if (weightsSql) missing.push({ label: `weights column '${weights}'`, sql: missingSql(weightsSql, true) });
-  const keep = missing.length === 0 ? 'TRUE' : `NOT (${missing.map((m) => m.sql).join(' OR ')})`;
+  let keep = missing.length === 0 ? 'TRUE' : `NOT (${missing.map((m) => m.sql).join(' OR ')})`;
 
   // Counts, and infinite values in kept rows (lme4: "NA/NaN/Inf in 'y'").
   const infinite: { label: string; sql: string }[] = [];
@@ -169,6 +181,9 @@ export async function sqlFrame(run: RunQuery, source: SqlSource, formula: Parsed
     const labels = [...new Set(missing.filter((_, k) => countRow[2 + infinite.length + k] === true).map((m) => m.label))];
     throw new LmmError('data', `no rows left after dropping rows with missing values in ${labels.map((m) => `'${m}'`).join(', ')}`);
   }
+
+  // Every row complete: the predicate is TRUE on every row, so the passes below need not test it.
+  if (n === nTotal) keep = 'TRUE';
 
   // Factor levels in R's order, from the kept rows; levels only in dropped rows for the notes.
   const lostLevels = new Map<string, string[]>();
@@ -197,7 +212,7 @@ export async function sqlFrame(run: RunQuery, source: SqlSource, formula: Parsed
   if (n < nTotal) for (const name of groupColumns) if (!lostLevels.has(name)) await factorValues(raw(name), kindOf(name) === 'numeric', name);
   const groups = new Map<string, SqlGroup>();
   for (const r of formula.random) {
-    if (!groups.has(r.group)) groups.set(r.group, { label: r.group, sql: r.groupColumns.map(raw), numeric: r.groupColumns.map((c) => kindOf(c) === 'numeric') });
+    if (!groups.has(r.group)) groups.set(r.group, { label: r.group, sql: r.groupColumns.map(raw), by: r.groupColumns.map((c) => groupKey(c, typeOf.get(c) as string, raw(c))), numeric: r.groupColumns.map((c) => kindOf(c) === 'numeric') });
   }
   const offsetSql = offsets.length === 0 ? null : offsets.map((o) => (finalVariables.get(o.label) as { sql: string }).sql).join(' + ');
   return { variables: finalVariables, keep, n, nTotal, groups, lostLevels, transforms, offset: offsetSql === null ? null : `(${offsetSql})`, weights: weightsSql };

@@ -110,7 +110,8 @@ export interface BlocksInput {
   w: string | null;
   keep: string;
   from: string;
-  groups: ReadonlyMap<string, { sql: string[] }>;
+  /** Each grouping factor: the SQL reading of its columns (the level labels) and, optionally, what to GROUP BY (default: the readings). */
+  groups: ReadonlyMap<string, { sql: string[]; by?: string[] }>;
   /** SQL of the centre (P values: literals, or columns of a CTE) and of the summary shifts. */
   centre: string[];
   shifts: string[];
@@ -136,7 +137,12 @@ export function blocksSql(input: BlocksInput): string[] {
     const d = `(${v} - ${shifts[c]})`;
     global.push(`sum(${d})`, `sum(${d} * ${d})`, `min(${v})`, `max(${v})`);
   });
-  const branches = [`SELECT 'global' AS block, -1 AS term, -1 AS term2, '' AS level, '' AS level2, ${list(global)} AS sums FROM ${from} WHERE ${keep}`];
+  const where = keep === 'TRUE' ? '' : ` WHERE ${keep}`;
+  const groupBy = (group: string) => {
+    const g = groups.get(group) as { sql: string[]; by?: string[] };
+    return g.by ?? g.sql;
+  };
+  const branches = [`SELECT 'global' AS block, -1 AS term, -1 AS term2, '' AS level, '' AS level2, ${list(global)} AS sums FROM ${from}${where}`];
 
   const levelSql = (g: { sql: string[] }) => (g.sql.length === 1 ? `CAST(${g.sql[0]} AS ${text})` : `concat_ws(chr(31), ${g.sql.map((c) => `CAST(${c} AS ${text})`).join(', ')})`);
   random.forEach(({ part, sql: z }, k) => {
@@ -149,7 +155,7 @@ export function blocksSql(input: BlocksInput): string[] {
     for (let c = 0; c < p0; c++) cols.push(`sum(${fixed.sql[c]} * ${fixed.sql[c]})`);
     const level = levelSql(groups.get(part.group) as { sql: string[] });
     // Grouped by the raw values (a text cast per row would cost more than the sums), labelled after.
-    branches.push(`SELECT 'term', ${k}, -1, ${level}, '', ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${(groups.get(part.group) as { sql: string[] }).sql.join(', ')}`);
+    branches.push(`SELECT 'term', ${k}, -1, ${level}, '', ${list(cols)} FROM ${from}${where} GROUP BY ${groupBy(part.group).join(', ')}`);
   });
   for (let l = 0; l < random.length; l++) {
     for (let k = 0; k < l; k++) {
@@ -157,8 +163,8 @@ export function blocksSql(input: BlocksInput): string[] {
       for (const zl of random[l].sql) for (const zk of random[k].sql) cols.push(`sum(${weighted(zl)} * ${zk})`);
       const ll = levelSql(groups.get(random[l].part.group) as { sql: string[] });
       const lk = levelSql(groups.get(random[k].part.group) as { sql: string[] });
-      const by = [...(groups.get(random[l].part.group) as { sql: string[] }).sql, ...(groups.get(random[k].part.group) as { sql: string[] }).sql];
-      branches.push(`SELECT 'pair', ${l}, ${k}, ${ll}, ${lk}, ${list(cols)} FROM ${from} WHERE ${keep} GROUP BY ${[...new Set(by)].join(', ')}`);
+      const by = [...groupBy(random[l].part.group), ...groupBy(random[k].part.group)];
+      branches.push(`SELECT 'pair', ${l}, ${k}, ${ll}, ${lk}, ${list(cols)} FROM ${from}${where} GROUP BY ${[...new Set(by)].join(', ')}`);
     }
   }
   return branches;
