@@ -15,6 +15,7 @@ export const KERNELS = [
   { name: 'rankKernel', constant: 'RANK_KERNEL_WASM', dir: 'src/diagnostics' },
   { name: 'elementary', constant: 'ELEMENTARY_WASM', dir: 'samplers' },
   { name: 'levelKernel', constant: 'LEVEL_KERNEL_WASM', dir: 'samplers' },
+  { name: 'scatterKernel', constant: 'SCATTER_KERNEL_WASM', dir: 'src/linalg' },
 ];
 
 const root = new URL('../', import.meta.url);

@@ -1,6 +1,6 @@
 import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
-import { BitGraph, choleskySupernodal, planSupernodal, type SupernodalPlan } from '../linalg/supernodal.js';
+import { BitGraph, choleskySupernodal, planSupernodal, selectedInverse, supernodalKernel, type SupernodalKernel, type SupernodalPlan } from '../linalg/supernodal.js';
 import type { CrossProducts } from '../model/crossprod.js';
 import { ObservationUpdate, type TermRows } from './observationUpdate.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
@@ -113,7 +113,7 @@ export class BlockedCholesky {
    * factorisation, the lower-triangle entries that are structurally non-zero before factoring,
    * the permuted copy of the rest it factors, and its helper thread.
    */
-  private readonly sparse: (SparseRest & { S: Float64Array; shared: SharedCholesky | undefined }) | undefined;
+  private readonly sparse: (SparseRest & { S: Float64Array; shared: SharedCholesky | undefined; kernel: SupernodalKernel | undefined }) | undefined;
 
   /**
    * For `evaluate` on the dense route: the levels of term 0 whose update of the rest is summed
@@ -128,8 +128,14 @@ export class BlockedCholesky {
    *   one included. The factor is the same bit for bit whatever the number.
    * @param options.sparse let `evaluate` factor a large rest that crossed factors leave sparse
    *   by the supernodal Cholesky (the exact fitter sets it).
+   * @param options.sparseFrom a factor of the same model whose supernodal plan this one reuses
+   *   (for `restInverse`), instead of planning its own.
    */
-  constructor(readonly crossprod: CrossProducts, readonly shapes: readonly BlockShape[], options: { threads?: boolean | number; sparse?: boolean } = {}) {
+  constructor(
+    readonly crossprod: CrossProducts,
+    readonly shapes: readonly BlockShape[],
+    options: { threads?: boolean | number; sparse?: boolean; sparseFrom?: BlockedCholesky } = {},
+  ) {
     this.layout = thetaLayout(shapes.map((s) => s.q));
     this.n = crossprod.n;
     this.p = crossprod.p;
@@ -158,11 +164,16 @@ export class BlockedCholesky {
     const qmax = Math.max(...shapes.map((s) => s.q), this.P);
     this.work = new Float64Array(qmax * qmax);
     this.work2 = new Float64Array(qmax * qmax);
-    const plan = options.sparse && this.M >= minSparseSize && this.xOffset > 0 ? this.planSparse() : undefined;
+    const from = options.sparseFrom?.sparse;
+    const plan = from
+      ? { ...from, packed: new Float64Array(from.packed.length), gathered: new Float64Array(from.gathered.length), accumulator: new Float64Array(from.accumulator.length) }
+      : options.sparse && this.M >= minSparseSize && this.xOffset > 0 ? this.planSparse() : undefined;
     // One shared matrix for the helper thread: the permuted copy when the optimiser factors that.
     const shared = options.threads && this.M >= minThreadedSize ? sharedCholesky(this.M, options.threads === true ? undefined : options.threads) : undefined;
     const own = () => new Float64Array(this.M * this.M);
-    this.sparse = plan && { ...plan, S: shared ? shared.matrix : own(), shared };
+    // Without helper threads, the permuted copy lives in the WebAssembly kernel's memory.
+    const kernel = plan && !(shared && shared.threads > 1) ? supernodalKernel(plan.plan) : undefined;
+    this.sparse = plan && { ...plan, S: kernel ? kernel.matrix : shared!.matrix, shared: kernel ? undefined : shared, kernel };
     this.shared = plan ? undefined : shared;
     this.S = this.shared ? this.shared.matrix : own();
     this.observation = options.sparse && !plan ? ObservationUpdate.plan(crossprod, shapes as readonly TermRows[], this.restOffset, this.P) : undefined;
@@ -190,10 +201,30 @@ export class BlockedCholesky {
 
   /** Refactor for θ. Returns false (and `ok` false) when the rest is not positive definite. */
   update(theta: ArrayLike<number>): boolean {
+    this.thetaAt = Float64Array.from(theta);
     const L0ok = this.assemble(theta);
     this.subtractFirstTerm(this.S);
     this.ok = L0ok && choleskyAuto(this.S, this.M, this.envelope, this.shared?.helper());
     return this.ok;
+  }
+
+  /** θ of the last `update`. */
+  private thetaAt: Float64Array | undefined;
+
+  /**
+   * S_R^{-1} = (L_R L_R')^{-1}, S_R the rest's random-effects rows (β known), at the θ of the
+   * last `update`, on the structure of the supernodal factor (selected inversion, supernodal.ts):
+   * `Z` in the plan's order (lower triangle), `pos[i]` the position of rest row i. Undefined on
+   * the dense route or before a successful `update`. The factor itself is left as it was.
+   */
+  restInverse(): { Z: Float64Array; pos: Int32Array; n: number } | undefined {
+    const { sparse, thetaAt } = this;
+    if (!sparse || !thetaAt || !this.ok) return undefined;
+    // `evaluate` factors the permuted copy, using S as its staging area; `update` restores S.
+    const finite = Number.isFinite(this.evaluate(thetaAt, true));
+    const Z = finite ? selectedInverse(sparse.S, sparse.plan, this.xOffset) : undefined;
+    this.update(thetaAt);
+    return Z && { Z, pos: sparse.plan.pos, n: this.M };
   }
 
   /**
@@ -242,7 +273,7 @@ export class BlockedCholesky {
     const Sp = sparse.S;
     zeroStructure(Sp, sparse.plan);
     for (let e = 0; e < from.length; e++) Sp[to[e]] = packed[e];
-    if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper())) return Infinity;
+    if (!L0ok || !choleskySupernodal(Sp, sparse.plan, sparse.shared?.helper(), sparse.kernel)) return Infinity;
     return this.criterion(Sp, reml);
   }
 

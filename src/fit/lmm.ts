@@ -343,7 +343,8 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   }
   // The results keep a factor of their own (the optimiser's may sit on the helper thread's
   // shared memory, which the next fit of the same size reuses).
-  const fit = new LmmFit(model, new BlockedCholesky(model.crossprod, model.terms), reml, optimization);
+  // It reuses the optimiser's supernodal plan, if any, for the conditional variances.
+  const fit = new LmmFit(model, new BlockedCholesky(model.crossprod, model.terms, { sparseFrom: factor }), reml, optimization);
   fit.fitMillis = performance.now() - start;
   return fit;
 }

@@ -211,6 +211,8 @@ export function conditionalVariances(f: BlockedCholesky, sigma2: number): Float6
  * effects' conditional covariance over σ², β known), per term, level-major q×q blocks.
  */
 export function randomEffectsInverseBlocks(f: BlockedCholesky): Float64Array[] {
+  const selected = f.restInverse();
+  if (selected) return inverseBlocksSelected(f, selected);
   const { M, S, xOffset, shapes, restOffset } = f;
   const mR = xOffset;
   // Dense inverse of the random-effects part of the rest, stored transposed (column c of
@@ -293,6 +295,80 @@ export function randomEffectsInverseBlocks(f: BlockedCholesky): Float64Array[] {
   return out;
 }
 
+/**
+ * `randomEffectsInverseBlocks` from S_R^{-1} on the supernodal structure (`restInverse`): term 0's
+ * blocks are L0_j^{-T} L0_j^{-1} + H_j' S_R^{-1} H_j with H_j = W_R[:, j] L0_j^{-1}, whose rows are
+ * the rest rows level j meets (a clique of the structure); the other terms' blocks are read off.
+ */
+function inverseBlocksSelected(f: BlockedCholesky, { Z, pos, n }: { Z: Float64Array; pos: Int32Array; n: number }): Float64Array[] {
+  const { shapes, restOffset } = f;
+  const at = (i: number, j: number): number => {
+    const a = pos[i], b = pos[j];
+    return a >= b ? Z[a * n + b] : Z[b * n + a];
+  };
+  const { q: q0, nlevels: n0 } = shapes[0];
+  const V0 = new Float64Array(n0 * q0 * q0);
+  const L0inv = new Float64Array(q0 * q0);
+  let maxRows = 0;
+  for (let j = 0; j < n0; j++) {
+    let rows = 0;
+    for (let k = 1; k < shapes.length; k++) rows += (f.crossprod.cross[k][0].colPtr[j + 1] - f.crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
+    maxRows = Math.max(maxRows, rows);
+  }
+  const rowOf = new Int32Array(maxRows);
+  const H = new Float64Array(maxRows * q0);
+  for (let j = 0; j < n0; j++) {
+    const lo = j * q0 * q0;
+    L0inv.fill(0);
+    for (let c = 0; c < q0; c++) {
+      L0inv[c * q0 + c] = 1 / f.L0[lo + c * q0 + c];
+      for (let r = c + 1; r < q0; r++) {
+        let t = 0;
+        for (let k = c; k < r; k++) t -= f.L0[lo + r * q0 + k] * L0inv[k * q0 + c];
+        L0inv[r * q0 + c] = t / f.L0[lo + r * q0 + r];
+      }
+    }
+    const o = j * q0 * q0;
+    for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) {
+      let s = 0;
+      for (let r = Math.max(a, c); r < q0; r++) s += L0inv[r * q0 + a] * L0inv[r * q0 + c];
+      V0[o + a * q0 + c] = s;
+    }
+    let count = 0;
+    for (let k = 1; k < shapes.length; k++) {
+      const qk = shapes[k].q;
+      const { colPtr, rowLevel } = f.crossprod.cross[k][0];
+      for (let s = colPtr[j]; s < colPtr[j + 1]; s++) {
+        for (let r = 0; r < qk; r++) {
+          rowOf[count] = restOffset[k] + rowLevel[s] * qk + r;
+          for (let c = 0; c < q0; c++) {
+            let h = 0;
+            for (let m = c; m < q0; m++) h += f.Wre[k][(s * qk + r) * q0 + m] * L0inv[m * q0 + c];
+            H[count * q0 + c] = h;
+          }
+          count++;
+        }
+      }
+    }
+    for (let u = 0; u < count; u++) {
+      for (let v = 0; v < count; v++) {
+        const z = at(rowOf[u], rowOf[v]);
+        for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) V0[o + a * q0 + c] += H[u * q0 + a] * z * H[v * q0 + c];
+      }
+    }
+  }
+  const out = [V0];
+  for (let k = 1; k < shapes.length; k++) {
+    const { q, nlevels } = shapes[k];
+    const V = new Float64Array(nlevels * q * q);
+    for (let i = 0; i < nlevels; i++) {
+      const base = restOffset[k] + i * q;
+      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) V[i * q * q + a * q + c] = at(base + a, base + c);
+    }
+    out.push(V);
+  }
+  return out;
+}
 
 function transpose(A: Float64Array, n: number): Float64Array {
   const T = new Float64Array(n * n);

@@ -7,6 +7,9 @@
  * into (relaxed) supernodes, and the numeric step, once per θ, touches only the structural rows.
  */
 
+import { align16, instantiateKernel, kernelMemory } from '../diagnostics/wasm.js';
+import { SCATTER_KERNEL_WASM } from './scatterKernelWasm.js';
+
 /** Undirected graph on n vertices as one bitset row per vertex (symmetric, no self loops). */
 export class BitGraph {
   /** 32-bit words per row. */
@@ -310,12 +313,13 @@ const minSplitWork = 2e5;
  * arithmetic of each entry is the same either way. Returns false when A is not positive
  * definite.
  */
-export function choleskySupernodal(a: Float64Array, plan: SupernodalPlan, helper?: CholeskyHelper): boolean {
+export function choleskySupernodal(a: Float64Array, plan: SupernodalPlan, helper?: CholeskyHelper, kernel?: SupernodalKernel): boolean {
   const { n, start, end, rows } = plan;
+  const wasm = !helper && kernel !== undefined && kernel.matrix === a && kernel.plan === plan ? kernel : undefined;
   let maxRows = 0;
   for (const r of rows) maxRows = Math.max(maxRows, r.length);
-  if (!helper && panelScratch.length < maxRows * chunkWidth) panelScratch = new Float64Array(maxRows * chunkWidth);
-  const panel = helper ? helper.panelBuffer : panelScratch;
+  if (!helper && !wasm && panelScratch.length < maxRows * chunkWidth) panelScratch = new Float64Array(maxRows * chunkWidth);
+  const panel = helper ? helper.panelBuffer : wasm ? wasm.panel : panelScratch;
   for (let c = 0; c < start.length; c++) {
     const kb = start[c];
     const ke = end[c];
@@ -348,10 +352,57 @@ export function choleskySupernodal(a: Float64Array, plan: SupernodalPlan, helper
       helper.wait();
     } else {
       panelRows(a, n, kb, ke, rows[c], panel, 0, count);
-      scatterUpdate(a, n, rows[c], panel, w, 0, count);
+      if (wasm) wasm.scatter(c, w, count);
+      else scatterUpdate(a, n, rows[c], panel, w, 0, count);
     }
   }
   return true;
+}
+
+/**
+ * An n×n matrix in a WebAssembly memory, with the plan's row lists and the panel beside it, so
+ * that {@link choleskySupernodal} runs step 3 in scatterKernel.wat (128-bit SIMD, 4×4 tiles; the
+ * same arithmetic per entry as {@link scatterUpdate}, so the factor is the same bit for bit).
+ */
+export interface SupernodalKernel {
+  readonly plan: SupernodalPlan;
+  /** The matrix to factor (row-major n×n, in the kernel's memory). */
+  readonly matrix: Float64Array;
+  /** The packed panel (step 2 writes it). */
+  readonly panel: Float64Array;
+  /** Step 3 for chunk c (w columns, `count` rows below) from the panel. */
+  scatter(c: number, w: number, count: number): void;
+}
+
+/** A {@link SupernodalKernel} for `plan` (one memory of about 8n² bytes). */
+export function supernodalKernel(plan: SupernodalPlan): SupernodalKernel {
+  const { n, rows } = plan;
+  let rowsTotal = 0;
+  let maxRows = 0;
+  for (const r of rows) {
+    rowsTotal += r.length;
+    maxRows = Math.max(maxRows, r.length);
+  }
+  const matrixAt = 0;
+  const rowsAt = align16(matrixAt + 8 * n * n);
+  const panelAt = align16(rowsAt + 4 * rowsTotal);
+  const pairsAt = align16(panelAt + 8 * maxRows * chunkWidth);
+  const memory = kernelMemory(pairsAt + 8 * (maxRows + 1) * chunkWidth);
+  const rowList = new Int32Array(memory.buffer, rowsAt, rowsTotal);
+  const rowStart = new Int32Array(rows.length);
+  let at = 0;
+  rows.forEach((r, c) => {
+    rowStart[c] = rowsAt + 4 * at;
+    rowList.set(r, at);
+    at += r.length;
+  });
+  const { scatter } = instantiateKernel<{ scatter: (a: number, n: number, rows: number, P: number, Pt: number, w: number, ibStart: number, ibEnd: number) => void }>(SCATTER_KERNEL_WASM, memory);
+  return {
+    plan,
+    matrix: new Float64Array(memory.buffer, matrixAt, n * n),
+    panel: new Float64Array(memory.buffer, panelAt, maxRows * chunkWidth),
+    scatter: (c, w, count) => scatter(matrixAt, n, rowStart[c], panelAt, pairsAt, w, 0, count),
+  };
 }
 
 /**
@@ -417,4 +468,82 @@ export function scatterUpdate(a: Float64Array, n: number, rows: Int32Array, P: F
       }
     }
   }
+}
+
+/**
+ * Selected inversion (Takahashi, Fagan & Chen 1973; Erisman & Tinney 1975): the entries of
+ * Z = (L_m L_m')^{-1} on the structure of the supernodal factor `L` (the output of
+ * {@link choleskySupernodal}, plan order), where L_m is L's leading m×m block (for the rest of
+ * the blocked factor, m = the random-effects rows: S_R^{-1} with β known). From Z L = L^{-T},
+ * taken one chunk J of columns at a time from the last, with R the structural rows below J:
+ *
+ *   Z_RJ = −Z_RR Y,   Z_JJ = L_JJ^{-T} L_JJ^{-1} − Y' Z_RJ,   Y = L_RJ L_JJ^{-1},
+ *
+ * where Z_RR lies on the structure already computed (R is a clique of the filled graph). The
+ * cost is about twice the factorisation's multiply–adds, against n³/3 for the dense inverse.
+ * Returns a new n×n row-major array holding Z's lower triangle on the structure (zero elsewhere).
+ */
+export function selectedInverse(L: Float64Array, plan: SupernodalPlan, m: number): Float64Array {
+  const { n, start, end, rows } = plan;
+  const Z = new Float64Array(n * n);
+  let maxRows = 0;
+  for (const r of rows) maxRows = Math.max(maxRows, r.length);
+  // Y column-major (column j of the chunk is contiguous over the rows R), Z_RJ row-major, one
+  // gathered row of Z_RR, and the chunk's L_JJ^{-1}.
+  const Y = new Float64Array(chunkWidth * maxRows);
+  const ZRJ = new Float64Array(maxRows * chunkWidth);
+  const zrow = new Float64Array(maxRows);
+  const T = new Float64Array(chunkWidth * chunkWidth);
+  for (let c = start.length - 1; c >= 0; c--) {
+    const kb = start[c];
+    if (kb >= m) continue;
+    const je = Math.min(end[c], m);
+    const w = je - kb;
+    const all = rows[c];
+    let nr = 0;
+    while (nr < all.length && all[nr] < m) nr++;
+    const R = all.subarray(0, nr);
+    // Y = L_RJ L_JJ^{-1}: row by row, Y_r L_JJ = L_rJ solved from the last column.
+    for (let a = 0; a < nr; a++) {
+      const ra = R[a] * n;
+      for (let j = je - 1; j >= kb; j--) {
+        let s = L[ra + j];
+        for (let k = j + 1; k < je; k++) s -= Y[(k - kb) * nr + a] * L[k * n + j];
+        Y[(j - kb) * nr + a] = s / L[j * n + j];
+      }
+    }
+    // Z_RJ = −Z_RR Y, Z_RR read through the lower triangle (R ascending).
+    for (let a = 0; a < nr; a++) {
+      const ra = R[a];
+      for (let b = 0; b <= a; b++) zrow[b] = Z[ra * n + R[b]];
+      for (let b = a + 1; b < nr; b++) zrow[b] = Z[R[b] * n + ra];
+      for (let j = 0; j < w; j++) {
+        const yj = j * nr;
+        let s = 0;
+        for (let b = 0; b < nr; b++) s += zrow[b] * Y[yj + b];
+        ZRJ[a * w + j] = -s;
+      }
+    }
+    for (let a = 0; a < nr; a++) for (let j = 0; j < w; j++) Z[R[a] * n + kb + j] = ZRJ[a * w + j];
+    // T = L_JJ^{-1} (lower triangular), then Z_JJ = T'T − Y'Z_RJ on its lower triangle.
+    for (let j = 0; j < w; j++) {
+      T[j * w + j] = 1 / L[(kb + j) * n + kb + j];
+      for (let i = j + 1; i < w; i++) {
+        let s = 0;
+        for (let k = j; k < i; k++) s -= L[(kb + i) * n + kb + k] * T[k * w + j];
+        T[i * w + j] = s / L[(kb + i) * n + kb + i];
+      }
+      for (let i = 0; i < j; i++) T[i * w + j] = 0;
+    }
+    for (let i = 0; i < w; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let k = i; k < w; k++) s += T[k * w + i] * T[k * w + j];
+        const yi = i * nr;
+        for (let a = 0; a < nr; a++) s -= Y[yi + a] * ZRJ[a * w + j];
+        Z[(kb + i) * n + kb + j] = s;
+      }
+    }
+  }
+  return Z;
 }

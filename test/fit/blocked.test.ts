@@ -7,6 +7,7 @@ import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
 import { BlockedCholesky } from '../../src/fit/blocked.js';
 import { fitModel } from '../../src/fit/lmm.js';
+import { randomEffectsInverseBlocks } from '../../src/fit/solution.js';
 import { buildModel } from '../../src/model/model.js';
 import { createRng } from '../../samplers/rng.js';
 
@@ -95,6 +96,37 @@ describe('blocked factor of a sparse crossed rest', () => {
       }
     }
   });
+
+  // The conditional variances by selected inversion on the supernodal factor against the dense
+  // inverse of the rest (to 1e-10 relative to the largest block entry: rounding only), with
+  // q0 = 1 and 2 and a q = 2 term in the rest; the factor is left as it was.
+  for (const formula of ['y ~ x + (1 | s) + (1 | item) + (1 | dept)', 'y ~ x + (1 | s) + (x | item) + (1 | dept)', 'y ~ x + (x | s) + (1 | item) + (1 | dept)']) {
+    it(`conditional variances by selected inversion: ${formula}`, () => {
+      const m = buildModel(crossedRatings(), formula);
+      const optimiser = new BlockedCholesky(m.crossprod, m.terms, { sparse: true });
+      const selected = new BlockedCholesky(m.crossprod, m.terms, { sparseFrom: optimiser });
+      const dense = new BlockedCholesky(m.crossprod, m.terms);
+      const theta = Float64Array.from(selected.layout.start, (v, i) => v * (0.4 + 0.15 * i) + (v === 0 ? 0.1 : 0));
+      selected.update(theta);
+      dense.update(theta);
+      const before = selected.S.slice();
+      const a = randomEffectsInverseBlocks(selected);
+      expect(selected.restInverse()).toBeDefined();
+      expect(dense.restInverse()).toBeUndefined();
+      const b = randomEffectsInverseBlocks(dense);
+      expect(a.length).toBe(b.length);
+      for (let k = 0; k < a.length; k++) {
+        const scale = Math.max(...Array.from(b[k], Math.abs));
+        let err = 0;
+        for (let e = 0; e < b[k].length; e++) err = Math.max(err, Math.abs(a[k][e] - b[k][e]));
+        expect(err).toBeLessThan(1e-10 * scale);
+      }
+      let changed = 0;
+      for (let e = 0; e < before.length; e++) if (!Object.is(selected.S[e], before[e])) changed++;
+      expect(changed).toBe(0);
+      expect(selected.objective(true)).toBe(dense.objective(true));
+    });
+  }
 });
 
 /**

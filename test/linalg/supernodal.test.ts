@@ -1,11 +1,12 @@
 /**
  * Supernodal Cholesky against the dense kernel on the same permuted matrix (tolerance 1e-12
  * relative to the matrix scale), its symbolic structure against the actual non-zeros, and the
- * minimum-degree ordering on graphs whose best order is known.
+ * minimum-degree ordering on graphs whose best order is known; the selected inverse against the
+ * dense inverse of the leading block (1e-12 relative to its largest entry).
  */
 import { describe, expect, it } from 'vitest';
-import { choleskyInPlace } from '../../src/linalg/dense.js';
-import { BitGraph, choleskySupernodal, planSupernodal } from '../../src/linalg/supernodal.js';
+import { choleskyInPlace, lowerInverse } from '../../src/linalg/dense.js';
+import { BitGraph, choleskySupernodal, densePlan, planSupernodal, selectedInverse, supernodalKernel } from '../../src/linalg/supernodal.js';
 
 /** Fixed linear congruential stream of uniforms on [0, 1). */
 function uniforms(seed: number): () => number {
@@ -118,4 +119,71 @@ describe('supernodal Cholesky', () => {
     expect(Array.from(plan.end)).toEqual([48, 96, 102]);
     expect(Array.from(plan.rows[1])).toEqual(Array.from({ length: 6 }, (_, i) => 96 + i));
   });
+
+  for (const [m, tail, cliques] of [[60, 2, 40], [300, 3, 500], [500, 2, 2000], [200, 1, 3000]] as const) {
+    it(`selected inverse: (L_m L_m')^{-1} on the factor's structure (${m} sparse rows, ${tail} dense)`, () => {
+      const { A, graph, n } = crossedLike(m, tail, cliques, 3 * m + cliques);
+      const plan = planSupernodal(graph, tail);
+      const L = permuted(A, n, plan.perm);
+      expect(choleskySupernodal(L, plan)).toBe(true);
+      const Z = selectedInverse(L, plan, m);
+      // Dense reference: (L_m L_m')^{-1} = L_m^{-T} L_m^{-1} from the same factor's leading block.
+      const Linv = lowerInverse(L, m, 0, n);
+      let scale = 0;
+      let maxError = 0;
+      let checked = 0;
+      for (let c = 0; c < plan.start.length; c++) {
+        for (let j = plan.start[c]; j < Math.min(plan.end[c], m); j++) {
+          const targets = [...Array.from({ length: Math.min(plan.end[c], m) - j }, (_, i) => j + i), ...Array.from(plan.rows[c]).filter((r) => r < m)];
+          for (const i of targets) {
+            let s = 0;
+            for (let k = i; k < m; k++) s += Linv[k * m + i] * Linv[k * m + j];
+            scale = Math.max(scale, Math.abs(s));
+            maxError = Math.max(maxError, Math.abs(Z[i * n + j] - s));
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(m);
+      expect(maxError).toBeLessThan(1e-12 * scale);
+      // Nothing is written outside the leading block.
+      for (let i = m; i < n; i++) for (let j = 0; j <= i; j++) expect(Z[i * n + j]).toBe(0);
+    });
+  }
+
+  // The WebAssembly update step (scatterKernel.wat) against the JavaScript one: the same factor
+  // bit for bit, on sparse plans (row counts not multiples of 4 included) and a dense one.
+  for (const [m, tail, cliques] of [[60, 2, 40], [300, 3, 500], [500, 2, 2000], [0, 203, 0]] as const) {
+    it(`WebAssembly update step gives the JavaScript factor bit for bit (${m} sparse rows, ${tail} dense)`, () => {
+      const { A, graph, n } = m > 0 ? crossedLike(m, tail, cliques, 7 * m + 1) : denseSpd(tail, 3);
+      const plan = m > 0 ? planSupernodal(graph, tail) : densePlan(n);
+      const js = permuted(A, n, plan.perm);
+      const kernel = supernodalKernel(plan);
+      kernel.matrix.set(js);
+      expect(choleskySupernodal(js, plan)).toBe(true);
+      expect(choleskySupernodal(kernel.matrix, plan, undefined, kernel)).toBe(true);
+      let differ = 0;
+      for (let e = 0; e < n * n; e++) if (!Object.is(js[e], kernel.matrix[e])) differ++;
+      expect(differ).toBe(0);
+      // And it is the factor: the dense kernel's, to rounding.
+      const dense = permuted(A, n, plan.perm);
+      choleskyInPlace(dense, n);
+      let err = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) if (dense[i * n + j] !== 0) err = Math.max(err, Math.abs(dense[i * n + j] - js[i * n + j]));
+      expect(err).toBeLessThan(1e-10);
+    });
+  }
 });
+
+/** A dense SPD n×n matrix: Σ of n random outer products plus n·I. */
+function denseSpd(n: number, seed: number): { A: Float64Array; graph: BitGraph; n: number } {
+  const next = uniforms(seed);
+  const A = new Float64Array(n * n);
+  const v = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < n; i++) v[i] = next() - 0.5;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] += v[i] * v[j];
+  }
+  for (let i = 0; i < n; i++) A[i * n + i] += n;
+  return { A, graph: new BitGraph(0), n };
+}
