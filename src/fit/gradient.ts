@@ -169,16 +169,49 @@ function lowerTriangularInverse(L: Float64Array, offset: number, q: number, out:
  */
 function weightedInverse(S: Float64Array, M: number, xOffset: number, wBeta: number, wY: number): Float64Array {
   const Linv = lowerInverse(S, M, 0, M);
-  const G = new Float64Array(M * M);
+  // U = (L_R^{-1})' (row a holds column a of L_R^{-1}, non-zero from a on) and Uw = U D, so that
+  // Γ[a][b] = Σ_e Uw[a][e] U[b][e]: dot products of contiguous rows, in 4×2 register tiles
+  // below the diagonal blocks. Each sum runs over e upwards from the tile's first row, where
+  // U's leading zeros add nothing, so every entry is Σ_{e ≥ a} (w_e L^{-1}[e][a]) L^{-1}[e][b].
+  const U = new Float64Array(M * M);
+  const Uw = new Float64Array(M * M);
   for (let e = 0; e < M; e++) {
     const w = e < xOffset ? 1 : e < M - 1 ? wBeta : wY;
-    if (w === 0) continue;
     const le = e * M;
     for (let a = 0; a <= e; a++) {
-      const v = w * Linv[le + a];
-      if (v === 0) continue;
-      const ga = a * M;
-      for (let b = 0; b <= a; b++) G[ga + b] += v * Linv[le + b];
+      const v = Linv[le + a];
+      U[a * M + e] = v;
+      Uw[a * M + e] = w * v;
+    }
+  }
+  const G = new Float64Array(M * M);
+  for (let ib = 0; ib < M; ib += 4) {
+    const full = ib + 4 <= M;
+    if (full) {
+      const a0 = ib * M, a1 = a0 + M, a2 = a1 + M, a3 = a2 + M;
+      for (let jb = 0; jb < ib; jb += 2) {
+        const b0 = jb * M, b1 = b0 + M;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (let e = ib; e < M; e++) {
+          const y0 = U[b0 + e], y1 = U[b1 + e];
+          const x0 = Uw[a0 + e], x1 = Uw[a1 + e], x2 = Uw[a2 + e], x3 = Uw[a3 + e];
+          s00 += x0 * y0; s01 += x0 * y1;
+          s10 += x1 * y0; s11 += x1 * y1;
+          s20 += x2 * y0; s21 += x2 * y1;
+          s30 += x3 * y0; s31 += x3 * y1;
+        }
+        G[a0 + jb] = s00; G[a0 + jb + 1] = s01;
+        G[a1 + jb] = s10; G[a1 + jb + 1] = s11;
+        G[a2 + jb] = s20; G[a2 + jb + 1] = s21;
+        G[a3 + jb] = s30; G[a3 + jb + 1] = s31;
+      }
+    }
+    for (let a = ib; a < Math.min(ib + 4, M); a++) {
+      for (let b = full ? ib : 0; b <= a; b++) {
+        let s = 0;
+        for (let e = a; e < M; e++) s += Uw[a * M + e] * U[b * M + e];
+        G[a * M + b] = s;
+      }
     }
   }
   for (let a = 0; a < M; a++) for (let b = 0; b < a; b++) G[b * M + a] = G[a * M + b];
@@ -213,6 +246,11 @@ function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64A
   const gRow = new Float64Array(maxRows);
   const L0inv = new Float64Array(q0 * q0);
   const X = new Float64Array(q0 * q0);
+  const Tt = observation?.gammaTimesObservations(lambdas, G, M, (j) => {
+    let rows = P;
+    for (let k = 1; k < K; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
+    return rows;
+  });
   for (let j = 0; j < n0; j++) {
     // Gather W_j's rows (in BlockedCholesky.gatherColumn's order).
     let count = 0;
@@ -234,7 +272,7 @@ function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64A
       for (let c = 0; c < q0; c++) Wj[count * q0 + c] = WXy[from + c];
     }
     if (observation && observation.byObservation[j]) {
-      observation.gammaTimesW(j, lambdas, L0, j * q0 * q0, WXy, j * P * q0, P, G, M, xOffset, rowIndex, count, H);
+      observation.gammaTimesW(j, lambdas, L0, j * q0 * q0, WXy, j * P * q0, P, G, M, xOffset, rowIndex, count, H, Tt);
     } else {
       gatheredProduct(G, M, rowIndex, count, Wj, q0, H, WT, gRow);
     }

@@ -186,16 +186,173 @@ export class ObservationUpdate {
   }
 
   /**
+   * For `gammaTimesW` on all observation-route levels at once: Tt[b][o] = (Γ r_o)[b], r_o the
+   * sparse vector of Λ_k' zk_o on the rows of o's level of each other term k (see above), for
+   * every rest row b and observation o (M × n, row-major, zero for observations of other levels).
+   * Observations that share a level of term k share the q_k rows of Γ they read, so they are
+   * taken two at a time against four rest rows (a register tile: 8 sums for 6 loads per step)
+   * instead of one axpy per observation and row of Γ. Undefined where that would not pay: when
+   * the levels' rows cover less than half the rest (Γ r_o is then wanted on few of its rows)
+   * or the table would pass 2²³ doubles (64 MB).
+   */
+  gammaTimesObservations(lambdas: readonly Float64Array[], Gamma: Float64Array, M: number, counts: (j: number) => number): Float64Array | undefined {
+    const { qs, zk, zStride, zOffset, rowStart, obsStart, byObservation } = this;
+    const K = qs.length - 1;
+    const n = obsStart[obsStart.length - 1];
+    if (n * M > 1 << 23) return undefined;
+    let covered = 0;
+    let observed = 0;
+    for (let j = 0; j + 1 < obsStart.length; j++) {
+      if (!byObservation[j]) continue;
+      const m = obsStart[j + 1] - obsStart[j];
+      covered += m * counts(j);
+      observed += m;
+    }
+    if (covered < 0.5 * observed * M) return undefined;
+    this.batch ??= this.levelGroups();
+    // v_o = Λ_k' zk_o for every observation of the levels taken.
+    if (this.vAll.length < n * zStride) this.vAll = new Float64Array(n * zStride);
+    const V = this.vAll;
+    for (let j = 0; j + 1 < obsStart.length; j++) {
+      if (!byObservation[j]) continue;
+      for (let k = 1; k <= K; k++) {
+        const q = qs[k];
+        const Lam = lambdas[k];
+        for (let o = obsStart[j]; o < obsStart[j + 1]; o++) {
+          const zo = o * zStride + zOffset[k];
+          for (let c = 0; c < q; c++) {
+            let t = 0;
+            for (let r = c; r < q; r++) t += Lam[r * q + c] * zk[zo + r];
+            V[zo + c] = t;
+          }
+        }
+      }
+    }
+    const Tt = new Float64Array(M * n);
+    const M4 = M - (M % 4);
+    for (let k = 1; k <= K; k++) {
+      const q = qs[k];
+      const { order, start } = this.batch[k - 1];
+      const off = zOffset[k];
+      for (let g = 0; g + 1 < start.length; g++) {
+        const slab = rowStart[order[start[g]] * K + k - 1] * M;
+        for (let u = start[g]; u < start[g + 1]; u += 2) {
+          const o1 = order[u];
+          const o2 = u + 1 < start[g + 1] ? order[u + 1] : -1;
+          const v1 = o1 * zStride + off;
+          const v2 = o2 >= 0 ? o2 * zStride + off : v1;
+          let b = 0;
+          for (; b < M4; b += 4) {
+            let s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+            for (let r = 0; r < q; r++) {
+              const gr = slab + r * M + b;
+              const g0 = Gamma[gr], g1 = Gamma[gr + 1], g2 = Gamma[gr + 2], g3 = Gamma[gr + 3];
+              const x1 = V[v1 + r], x2 = V[v2 + r];
+              s10 += x1 * g0; s11 += x1 * g1; s12 += x1 * g2; s13 += x1 * g3;
+              s20 += x2 * g0; s21 += x2 * g1; s22 += x2 * g2; s23 += x2 * g3;
+            }
+            Tt[b * n + o1] += s10; Tt[(b + 1) * n + o1] += s11; Tt[(b + 2) * n + o1] += s12; Tt[(b + 3) * n + o1] += s13;
+            if (o2 >= 0) {
+              Tt[b * n + o2] += s20; Tt[(b + 1) * n + o2] += s21; Tt[(b + 2) * n + o2] += s22; Tt[(b + 3) * n + o2] += s23;
+            }
+          }
+          for (; b < M; b++) {
+            let s1 = 0, s2 = 0;
+            for (let r = 0; r < q; r++) {
+              const gv = Gamma[slab + r * M + b];
+              s1 += V[v1 + r] * gv;
+              s2 += V[v2 + r] * gv;
+            }
+            Tt[b * n + o1] += s1;
+            if (o2 >= 0) Tt[b * n + o2] += s2;
+          }
+        }
+      }
+    }
+    return Tt;
+  }
+
+  /** Per term k ≥ 1: the observations of observation-route levels grouped by their level of term k. */
+  private levelGroups(): { order: Int32Array; start: Int32Array }[] {
+    const { qs, rowStart, obsStart, byObservation } = this;
+    const K = qs.length - 1;
+    const taken: number[] = [];
+    for (let j = 0; j + 1 < obsStart.length; j++) if (byObservation[j]) for (let o = obsStart[j]; o < obsStart[j + 1]; o++) taken.push(o);
+    const groups: { order: Int32Array; start: Int32Array }[] = [];
+    for (let k = 1; k <= K; k++) {
+      const slab = (o: number) => rowStart[o * K + k - 1];
+      const order = Int32Array.from(taken).sort((a, b) => slab(a) - slab(b) || a - b);
+      const start: number[] = [0];
+      for (let u = 1; u < order.length; u++) if (slab(order[u]) !== slab(order[u - 1])) start.push(u);
+      start.push(order.length);
+      groups.push({ order, start: Int32Array.from(start) });
+    }
+    return groups;
+  }
+
+  /** Observations grouped by level for `gammaTimesObservations`, made on first use. */
+  private batch: { order: Int32Array; start: Int32Array }[] | undefined;
+  /** v_o of every observation for `gammaTimesObservations`, grown on demand. */
+  private vAll = new Float64Array(0);
+
+  /**
    * H = Γ[rows, rows] W_j for an observation-route level j (the gradient's Γ_RR W_j, gradient.ts):
    * `rows` are W_j's `count` gathered rows (random-effects rows, then the P [X y] rows), Γ is M×M
    * (both triangles). With W_j's random-effects rows Σ_o r_o g_o' (see above),
    * H[a] = Σ_o (Γ[rows_a, ·] r_o) g_o' + Γ[rows_a, [X y]] WXy_j: m·(zStride + q0) + P·q0
    * multiply–adds per row instead of count·q0.
    */
-  gammaTimesW(j: number, lambdas: readonly Float64Array[], L0: Float64Array, lo: number, WXy: Float64Array, wo: number, P: number, Gamma: Float64Array, M: number, xOffset: number, rows: Int32Array, count: number, H: Float64Array): void {
+  gammaTimesW(
+    j: number, lambdas: readonly Float64Array[], L0: Float64Array, lo: number, WXy: Float64Array, wo: number, P: number,
+    Gamma: Float64Array, M: number, xOffset: number, rows: Int32Array, count: number, H: Float64Array, Tt?: Float64Array,
+  ): void {
     const { q0, qs, G, V, zStride, zOffset, rowStart } = this;
     const K = qs.length - 1;
     const { first, m } = this.prepare(j, lambdas, L0, lo);
+    if (Tt) {
+      // From `gammaTimesObservations`: H[a] = Σ_o Tt[rows_a][o] g_o' + Γ[rows_a, [X y]] WXy_j.
+      // Two rows a by four columns c at a time (8 sums for 6 loads per step).
+      const n = Tt.length / M;
+      const c4 = q0 - (q0 % 4);
+      for (let a = 0; a < count; a += 2) {
+        const pair = a + 1 < count;
+        const a2 = pair ? a + 1 : a;
+        const t1 = rows[a] * n + first, t2 = rows[a2] * n + first;
+        const g1 = rows[a] * M + xOffset, g2 = rows[a2] * M + xOffset;
+        for (let c = 0; c < c4; c += 4) {
+          let s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+          for (let o = 0; o < m; o++) {
+            const x1 = Tt[t1 + o], x2 = Tt[t2 + o];
+            const go = o * q0 + c;
+            const y0 = G[go], y1 = G[go + 1], y2 = G[go + 2], y3 = G[go + 3];
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+          }
+          for (let b = 0; b < P; b++) {
+            const x1 = Gamma[g1 + b], x2 = Gamma[g2 + b];
+            const wb = wo + b * q0 + c;
+            const y0 = WXy[wb], y1 = WXy[wb + 1], y2 = WXy[wb + 2], y3 = WXy[wb + 3];
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+          }
+          const h1 = a * q0 + c;
+          H[h1] = s10; H[h1 + 1] = s11; H[h1 + 2] = s12; H[h1 + 3] = s13;
+          if (pair) {
+            const h2 = h1 + q0;
+            H[h2] = s20; H[h2 + 1] = s21; H[h2 + 2] = s22; H[h2 + 3] = s23;
+          }
+        }
+        for (let c = c4; c < q0; c++) {
+          for (const [ar, t, g] of pair ? [[a, t1, g1], [a2, t2, g2]] : [[a, t1, g1]]) {
+            let s = 0;
+            for (let o = 0; o < m; o++) s += Tt[t + o] * G[o * q0 + c];
+            for (let b = 0; b < P; b++) s += Gamma[g + b] * WXy[wo + b * q0 + c];
+            H[ar * q0 + c] = s;
+          }
+        }
+      }
+      return;
+    }
     if (this.gatherScratch.length < count * (q0 + 1)) this.gatherScratch = new Float64Array(count * (q0 + 1));
     // HT = H' (q0×count) and t (count), contiguous over the rows; Γ is symmetric, so
     // Γ[rows_a, i] is read along row i.

@@ -74,6 +74,14 @@ export const quasiNewtonMinTheta = 10;
 /** θ̃ diagonal elements this close to their bound of 0 are tried exactly on it. */
 const snapDistance = 1e-5;
 
+/**
+ * The bound is taken when the criterion there is no worse than this relative amount: its
+ * rounding (a sum of hundreds of logarithms). Within 10⁻⁵ of the bound the criterion moves by
+ * O(θ²), so a point 10⁻⁹ off the bound and the bound are the same optimum to the last digits,
+ * and the bound (a zero variance, as lme4 reports it) is the answer.
+ */
+const snapTolerance = 1e-12;
+
 /** Terms with at most this many levels are also restarted from other values of their θ. */
 const fewLevels = 20;
 
@@ -313,7 +321,7 @@ function snapToBounds(f: (theta: Float64Array) => number, x: Float64Array, fval:
     trial[i] = 0;
     const v = f(trial);
     evaluations++;
-    if (v <= fval) {
+    if (v <= fval + snapTolerance * Math.max(1, Math.abs(fval))) {
       theta[i] = 0;
       fval = v;
     }

@@ -170,20 +170,23 @@ export function anovaTable(fit: LmmFit, basis: SatterthwaiteBasis = satterthwait
 
 /**
  * A rough estimate of the seconds {@link satterthwaiteBasis} takes: its criterion evaluations
- * (4 step sizes: 2m + 2m(m − 1) for the Hessian, 2m for the Jacobian, m = length(θ) + 1), each
- * costing what one of the fit's own evaluations cost (its time over its evaluations, those with the
- * analytic gradient weighted by their cost) plus a dense
- * factorisation of the blocked factor's rest (M³/3 operations at about 10⁹ a second, M =
- * Σ_{k≥1} q_k·levels_k + p + 1; the fit's optimiser may have used a sparse route instead).
+ * (4 step sizes: 2m + 2m(m − 1) for the Hessian, 2m for the Jacobian, m = length(θ) + 1), each a
+ * refactorisation of the blocked factor on its dense route: Σ_j r_j²·q0/2 multiply–adds for
+ * term 0's update (r_j the rows level j meets) and M³/6 for the rest (M = Σ_{k≥1} q_k·levels_k +
+ * p + 1), at 5·10⁸ a second (what that route reached on kb07's slopes model here). From the
+ * sizes alone, so that whether the default computes the df does not depend on the machine's load.
  */
 export function satterthwaiteSeconds(fit: LmmFit): number {
-  const { terms, p } = fit.model;
+  const { terms, p, crossprod } = fit.model;
   const m = fit.theta.length + 1;
   const evaluations = 4 * (2 * m + 2 * m * (m - 1)) + 4 * 2 * m;
   const M = terms.slice(1).reduce((s, t) => s + t.q * t.nlevels, 0) + p + 1;
-  // Evaluations with the analytic gradient weigh what they cost (optimize.ts).
-  const { evaluations: fitEvaluations, gradientEvaluations = 0, gradientCostRatio = 1 } = fit.optimization;
-  const weighted = fitEvaluations - gradientEvaluations + gradientEvaluations * gradientCostRatio;
-  const perEvaluation = fit.fitMillis / 1000 / Math.max(1, weighted) + M ** 3 / 3 / 1e9;
+  let pairs = 0;
+  for (let j = 0; j < terms[0].nlevels; j++) {
+    let rows = p + 1;
+    for (let k = 1; k < terms.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * terms[k].q;
+    pairs += rows * rows;
+  }
+  const perEvaluation = ((pairs * terms[0].q) / 2 + M ** 3 / 6) / 5e8;
   return evaluations * perEvaluation;
 }

@@ -57,25 +57,67 @@ export function backSolve(L: Float64Array, n: number, b: Float64Array, offset = 
 
 /**
  * Inverse of a lower-triangular n×n matrix (row-major, row stride `stride`), itself lower
- * triangular. Row i of the inverse is (e_i − Σ_{k<i} L_ik X_k)/L_ii, accumulated over
- * contiguous row prefixes.
+ * triangular. Row i of the inverse is X_i = (e_i − Σ_{k<i} L_ik X_k)/L_ii; here each entry
+ * X_ij = −(Σ_{k=j}^{i−1} L_ik X_kj)/L_ii is a dot product of row i of L with row j of Xᵀ (kept
+ * beside X, so both are contiguous), summed over k upwards: rows in blocks of four, the part
+ * with k before the block in 4×2 register tiles, then the block's own rows in order. Every
+ * entry's sum runs over k in increasing order (zeros of L add nothing), as in the row-by-row
+ * recurrence.
  */
 export function lowerInverse(L: Float64Array, n: number, offset = 0, stride = n): Float64Array {
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = offset + i * stride;
-    const xi = i * n;
-    for (let k = 0; k < i; k++) {
-      const lik = L[ri + k];
-      if (lik === 0) continue;
-      const xk = k * n;
-      for (let j = 0; j <= k; j++) inv[xi + j] -= lik * inv[xk + j];
+  const X = new Float64Array(n * n);
+  const XT = new Float64Array(n * n);
+  for (let ib = 0; ib < n; ib += 4) {
+    const ie = Math.min(ib + 4, n);
+    // Sums over k < ib into X's rows of the block (finished below).
+    if (ie - ib === 4) {
+      const l0 = offset + ib * stride, l1 = l0 + stride, l2 = l1 + stride, l3 = l2 + stride;
+      for (let jb = 0; jb < ib; jb += 2) {
+        const t0 = jb * n, t1 = t0 + n;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (let k = jb; k < ib; k++) {
+          const y0 = XT[t0 + k], y1 = XT[t1 + k];
+          const x0 = L[l0 + k], x1 = L[l1 + k], x2 = L[l2 + k], x3 = L[l3 + k];
+          s00 += x0 * y0; s01 += x0 * y1;
+          s10 += x1 * y0; s11 += x1 * y1;
+          s20 += x2 * y0; s21 += x2 * y1;
+          s30 += x3 * y0; s31 += x3 * y1;
+        }
+        const x = ib * n + jb;
+        X[x] = s00; X[x + 1] = s01;
+        X[x + n] = s10; X[x + n + 1] = s11;
+        X[x + 2 * n] = s20; X[x + 2 * n + 1] = s21;
+        X[x + 3 * n] = s30; X[x + 3 * n + 1] = s31;
+      }
+    } else {
+      for (let i = ib; i < ie; i++) {
+        const li = offset + i * stride;
+        for (let j = 0; j < ib; j++) {
+          let s = 0;
+          const tj = j * n;
+          for (let k = j; k < ib; k++) s += L[li + k] * XT[tj + k];
+          X[i * n + j] = s;
+        }
+      }
     }
-    inv[xi + i] = 1;
-    const d = 1 / L[ri + i];
-    for (let j = 0; j <= i; j++) inv[xi + j] *= d;
+    // The block's rows in order: the terms k = ib .. i−1, then X_ij = −s/L_ii and X_ii = 1/L_ii.
+    for (let i = ib; i < ie; i++) {
+      const li = offset + i * stride;
+      const xi = i * n;
+      const d = 1 / L[li + i];
+      for (let j = 0; j < i; j++) {
+        let s = j < ib ? X[xi + j] : 0;
+        for (let k = Math.max(ib, j); k < i; k++) s += L[li + k] * X[k * n + j];
+        // (0 − s), not −s: an empty sum gives +0, as the recurrence's untouched entry does.
+        const v = (0 - s) * d;
+        X[xi + j] = v;
+        XT[j * n + i] = v;
+      }
+      X[xi + i] = d;
+      XT[i * n + i] = d;
+    }
   }
-  return inv;
+  return X;
 }
 
 /**

@@ -67,3 +67,19 @@ describe('t and F tails', () => {
     expect(relClose(fisherUpper(4.2, 3, 11.7), 0.0308967766447088, 1e-10)).toBe(true);
   });
 });
+
+describe('the default skip of Satterthwaite df', () => {
+  // The estimate is from the sizes alone (no timing), so the default's choice does not depend on
+  // the load: kb07's slopes model (≈ 19 s here) is skipped, sleepstudy's computed, and the
+  // estimate is the same for the same model however long its fit took.
+  it('is decided from the model sizes, not from how long the fit took', async () => {
+    const { satterthwaiteSeconds } = await import('../../src/fit/satterthwaite.js');
+    const kb07 = fitLmm(dataset('kb07'), 'RTtrunc ~ 1 + S*P*C + (1 + S + P + C | subj) + (1 + S + P + C | item)', { reml: false });
+    const estimate = satterthwaiteSeconds(kb07);
+    expect(estimate).toBeGreaterThan(10);
+    kb07.fitMillis *= 100;
+    expect(satterthwaiteSeconds(kb07)).toBe(estimate);
+    const sleep = fitLmm(dataset('sleepstudy'), 'Reaction ~ Days + (Days | Subject)');
+    expect(satterthwaiteSeconds(sleep)).toBeLessThan(1);
+  });
+});

@@ -39,6 +39,41 @@ describe('dense Cholesky', () => {
     expect(choleskyBlocked(A, 200)).toBe(false);
     expect(choleskyInPlace(Float64Array.from([1, 2, 2, 1]), 2)).toBe(false);
   });
+  it('lowerInverse: the row-by-row recurrence bit for bit (dense and sparse L, sizes not multiples of 4, an offset block)', () => {
+    // The recurrence X_i = (e_i − Σ_{k<i} L_ik X_k)/L_ii as an axpy per k (the former kernel).
+    const reference = (L: Float64Array, n: number, offset: number, stride: number): Float64Array => {
+      const inv = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        const ri = offset + i * stride;
+        for (let k = 0; k < i; k++) {
+          const lik = L[ri + k];
+          if (lik === 0) continue;
+          for (let j = 0; j <= k; j++) inv[i * n + j] -= lik * inv[k * n + j];
+        }
+        inv[i * n + i] = 1;
+        const d = 1 / L[ri + i];
+        for (let j = 0; j <= i; j++) inv[i * n + j] *= d;
+      }
+      return inv;
+    };
+    for (const [n, zeros] of [[1, 0], [6, 0], [41, 0], [130, 0], [97, 0.7]] as const) {
+      const L = spd(n, 11 + n);
+      choleskyInPlace(L, n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (Math.abs(Math.sin(i * 7 + j * 3)) < zeros) L[i * n + j] = 0;
+      const a = lowerInverse(L, n);
+      const b = reference(L, n, 0, n);
+      let differ = 0;
+      for (let e = 0; e < n * n; e++) if (!Object.is(a[e], b[e])) differ++;
+      expect(differ).toBe(0);
+      if (n > 10) {
+        const m = n - 5;
+        const c = lowerInverse(L, m, 5 * n + 5, n);
+        const d = reference(L, m, 5 * n + 5, n);
+        for (let e = 0; e < m * m; e++) if (!Object.is(c[e], d[e])) differ++;
+        expect(differ).toBe(0);
+      }
+    }
+  });
   it('triangular solves and inverse are consistent', () => {
     const n = 40;
     const L = spd(n, 7);
