@@ -138,9 +138,9 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
     // (a column and its negation give the same ΛΛ'), and a bound would stop the method at a
     // zero variance whose column has entries below the diagonal, where the reflected column
     // still goes down (convergence.ts). The point found is reflected into the bounds.
-    const r = minimizeQuasiNewton(fg as NonNullable<typeof fg>, start, { firstStep: options.rhobeg ?? 0.2 });
+    const r = minimizeQuasiNewton(fg as NonNullable<typeof fg>, start, { firstStep: options.rhobeg ?? 0.2, value: f });
     evaluations += r.evaluations;
-    gradientEvaluations += r.evaluations;
+    gradientEvaluations += r.gradients;
     r.x = reflect(r.x, layout);
     const result = { x: r.x, fval: r.fval, evaluations: r.evaluations, converged: r.converged, message: `quasi-Newton: ${r.message} (${r.iterations} iterations)`, x0: r.x0, f0: r.f0 };
     if (!Number.isFinite(r.fval)) return { ...result, snapped: 0 };

@@ -62,6 +62,24 @@ describe('minimizeQuasiNewton', () => {
     expect(Math.abs(r.fval - fStar)).toBeLessThanOrEqual(1e-10);
   });
 
+  it('with `value`, the same iterates and fewer gradients: cut-back steps cost a value only', () => {
+    let gradientCalls = 0;
+    const counted = (x: Float64Array) => {
+      gradientCalls++;
+      return rosenbrock(x);
+    };
+    const plain = minimizeQuasiNewton(rosenbrock, [-1.2, 1], { gtol: 1e-9, firstStep: 1 });
+    const lean = minimizeQuasiNewton(counted, [-1.2, 1], { gtol: 1e-9, firstStep: 1, value: (x) => rosenbrock(x).f });
+    expect(Array.from(lean.x)).toEqual(Array.from(plain.x));
+    expect(lean.fval).toBe(plain.fval);
+    expect(lean.iterations).toBe(plain.iterations);
+    expect(lean.gradients).toBe(gradientCalls);
+    expect(plain.gradients).toBe(plain.evaluations);
+    // Rosenbrock's valley cuts steps back: those trials took no gradient.
+    expect(lean.gradients).toBeLessThan(plain.gradients);
+    expect(lean.evaluations).toBe(plain.evaluations + lean.gradients - 1);
+  });
+
   it('is deterministic', () => {
     const a = minimizeQuasiNewton(rosenbrock, [-1.2, 1]);
     const b = minimizeQuasiNewton(rosenbrock, [-1.2, 1]);
