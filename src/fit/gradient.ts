@@ -27,7 +27,7 @@
  * and Γ_R0 is needed (and computed) only on the rows of W_j: W_j is zero elsewhere. No Λ^{-1}
  * appears, so the formula holds on the boundary (zero diagonal elements of Λ) and across it.
  */
-import { lowerInverse } from '../linalg/dense.js';
+import { dotTile4x2, lowerInverse, lowerTriangularInverse } from '../linalg/dense.js';
 import type { BlockedCholesky } from './blocked.js';
 
 /**
@@ -149,19 +149,6 @@ function addTriple(Q: Float64Array, qa: number, Vs: Float64Array, vo: number, qb
   }
 }
 
-/** out = the inverse of the q×q lower-triangular block of L at `offset` (row-major). */
-function lowerTriangularInverse(L: Float64Array, offset: number, q: number, out: Float64Array): void {
-  out.fill(0);
-  for (let c = 0; c < q; c++) {
-    out[c * q + c] = 1 / L[offset + c * q + c];
-    for (let r = c + 1; r < q; r++) {
-      let t = 0;
-      for (let k = c; k < r; k++) t -= L[offset + r * q + k] * out[k * q + c];
-      out[r * q + c] = t / L[offset + r * q + r];
-    }
-  }
-}
-
 /**
  * Γ_RR = L_R^{-T} D_R L_R^{-1} (M×M, both triangles) for the factored rest L_R in the lower
  * triangle of S, with D_R = 1 on the random-effects rows (before `xOffset`), wBeta on the fixed
@@ -188,23 +175,7 @@ function weightedInverse(S: Float64Array, M: number, xOffset: number, wBeta: num
   for (let ib = 0; ib < M; ib += 4) {
     const full = ib + 4 <= M;
     if (full) {
-      const a0 = ib * M, a1 = a0 + M, a2 = a1 + M, a3 = a2 + M;
-      for (let jb = 0; jb < ib; jb += 2) {
-        const b0 = jb * M, b1 = b0 + M;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-        for (let e = ib; e < M; e++) {
-          const y0 = U[b0 + e], y1 = U[b1 + e];
-          const x0 = Uw[a0 + e], x1 = Uw[a1 + e], x2 = Uw[a2 + e], x3 = Uw[a3 + e];
-          s00 += x0 * y0; s01 += x0 * y1;
-          s10 += x1 * y0; s11 += x1 * y1;
-          s20 += x2 * y0; s21 += x2 * y1;
-          s30 += x3 * y0; s31 += x3 * y1;
-        }
-        G[a0 + jb] = s00; G[a0 + jb + 1] = s01;
-        G[a1 + jb] = s10; G[a1 + jb + 1] = s11;
-        G[a2 + jb] = s20; G[a2 + jb + 1] = s21;
-        G[a3 + jb] = s30; G[a3 + jb + 1] = s31;
-      }
+      for (let jb = 0; jb < ib; jb += 2) dotTile4x2(Uw, ib * M, M, U, jb * M, M, ib, M, G, ib * M + jb, M);
     }
     for (let a = ib; a < Math.min(ib + 4, M); a++) {
       for (let b = full ? ib : 0; b <= a; b++) {

@@ -1,4 +1,4 @@
-import { backSolve, lowerInverse } from '../linalg/dense.js';
+import { backSolve, lowerInverse, lowerTriangularInverse } from '../linalg/dense.js';
 import type { BlockedCholesky } from './blocked.js';
 
 /** The estimates implied by a factored θ: β, spherical u, conditional modes b = Λu, and more. */
@@ -229,15 +229,7 @@ export function randomEffectsInverseBlocks(f: BlockedCholesky): Float64Array[] {
   for (let j = 0; j < n0; j++) {
     // L0_j^{-1} (lower triangular, q0 small), then L0_j^{-T} L0_j^{-1}.
     const lo = j * q0 * q0;
-    L0inv.fill(0);
-    for (let c = 0; c < q0; c++) {
-      L0inv[c * q0 + c] = 1 / f.L0[lo + c * q0 + c];
-      for (let r = c + 1; r < q0; r++) {
-        let t = 0;
-        for (let k = c; k < r; k++) t -= f.L0[lo + r * q0 + k] * L0inv[k * q0 + c];
-        L0inv[r * q0 + c] = t / f.L0[lo + r * q0 + r];
-      }
-    }
+    lowerTriangularInverse(f.L0, lo, q0, L0inv);
     for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) {
       let s = 0;
       for (let r = Math.max(a, c); r < q0; r++) s += L0inv[r * q0 + a] * L0inv[r * q0 + c];
@@ -319,15 +311,7 @@ function inverseBlocksSelected(f: BlockedCholesky, { Z, pos, n }: { Z: Float64Ar
   const H = new Float64Array(maxRows * q0);
   for (let j = 0; j < n0; j++) {
     const lo = j * q0 * q0;
-    L0inv.fill(0);
-    for (let c = 0; c < q0; c++) {
-      L0inv[c * q0 + c] = 1 / f.L0[lo + c * q0 + c];
-      for (let r = c + 1; r < q0; r++) {
-        let t = 0;
-        for (let k = c; k < r; k++) t -= f.L0[lo + r * q0 + k] * L0inv[k * q0 + c];
-        L0inv[r * q0 + c] = t / f.L0[lo + r * q0 + r];
-      }
-    }
+    lowerTriangularInverse(f.L0, lo, q0, L0inv);
     const o = j * q0 * q0;
     for (let a = 0; a < q0; a++) for (let c = 0; c < q0; c++) {
       let s = 0;

@@ -55,6 +55,45 @@ export function backSolve(L: Float64Array, n: number, b: Float64Array, offset = 
   }
 }
 
+/** out = the inverse of the q×q lower-triangular block of L at `offset` (row-major). */
+export function lowerTriangularInverse(L: Float64Array, offset: number, q: number, out: Float64Array): void {
+  out.fill(0);
+  for (let c = 0; c < q; c++) {
+    out[c * q + c] = 1 / L[offset + c * q + c];
+    for (let r = c + 1; r < q; r++) {
+      let t = 0;
+      for (let k = c; k < r; k++) t -= L[offset + r * q + k] * out[k * q + c];
+      out[r * q + c] = t / L[offset + r * q + r];
+    }
+  }
+}
+
+/**
+ * A 4×2 register tile of dot products: out[o + r·outStride + c] = Σ_{k ∈ [from, to)}
+ * X[x0 + r·xStride + k] · Y[y0 + c·yStride + k] for rows r < 4 of X and c < 2 of Y, each sum
+ * over k in increasing order (8 sums kept in registers for 6 loads per step).
+ */
+export function dotTile4x2(
+  X: Float64Array, x0: number, xStride: number, Y: Float64Array, y0: number, yStride: number,
+  from: number, to: number, out: Float64Array, o: number, outStride: number,
+): void {
+  const a0 = x0, a1 = a0 + xStride, a2 = a1 + xStride, a3 = a2 + xStride;
+  const b0 = y0, b1 = y0 + yStride;
+  let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+  for (let k = from; k < to; k++) {
+    const v0 = Y[b0 + k], v1 = Y[b1 + k];
+    const u0 = X[a0 + k], u1 = X[a1 + k], u2 = X[a2 + k], u3 = X[a3 + k];
+    s00 += u0 * v0; s01 += u0 * v1;
+    s10 += u1 * v0; s11 += u1 * v1;
+    s20 += u2 * v0; s21 += u2 * v1;
+    s30 += u3 * v0; s31 += u3 * v1;
+  }
+  out[o] = s00; out[o + 1] = s01;
+  out[o + outStride] = s10; out[o + outStride + 1] = s11;
+  out[o + 2 * outStride] = s20; out[o + 2 * outStride + 1] = s21;
+  out[o + 3 * outStride] = s30; out[o + 3 * outStride + 1] = s31;
+}
+
 /**
  * Inverse of a lower-triangular n×n matrix (row-major, row stride `stride`), itself lower
  * triangular. Row i of the inverse is X_i = (e_i − Σ_{k<i} L_ik X_k)/L_ii; here each entry
@@ -71,24 +110,7 @@ export function lowerInverse(L: Float64Array, n: number, offset = 0, stride = n)
     const ie = Math.min(ib + 4, n);
     // Sums over k < ib into X's rows of the block (finished below).
     if (ie - ib === 4) {
-      const l0 = offset + ib * stride, l1 = l0 + stride, l2 = l1 + stride, l3 = l2 + stride;
-      for (let jb = 0; jb < ib; jb += 2) {
-        const t0 = jb * n, t1 = t0 + n;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-        for (let k = jb; k < ib; k++) {
-          const y0 = XT[t0 + k], y1 = XT[t1 + k];
-          const x0 = L[l0 + k], x1 = L[l1 + k], x2 = L[l2 + k], x3 = L[l3 + k];
-          s00 += x0 * y0; s01 += x0 * y1;
-          s10 += x1 * y0; s11 += x1 * y1;
-          s20 += x2 * y0; s21 += x2 * y1;
-          s30 += x3 * y0; s31 += x3 * y1;
-        }
-        const x = ib * n + jb;
-        X[x] = s00; X[x + 1] = s01;
-        X[x + n] = s10; X[x + n + 1] = s11;
-        X[x + 2 * n] = s20; X[x + 2 * n + 1] = s21;
-        X[x + 3 * n] = s30; X[x + 3 * n + 1] = s31;
-      }
+      for (let jb = 0; jb < ib; jb += 2) dotTile4x2(L, offset + ib * stride, stride, XT, jb * n, n, jb, ib, X, ib * n + jb, n);
     } else {
       for (let i = ib; i < ie; i++) {
         const li = offset + i * stride;
