@@ -1,3 +1,4 @@
+import { log } from '../../samplers/elementary.js';
 import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
 import { BitGraph, choleskySupernodal, planSupernodal, selectedInverse, supernodalKernel, type SupernodalKernel, type SupernodalPlan } from '../linalg/supernodal.js';
@@ -348,22 +349,22 @@ export class BlockedCholesky {
     const pwrss = last * last;
     if (reml) {
       const nr = n - this.p;
-      return this.logdetLOf(R) + this.logdetRXOf(R) + nr * (1 + Math.log((2 * Math.PI * pwrss) / nr));
+      return this.logdetLOf(R) + this.logdetRXOf(R) + nr * (1 + log((2 * Math.PI * pwrss) / nr));
     }
-    return this.logdetLOf(R) + n * (1 + Math.log((2 * Math.PI * pwrss) / n));
+    return this.logdetLOf(R) + n * (1 + log((2 * Math.PI * pwrss) / n));
   }
 
   private logdetLOf(R: Float64Array): number {
     const { q: q0, nlevels: n0 } = this.shapes[0];
     let s = 0;
-    for (let j = 0; j < n0; j++) for (let c = 0; c < q0; c++) s += Math.log(this.L0[j * q0 * q0 + c * q0 + c]);
-    for (let i = 0; i < this.xOffset; i++) s += Math.log(R[i * this.M + i]);
+    for (let j = 0; j < n0; j++) for (let c = 0; c < q0; c++) s += log(this.L0[j * q0 * q0 + c * q0 + c]);
+    for (let i = 0; i < this.xOffset; i++) s += log(R[i * this.M + i]);
     return 2 * s;
   }
 
   private logdetRXOf(R: Float64Array): number {
     let s = 0;
-    for (let i = this.xOffset; i < this.M - 1; i++) s += Math.log(R[i * this.M + i]);
+    for (let i = this.xOffset; i < this.M - 1; i++) s += log(R[i * this.M + i]);
     return 2 * s;
   }
 

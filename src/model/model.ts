@@ -1,3 +1,4 @@
+import { log } from '../../samplers/elementary.js';
 import type * as aq from 'arquero';
 import { toTable, type DataInput } from '../data/input.js';
 import { LmmError, closestName } from '../errors.js';
@@ -183,7 +184,7 @@ export function buildModel(data: DataInput, formula: string | ParsedFormula, opt
   const frame = modelFrame(table, parsed, { weights: weightsInput });
   const weights = frame.weights;
   if (weights && weightsInput) checkWeights(weights, weightsInput.label, frame.rows);
-  const logdetW = weights ? weights.reduce((s, w) => s + Math.log(w), 0) : 0;
+  const logdetW = weights ? weights.reduce((s, w) => s + log(w), 0) : 0;
   const { n } = frame;
   const notes = frameNotes(frame.dropped, frame.nTotal, frame.lostLevels);
 

@@ -20,6 +20,7 @@
  * every random-effects term (the AR group is, or is nested in, each grouping factor): otherwise
  * refused.
  */
+import { log, log1p } from '../../samplers/elementary.js';
 import type * as aq from 'arquero';
 import { LmmError } from '../errors.js';
 import { crossProducts, type CrossProducts } from './crossprod.js';
@@ -215,8 +216,8 @@ function coefficients(structure: ResidualStructure, rho: number, delta: Float64A
 /** log|V| of the correlation-and-scale structure at (ρ, δ). */
 export function logDetV(structure: ResidualStructure, rho: number, delta: Float64Array): number {
   let s = 0;
-  structure.stratumRows.forEach((rows, k) => (s += 2 * rows * Math.log(delta[k])));
-  for (const [d, pairs] of structure.pairsByGap) s += pairs * Math.log1p(-(rho ** (2 * d)));
+  structure.stratumRows.forEach((rows, k) => (s += 2 * rows * log(delta[k])));
+  for (const [d, pairs] of structure.pairsByGap) s += pairs * log1p(-(rho ** (2 * d)));
   return s;
 }
 

@@ -14,6 +14,7 @@
  * d(θ) = d cos θ + s sin θ, θ ∈ [0, min(π/2, θ_bound)] (Powell 2009, eq. 3.8ff.), fixing a variable
  * whenever the search stops on its bound, until the reduction becomes small.
  */
+import { atan2, cos, hypot, sin } from '../../samplers/elementary.js';
 
 /** Result of the bounded trust-region subproblem. */
 export interface TrustRegionStep {
@@ -212,15 +213,15 @@ export function boundedTrustRegionStep(
       }
       // Change of Q when d_free is replaced by d_free cos θ + s sin θ.
       const phi = (th: number): number => {
-        const cm = Math.cos(th) - 1;
-        const sn = Math.sin(th);
+        const cm = cos(th) - 1;
+        const sn = sin(th);
         return cm * gdd + sn * gs + 0.5 * (cm * cm * dGd + 2 * cm * sn * dGs + sn * sn * sGs);
       };
       const theta = minimizeOnInterval(phi, thetaMax);
       const dq = phi(theta);
       if (!(dq < 0)) break;
-      const cm = Math.cos(theta) - 1;
-      const sn = Math.sin(theta);
+      const cm = cos(theta) - 1;
+      const sn = sin(theta);
       for (let i = 0; i < n; i++) {
         if (fixed[i] !== 0) continue;
         d[i] = d[i]! * (cm + 1) + sn * s[i]!;
@@ -250,11 +251,11 @@ export function boundedTrustRegionStep(
  */
 function firstCrossing(a: number, b: number, c: number): number {
   if (c === -Infinity) return Infinity;
-  const r = Math.hypot(a, b);
+  const r = hypot(a, b);
   if (-r >= c) return Infinity;
   if (a <= c && b < 0) return 0;
-  const phi = Math.atan2(b, a);
-  let th = phi + Math.acos(Math.max(-1, Math.min(1, c / r)));
+  const phi = atan2(b, a);
+  let th = phi + acos(Math.max(-1, Math.min(1, c / r)));
   const twoPi = 2 * Math.PI;
   while (th < 0) th += twoPi;
   while (th >= twoPi) th -= twoPi;
@@ -316,4 +317,9 @@ function recomputeGradient(g: Float64Array, G: Float64Array, d: Float64Array, ou
     for (let j = 0; j < n; j++) acc += G[i * n + j]! * d[j]!;
     out[i] = acc;
   }
+}
+
+/** arccos x for |x| ≤ 1 as atan2(√((1 − x)(1 + x)), x): from the engine-independent atan2. */
+function acos(x: number): number {
+  return atan2(Math.sqrt((1 - x) * (1 + x)), x);
 }

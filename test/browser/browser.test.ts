@@ -10,7 +10,9 @@
  * made by test/fixtures/scripts), to 1e-9 relative as in the package test; the draws of the
  * same seed in this Node process, bit for bit (chains are seeded per chain, so where a chain
  * runs does not change its draws), also for Orthodont with `ar1(visit | Subject) + var(Sex)`
- * residuals (the residual-structure steps' arithmetic is engine-independent too).
+ * residuals (the residual-structure steps' arithmetic is engine-independent too); a crossed fit
+ * on the supernodal route (the WebAssembly update step, the selected inverse) against this
+ * process's, bit for bit.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromCsv } from '../../src/data/load.js';
+import { fitLmm } from '../../src/fit/lmm.js';
 import { sample } from '../../samplers/sample.js';
 import { fixtures } from '../helpers.js';
 
@@ -33,6 +36,27 @@ afterAll(() => {
 });
 
 const formula = 'Reaction ~ Days + (Days | Subject)';
+
+/**
+ * 3,000 subjects each rating 4 or 5 of the 12 items of one of 50 courses (600 items), one in three
+ * one item of any course, with subject and item effects (deterministic LCG): a crossed design
+ * whose rest (the items) is large and sparse.
+ */
+function crossedRatingsCsv(): string {
+  let state = 2026;
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const item = Array.from({ length: 600 }, () => next() - 0.5);
+  const lines = ['y,s,d'];
+  for (let subject = 0; subject < 3000; subject++) {
+    const course = Math.floor(next() * 50);
+    const effect = 2 * (next() - 0.5);
+    for (let r = 0; r < 5; r++) {
+      const d = r < 4 || subject % 3 !== 0 ? course * 12 + Math.floor(next() * 12) : Math.floor(next() * 600);
+      lines.push(`${(3 + effect + item[d] + next()).toFixed(6)},s${subject},d${d}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
 const csv = readFileSync(join(fixtures, 'data', 'sleepstudy.csv'), 'utf8');
 const orthCsv = readFileSync(join(fixtures, 'data', 'orthodont.csv'), 'utf8');
 const run = { seed: 2024, chains: 3, iter: 300 };
@@ -130,11 +154,31 @@ describe('browser build in headless Chromium', () => {
 
       const lme4 = JSON.parse(readFileSync(join(fixtures, 'lme4', 'sleepstudy_slopes_reml.json'), 'utf8'));
       expect(Math.abs(inPage.REMLcrit - lme4.REMLcrit) / lme4.REMLcrit).toBeLessThan(1e-9);
+      // And this process's criterion bit for bit (the fitter's logarithms and the trust region's
+      // trigonometry are samplers/elementary.ts's engine-independent ones).
+      expect(inPage.REMLcrit).toBe(fitLmm(tableFromCsv(csv, 'sleepstudy.csv'), formula).toJSON().REMLcrit);
 
       const node = await sample(tableFromCsv(csv, 'sleepstudy.csv'), formula, { ...run, parallel: false });
       expect(inPage.params).toEqual(node.params);
       expect(difference(inPage.workers, inPage.thread, node.params)).toBe('identical');
       expect(difference(inPage.thread, node.draws.map(hex), node.params)).toBe('identical');
+
+      // A crossed fit whose rest takes the supernodal route (602 rows, sparse): its update step
+      // runs in the WebAssembly kernel and its conditional SDs come from the selected inverse;
+      // the criterion, θ and the conditional SDs equal this Node process's bit for bit.
+      const ratings = crossedRatingsCsv();
+      const crossedFormula = 'y ~ 1 + (1 | s) + (1 | d)';
+      const crossedPage = (await page.evaluate(`(() => {
+        const { lmm } = window;
+        const fit = lmm.fitLmm(lmm.tableFromCsv(${JSON.stringify(ratings)}, 'ratings.csv'), ${JSON.stringify(crossedFormula)});
+        const json = fit.toJSON();
+        return { REMLcrit: json.REMLcrit, theta: json.theta, condsd: json.ranef.map((r) => r.condsd) };
+      })()`)) as { REMLcrit: number; theta: number[]; condsd: number[][] };
+      const crossedNode = fitLmm(tableFromCsv(ratings, 'ratings.csv'), crossedFormula).toJSON();
+      expect(crossedNode.optimization.evaluations).toBeGreaterThan(0);
+      expect(crossedPage.REMLcrit).toBe(crossedNode.REMLcrit);
+      expect(crossedPage.theta).toEqual(crossedNode.theta);
+      expect(crossedPage.condsd).toEqual(crossedNode.ranef.map((r) => r.condsd));
 
       // A residual structure (AR(1) and a variance per stratum: the slice and ρ steps), in Web
       // Workers: the Node draws bit for bit.
