@@ -17,6 +17,7 @@ import { minimizeBounded, type MinimizeResult } from '../optim/bobyqa.js';
 import { minimizeQuasiNewton } from '../optim/quasiNewton.js';
 import { checkOptimum, type ConvergenceCheck } from './convergence.js';
 import type { ThetaLayout } from './theta.js';
+import { thetaDecorrelation } from './thetaDecorrelation.js';
 
 /** What the optimiser did, kept with the fit (as MixedModels.jl's `optsum`). */
 export interface OptimizationSummary {
@@ -42,6 +43,8 @@ export interface OptimizationSummary {
   check: ConvergenceCheck;
   /** Threads that factored the criterion's Cholesky (1 without helper threads); set by the fit. */
   threads?: number;
+  /** Terms whose random-effects columns the optimiser decorrelated (thetaDecorrelation.ts); absent when none. */
+  decorrelated?: string[];
 }
 
 /** Options of {@link optimizeTheta}. */
@@ -102,10 +105,15 @@ const alternativeFactors = [0.1, 10];
 export function optimizeTheta(objective: (theta: Float64Array) => number, layout: ThetaLayout, model: MixedModel, options: OptimizeOptions = {}): OptimizationSummary {
   const scale = thetaScales(model, layout);
   const lower = layout.lower;
-  const toTheta = (t: Float64Array): Float64Array => Float64Array.from(t, (v, i) => v / scale[i]);
+  // Terms with nearly collinear columns are also decorrelated (thetaDecorrelation.ts), where the
+  // optimiser works without the analytic gradient (the quasi-Newton path keeps the scales).
+  const quasiNewtonPath = options.derivatives !== undefined && layout.length >= (options.quasiNewtonMinTheta ?? quasiNewtonMinTheta);
+  const centring = quasiNewtonPath ? undefined : thetaDecorrelation(model, layout, scale);
+  const toTheta = centring ? (t: Float64Array): Float64Array => centring.toTheta(t) : (t: Float64Array): Float64Array => Float64Array.from(t, (v, i) => v / scale[i]);
   const f = (t: Float64Array): number => objective(toTheta(t));
-  // ∂/∂θ̃_t = (∂/∂θ_t) / d_t, as θ_t = θ̃_t / d_t.
-  const modelDerivatives = options.derivatives;
+  // ∂/∂θ̃_t = (∂/∂θ_t) / d_t, as θ_t = θ̃_t / d_t (a decorrelated term's map is not elementwise:
+  // its check takes finite differences of the criterion).
+  const modelDerivatives = centring ? undefined : options.derivatives;
   let gradientEvaluations = 0;
   const fg = modelDerivatives
     ? (t: Float64Array) => {
@@ -163,6 +171,7 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
     thetaScale: Array.from(scale),
     restarts,
     check,
+    ...(centring ? { decorrelated: centring.terms } : {}),
   });
   let x = first.x;
   let fx = first.fval;
