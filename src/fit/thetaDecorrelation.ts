@@ -14,6 +14,7 @@
  * {@link decorrelateThreshold}; the others keep optimize.ts's map by the scales alone.
  */
 import type { MixedModel } from '../model/model.js';
+import { choleskyInPlace, lowerInverse } from '../linalg/dense.js';
 import { symmetricEigen } from '../optim/eigen.js';
 import type { ThetaLayout } from './theta.js';
 
@@ -50,29 +51,12 @@ export function thetaDecorrelation(model: MixedModel, layout: ThetaLayout, scale
     const scaled = Float64Array.from(C, (v, e) => v / (d[Math.floor(e / q)] * d[e % q]));
     const { values } = symmetricEigen(scaled, q);
     if (!(values[0] > 0) || values[q - 1] / values[0] <= decorrelateThreshold) return null;
-    // R'R = C (R upper: the transpose of C's lower Cholesky factor), B = R⁻¹ (upper).
-    const R = new Float64Array(q * q);
-    for (let c = 0; c < q; c++) {
-      for (let r = 0; r <= c; r++) {
-        let s = C[r * q + c];
-        for (let m = 0; m < r; m++) s -= R[m * q + r] * R[m * q + c];
-        if (r === c) {
-          if (!(s > 0)) return null;
-          R[r * q + c] = Math.sqrt(s);
-        } else {
-          R[r * q + c] = s / R[r * q + r];
-        }
-      }
-    }
+    // R'R = C with R = L' (L C's lower Cholesky factor), so B = R⁻¹ = (L⁻¹)' (upper).
+    const L = C.slice();
+    if (!choleskyInPlace(L, q)) return null;
+    const Linv = lowerInverse(L, q);
     const b = new Float64Array(q * q);
-    for (let c = 0; c < q; c++) {
-      // Column c of R⁻¹ by back substitution on R x = e_c.
-      for (let r = c; r >= 0; r--) {
-        let s = r === c ? 1 : 0;
-        for (let m = r + 1; m <= c; m++) s -= R[r * q + m] * b[m * q + c];
-        b[r * q + c] = s / R[r * q + r];
-      }
-    }
+    for (let r = 0; r < q; r++) for (let c = r; c < q; c++) b[r * q + c] = Linv[c * q + r];
     return b;
   });
   if (B.every((b) => b === null)) return undefined;
