@@ -2,7 +2,7 @@ import { log } from '../../samplers/elementary.js';
 import { choleskyAuto, forwardSolve } from '../linalg/dense.js';
 import { sharedCholesky, type SharedCholesky } from '../linalg/parallel.js';
 import { BitGraph, choleskySupernodal, planSupernodal, selectedInverse, supernodalKernel, type SupernodalKernel, type SupernodalPlan } from '../linalg/supernodal.js';
-import type { CrossProducts } from '../model/crossprod.js';
+import { firstTermLevelRows, type CrossProducts } from '../model/crossprod.js';
 import { ObservationUpdate, type TermRows } from './observationUpdate.js';
 import { lambdaOf, thetaLayout, type ThetaLayout } from './theta.js';
 
@@ -156,11 +156,7 @@ export class BlockedCholesky {
     this.envelope = new Int32Array(this.M);
     this.lambdas = shapes.map((s) => new Float64Array(s.q * s.q));
     let maxRows = 0;
-    for (let j = 0; j < n0; j++) {
-      let rows = this.P;
-      for (let k = 1; k < shapes.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
-      maxRows = Math.max(maxRows, rows);
-    }
+    for (let j = 0; j < n0; j++) maxRows = Math.max(maxRows, this.P + firstTermLevelRows(crossprod, shapes, j));
     this.gather = { rowIndex: new Int32Array(maxRows), rowValues: new Float64Array(maxRows * q0), identity: Int32Array.from({ length: maxRows }, (_, i) => i) };
     const qmax = Math.max(...shapes.map((s) => s.q), this.P);
     this.work = new Float64Array(qmax * qmax);
@@ -202,14 +198,14 @@ export class BlockedCholesky {
 
   /** Refactor for θ. Returns false (and `ok` false) when the rest is not positive definite. */
   update(theta: ArrayLike<number>): boolean {
-    this.thetaAt = Float64Array.from(theta);
+    if (this.sparse) this.thetaAt = Float64Array.from(theta);
     const L0ok = this.assemble(theta);
     this.subtractFirstTerm(this.S);
     this.ok = L0ok && choleskyAuto(this.S, this.M, this.envelope, this.shared?.helper());
     return this.ok;
   }
 
-  /** θ of the last `update`. */
+  /** θ of the last `update`, kept on the supernodal route only (for `restInverse`). */
   private thetaAt: Float64Array | undefined;
 
   /**
@@ -307,8 +303,7 @@ export class BlockedCholesky {
     const { q: q0, nlevels: n0 } = shapes[0];
     let pairs = 0;
     for (let j = 0; j < n0; j++) {
-      let rows = P;
-      for (let k = 1; k < shapes.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
+      const rows = P + firstTermLevelRows(crossprod, shapes, j);
       pairs += rows * rows;
     }
     const dense = (pairs * q0) / 2 + (M * M * M) / 6;

@@ -29,6 +29,7 @@
  */
 import { dotTile4x2, lowerInverse, lowerTriangularInverse } from '../linalg/dense.js';
 import type { BlockedCholesky } from './blocked.js';
+import { firstTermLevelRows } from '../model/crossprod.js';
 
 /**
  * ∂/∂θ of the criterion `f.objective(reml)` at the θ of the factor's last `update` or
@@ -204,11 +205,7 @@ function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64A
   const GWXy = new Float64Array(WXy.length);
   const G00 = new Float64Array(n0 * q0 * q0);
   let maxRows = P;
-  for (let j = 0; j < n0; j++) {
-    let rows = P;
-    for (let k = 1; k < K; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
-    maxRows = Math.max(maxRows, rows);
-  }
+  for (let j = 0; j < n0; j++) maxRows = Math.max(maxRows, P + firstTermLevelRows(crossprod, shapes, j));
   const rowIndex = new Int32Array(maxRows);
   const Wj = new Float64Array(maxRows * q0);
   const H = new Float64Array(maxRows * q0);
@@ -217,11 +214,7 @@ function firstTermInverse(f: BlockedCholesky, G: Float64Array): { GWre: Float64A
   const gRow = new Float64Array(maxRows);
   const L0inv = new Float64Array(q0 * q0);
   const X = new Float64Array(q0 * q0);
-  const Tt = observation?.gammaTimesObservations(lambdas, G, M, (j) => {
-    let rows = P;
-    for (let k = 1; k < K; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
-    return rows;
-  });
+  const Tt = observation?.gammaTimesObservations(lambdas, G, M, (j) => P + firstTermLevelRows(crossprod, shapes, j));
   for (let j = 0; j < n0; j++) {
     // Gather W_j's rows (in BlockedCholesky.gatherColumn's order).
     let count = 0;

@@ -18,7 +18,7 @@
  * rows, keeps the blocked route).
  */
 import { forwardSolve } from '../linalg/dense.js';
-import type { CrossProducts } from '../model/crossprod.js';
+import { firstTermLevelRows, type CrossProducts } from '../model/crossprod.js';
 
 /** What the update needs of each term: its block sizes and, if known, its design rows. */
 export interface TermRows {
@@ -132,8 +132,7 @@ export class ObservationUpdate {
     const byObservation = new Uint8Array(n0);
     let any = false;
     for (let j = 0; j < n0; j++) {
-      let rows = 0;
-      for (let k = 1; k <= K; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * qs[k];
+      const rows = firstTermLevelRows(crossprod, terms, j);
       const m = obsStart[j + 1] - obsStart[j];
       const blocked = ((rows * (rows + 1)) / 2) * q0 + rows * P * q0 + (rows / q0) * q0 * q0 * q0 * 2;
       const observed = ((m * (m + 1)) / 2) * (q0 + stride * stride) + m * (stride * q0 + q0 * q0 + P * (q0 + stride));
@@ -158,12 +157,7 @@ export class ObservationUpdate {
     const Lam0 = lambdas[0];
     // g_o = L0_j⁻¹ Λ0' z0_o.
     for (let o = 0; o < m; o++) {
-      const zo = (first + o) * q0;
-      for (let c = 0; c < q0; c++) {
-        let s = 0;
-        for (let r = c; r < q0; r++) s += Lam0[r * q0 + c] * z0[zo + r];
-        G[o * q0 + c] = s;
-      }
+      lambdaTransposeTimes(Lam0, q0, z0, (first + o) * q0, G, o * q0);
       forwardSolve(L0, q0, G, lo, o * q0);
     }
     // v_o = Λ_k' zk_o per term.
@@ -171,15 +165,7 @@ export class ObservationUpdate {
       const q = qs[k];
       const Lam = lambdas[k];
       const off = zOffset[k];
-      for (let o = 0; o < m; o++) {
-        const zo = (first + o) * zStride + off;
-        const vo = o * zStride + off;
-        for (let c = 0; c < q; c++) {
-          let s = 0;
-          for (let r = c; r < q; r++) s += Lam[r * q + c] * zk[zo + r];
-          V[vo + c] = s;
-        }
-      }
+      for (let o = 0; o < m; o++) lambdaTransposeTimes(Lam, q, zk, (first + o) * zStride + off, V, o * zStride + off);
     }
 
     return { first, m };
@@ -218,14 +204,7 @@ export class ObservationUpdate {
       for (let k = 1; k <= K; k++) {
         const q = qs[k];
         const Lam = lambdas[k];
-        for (let o = obsStart[j]; o < obsStart[j + 1]; o++) {
-          const zo = o * zStride + zOffset[k];
-          for (let c = 0; c < q; c++) {
-            let t = 0;
-            for (let r = c; r < q; r++) t += Lam[r * q + c] * zk[zo + r];
-            V[zo + c] = t;
-          }
-        }
+        for (let o = obsStart[j]; o < obsStart[j + 1]; o++) lambdaTransposeTimes(Lam, q, zk, o * zStride + zOffset[k], V, o * zStride + zOffset[k]);
       }
     }
     const Tt = new Float64Array(M * n);
@@ -537,6 +516,15 @@ function addPair(C: Float64Array, M: number, V: Float64Array, stride: number, zO
         for (let c = 0; c < end; c++) C[row + c] -= hv * V[v2 + c];
       }
     }
+  }
+}
+
+/** out[to + c] = (Λ'z)[c], c < q, for z = zk[from .. from + q) and Λ (q×q lower triangular): v_o = Λ_k' zk_o. */
+function lambdaTransposeTimes(Lam: Float64Array, q: number, zk: Float64Array, from: number, out: Float64Array, to: number): void {
+  for (let c = 0; c < q; c++) {
+    let s = 0;
+    for (let r = c; r < q; r++) s += Lam[r * q + c] * zk[from + r];
+    out[to + c] = s;
   }
 }
 

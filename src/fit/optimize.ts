@@ -108,12 +108,12 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
   // Terms with nearly collinear columns are also decorrelated (thetaDecorrelation.ts), where the
   // optimiser works without the analytic gradient (the quasi-Newton path keeps the scales).
   const quasiNewtonPath = options.derivatives !== undefined && layout.length >= (options.quasiNewtonMinTheta ?? quasiNewtonMinTheta);
-  const centring = quasiNewtonPath ? undefined : thetaDecorrelation(model, layout, scale);
-  const toTheta = centring ? (t: Float64Array): Float64Array => centring.toTheta(t) : (t: Float64Array): Float64Array => Float64Array.from(t, (v, i) => v / scale[i]);
+  const decorrelation = quasiNewtonPath ? undefined : thetaDecorrelation(model, layout, scale);
+  const toTheta = decorrelation ? (t: Float64Array): Float64Array => decorrelation.toTheta(t) : (t: Float64Array): Float64Array => Float64Array.from(t, (v, i) => v / scale[i]);
   const f = (t: Float64Array): number => objective(toTheta(t));
   // ∂/∂θ̃_t = (∂/∂θ_t) / d_t, as θ_t = θ̃_t / d_t (a decorrelated term's map is not elementwise:
   // its check takes finite differences of the criterion).
-  const modelDerivatives = centring ? undefined : options.derivatives;
+  const modelDerivatives = decorrelation ? undefined : options.derivatives;
   let gradientEvaluations = 0;
   const fg = modelDerivatives
     ? (t: Float64Array) => {
@@ -171,7 +171,7 @@ export function optimizeTheta(objective: (theta: Float64Array) => number, layout
     thetaScale: Array.from(scale),
     restarts,
     check,
-    ...(centring ? { decorrelated: centring.terms } : {}),
+    ...(decorrelation ? { decorrelated: decorrelation.terms } : {}),
   });
   let x = first.x;
   let fx = first.fval;

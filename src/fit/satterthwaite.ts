@@ -19,6 +19,7 @@ import { fisherUpper, studentTwoSided } from '../stats/distributions.js';
 import { richardsonHessian, richardsonJacobian } from '../stats/richardson.js';
 import type { LmmFit } from './lmm.js';
 import { VarparFunctions } from './varpar.js';
+import { firstTermLevelRows } from '../model/crossprod.js';
 
 /** Eigenvalues of H at or below this count as zero (lmerTest's tol). */
 const hessianTolerance = 1e-8;
@@ -183,8 +184,7 @@ export function satterthwaiteSeconds(fit: LmmFit): number {
   const M = terms.slice(1).reduce((s, t) => s + t.q * t.nlevels, 0) + p + 1;
   let pairs = 0;
   for (let j = 0; j < terms[0].nlevels; j++) {
-    let rows = p + 1;
-    for (let k = 1; k < terms.length; k++) rows += (crossprod.cross[k][0].colPtr[j + 1] - crossprod.cross[k][0].colPtr[j]) * terms[k].q;
+    const rows = p + 1 + firstTermLevelRows(crossprod, terms, j);
     pairs += rows * rows;
   }
   const perEvaluation = ((pairs * terms[0].q) / 2 + M ** 3 / 6) / 5e8;

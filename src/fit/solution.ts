@@ -1,5 +1,6 @@
 import { backSolve, lowerInverse, lowerTriangularInverse } from '../linalg/dense.js';
 import type { BlockedCholesky } from './blocked.js';
+import { firstTermLevelRows } from '../model/crossprod.js';
 
 /** The estimates implied by a factored θ: β, spherical u, conditional modes b = Λu, and more. */
 export interface Solution {
@@ -302,11 +303,7 @@ function inverseBlocksSelected(f: BlockedCholesky, { Z, pos, n }: { Z: Float64Ar
   const V0 = new Float64Array(n0 * q0 * q0);
   const L0inv = new Float64Array(q0 * q0);
   let maxRows = 0;
-  for (let j = 0; j < n0; j++) {
-    let rows = 0;
-    for (let k = 1; k < shapes.length; k++) rows += (f.crossprod.cross[k][0].colPtr[j + 1] - f.crossprod.cross[k][0].colPtr[j]) * shapes[k].q;
-    maxRows = Math.max(maxRows, rows);
-  }
+  for (let j = 0; j < n0; j++) maxRows = Math.max(maxRows, firstTermLevelRows(f.crossprod, shapes, j));
   const rowOf = new Int32Array(maxRows);
   const H = new Float64Array(maxRows * q0);
   for (let j = 0; j < n0; j++) {

@@ -1,5 +1,5 @@
 ;; The supernodal Cholesky's update step (supernodal.ts `scatterUpdate`) in WebAssembly with
-;; 128-bit SIMD, for a matrix that lives in the kernel's memory (supernodalKernel.ts).
+;; 128-bit SIMD, for a matrix that lives in the kernel's memory (supernodal.ts `supernodalKernel`).
 ;; `npm run build:wasm` turns this text into scatterKernelWasm.ts (wabt's wat2wasm, no
 ;; optimiser: the code below is what runs).
 ;;

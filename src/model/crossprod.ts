@@ -49,6 +49,17 @@ export interface CrossProductInput {
   weights?: Float64Array | null;
 }
 
+/**
+ * The random-effects rows after the first term's that level j of the first term meets: Σ over the
+ * other terms k of q_k times the levels of k sharing an observation with it (the rows of its
+ * column of the blocked factor's W, before the [X y] rows).
+ */
+export function firstTermLevelRows(cp: CrossProducts, terms: readonly { q: number }[], j: number): number {
+  let rows = 0;
+  for (let k = 1; k < terms.length; k++) rows += (cp.cross[k][0].colPtr[j + 1] - cp.cross[k][0].colPtr[j]) * terms[k].q;
+  return rows;
+}
+
 /** Accumulate every block in one pass over the rows. */
 export function crossProducts(input: CrossProductInput): CrossProducts {
   const { n, y, yShift, X, p, terms } = input;
