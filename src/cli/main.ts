@@ -3,6 +3,8 @@
  * The `lmm` executable: dispatches to one module per subcommand. User errors (LmmError) print
  * one line and exit 2; anything else is an internal failure and exits 1.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { LmmError } from '../errors.js';
 import { HelpRequest, processIo, type Command, type Io } from './io.js';
 import { version } from './version.js';
@@ -65,8 +67,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
-const isEntryPoint = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/lmm') || process.argv[1]?.endsWith('main.js');
-if (isEntryPoint) {
+/**
+ * Run as a script (`node dist/src/cli/main.js`, or a link to it): the file Node started is this
+ * module. Not when imported, nor inside the CLI bundle (dist/cli/lmm.cjs), whose loader calls
+ * `main` itself (launch.ts).
+ */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) {
   main(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });
