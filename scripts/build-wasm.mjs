@@ -16,6 +16,9 @@ export const KERNELS = [
   { name: 'elementary', constant: 'ELEMENTARY_WASM', dir: 'samplers' },
   { name: 'levelKernel', constant: 'LEVEL_KERNEL_WASM', dir: 'samplers' },
   { name: 'scatterKernel', constant: 'SCATTER_KERNEL_WASM', dir: 'src/linalg' },
+  { name: 'denseKernel', constant: 'DENSE_KERNEL_WASM', dir: 'src/fit' },
+  { name: 'interpolationKernel', constant: 'INTERPOLATION_KERNEL_WASM', dir: 'src/optim' },
+  { name: 'crossprodKernel', constant: 'CROSSPROD_KERNEL_WASM', dir: 'src/model' },
 ];
 
 const root = new URL('../', import.meta.url);

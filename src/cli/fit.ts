@@ -5,6 +5,7 @@ import { dataOptionSpec, formulaOption, modelInput } from './dataInput.js';
 import { satterthwaiteSeconds } from '../fit/satterthwaite.js';
 import { formatSummary, type SummaryInference } from '../fit/summary.js';
 import { integerOption, parseOptions, requireOption, toJson, type Command } from './io.js';
+import { fitKernels } from './kernels.js';
 
 /** Above this estimated time (seconds) the default skips Satterthwaite's df (say so on stderr). */
 const defaultSecondsLimit = 10;
@@ -15,6 +16,7 @@ const defaultSecondsLimit = 10;
  * Satterthwaite (or Kenward–Roger) df, p-values and type III F tests (unless `--ddf none`) and lme4's intervals.
  */
 export const fit: Command = async (argv, io) => {
+  const kernels = fitKernels();
   const options = parseOptions('fit', argv, {
     ...dataOptionSpec,
     formula: { type: 'string' },
@@ -52,6 +54,8 @@ export const fit: Command = async (argv, io) => {
   // fitMillis starts once the rows are read (as lme4's `system.time(lmer(...))` after loading the
   // data): it covers building the model (the frame, the design, the one pass) and the fit.
   if (input.inMemory) input.table();
+  // The kernels compiled while the rows were read (as lme4's code is loaded before its timing).
+  await kernels;
   const start = performance.now();
   const model = await input.model(formula, { weights: options.weights as string | undefined });
   const result = residuals !== undefined ? fitWithTable(input.table(), model, residuals, !options.ml) : fitModel(model, { reml: !options.ml });

@@ -12,6 +12,7 @@
 /** The parts of the WebAssembly JavaScript API used here (the project compiles without the DOM library). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  compile: (bytes: Uint8Array) => Promise<object>;
   Instance: new (module: object, imports: object) => { exports: unknown };
   Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
 }
@@ -49,13 +50,38 @@ export function instantiateKernel<E>(base64: string, memory: KernelMemory | null
 function compiledModule(base64: string): object {
   let module = modules.get(base64);
   if (module === undefined) {
-    const text = atob(base64);
-    const code = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) code[i] = text.charCodeAt(i);
-    module = new wasm.Module(code);
+    module = new wasm.Module(decode(base64));
     modules.set(base64, module);
   }
   return module;
+}
+
+function decode(base64: string): Uint8Array {
+  const text = atob(base64);
+  const code = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) code[i] = text.charCodeAt(i);
+  return code;
+}
+
+/**
+ * Compile the modules given base64-encoded in the background (`WebAssembly.compile`, off the
+ * calling thread), for a caller that has other work to do first: their first instantiation then
+ * finds them compiled. The `lmm` commands start it before reading the data (about 1 ms of
+ * compilation per kernel that a fresh process would otherwise spend in its first fit). Resolves
+ * when all are compiled; a failed compilation is left to the synchronous path to report.
+ */
+export async function precompileKernels(base64s: readonly string[]): Promise<void> {
+  await Promise.all(
+    base64s.map(async (base64) => {
+      if (modules.has(base64)) return;
+      try {
+        const module = await wasm.compile(decode(base64));
+        if (!modules.has(base64)) modules.set(base64, module);
+      } catch {
+        // compiledModule compiles it again and throws there
+      }
+    }),
+  );
 }
 
 /** `bytes` rounded up to a multiple of 16 (the alignment of every kernel buffer). */

@@ -2,6 +2,7 @@ import { toTable, type DataInput } from '../data/input.js';
 import { LmmError } from '../errors.js';
 import { buildModel, modelRows, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
+import { DenseObjective } from './denseObjective.js';
 import { BlockedCholesky } from './blocked.js';
 import { criterionGradient } from './gradient.js';
 import { parseResidualSpec } from '../model/residuals.js';
@@ -329,9 +330,14 @@ export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const start = performance.now();
   const reml = options.reml ?? true;
   const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
-  const objective = (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
   const { layout } = factor;
-  const derivatives = checkDerivatives(factor, model, reml);
+  // Small models: the optimiser's evaluations in WebAssembly (denseObjective.ts), and the check
+  // by finite differences of that criterion (cheaper there than the blocked analytic gradient).
+  const dense = DenseObjective.plan(model.crossprod, model.terms, layout);
+  const objective = dense
+    ? (theta: Float64Array): number => dense.evaluate(theta, reml) - model.logdetW
+    : (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
+  const derivatives = dense ? undefined : checkDerivatives(factor, model, reml);
   const { evaluation, gradient } = factor.costs;
   const optimization = {
     ...optimizeTheta(objective, layout, model, { derivatives }),

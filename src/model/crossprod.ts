@@ -3,6 +3,8 @@
  * pass over the rows (DESIGN.md, "How data flows"). Blocks follow MixedModels.jl's layout:
  * random-effects terms in lme4's order, then the fixed effects with the response as last column.
  */
+import { align16, instantiateKernel, kernelMemory } from '../diagnostics/wasm.js';
+import { CROSSPROD_KERNEL_WASM } from './crossprodKernelWasm.js';
 
 /** Per random-effects term, blocks for each level j (row-major). */
 export interface TermBlocks {
@@ -60,50 +62,95 @@ export function firstTermLevelRows(cp: CrossProducts, terms: readonly { q: numbe
   return rows;
 }
 
-/** Accumulate every block in one pass over the rows. */
+/**
+ * Accumulate every block in one pass over the rows: [X y]'W[X y] and each term's blocks in
+ * WebAssembly (crossprodKernel.wat, the same sums bit for bit, in chunks of rows), the sparse
+ * Z_l'WZ_k of crossed and nested terms here.
+ */
 export function crossProducts(input: CrossProductInput): CrossProducts {
   const { n, y, yShift, X, p, terms } = input;
   const weights = input.weights ?? null;
   const P = p + 1;
-  const blocks: TermBlocks[] = terms.map((t) => ({ ZtZ: new Float64Array(t.nlevels * t.q * t.q), ZtXy: new Float64Array(t.nlevels * t.q * P) }));
-  const XytXy = new Float64Array(P * P);
+  const kernel = crossprodKernel(Math.min(n, chunkRows), p, terms);
+  kernel.accumulate(input);
+  const blocks: TermBlocks[] = terms.map((_, k) => ({ ZtZ: kernel.ZtZ[k].slice(), ZtXy: kernel.ZtXy[k].slice() }));
+  const XytXy = kernel.XytXy.slice();
+  for (let a = 0; a < P; a++) for (let b = 0; b < a; b++) XytXy[a * P + b] = XytXy[b * P + a];
   const pairs = pairAccumulators(terms);
-  const xy = new Float64Array(P);
-  // w_i [x_i y_i]: one side of every product carries the row's weight.
-  const wxy = weights ? new Float64Array(P) : xy;
-
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < p; a++) xy[a] = X[i * p + a];
-    xy[p] = y[i] - yShift;
-    const w = weights ? weights[i] : 1;
-    if (weights) for (let a = 0; a < P; a++) wxy[a] = w * xy[a];
-    // [X y]'W[X y], upper triangle.
-    for (let a = 0; a < P; a++) {
-      const xa = wxy[a];
-      if (xa === 0) continue;
-      for (let b = a; b < P; b++) XytXy[a * P + b] += xa * xy[b];
-    }
-    for (let k = 0; k < terms.length; k++) {
-      const { refs, Z, q } = terms[k];
-      const level = refs[i];
-      const { ZtZ, ZtXy } = blocks[k];
-      const zo = i * q;
-      const zz = level * q * q;
-      const zx = level * q * P;
-      for (let r = 0; r < q; r++) {
-        const zr = Z[zo + r];
-        if (zr === 0) continue;
-        const wzr = w * zr;
-        for (let c = 0; c < q; c++) ZtZ[zz + r * q + c] += wzr * Z[zo + c];
-        for (let c = 0; c < P; c++) ZtXy[zx + r * P + c] += zr * wxy[c];
-      }
-      for (let l = k + 1; l < terms.length; l++) pairs[l][k].add(i, terms[l], terms[k], w);
+  if (terms.length > 1) {
+    for (let i = 0; i < n; i++) {
+      const w = weights ? weights[i] : 1;
+      for (let k = 0; k < terms.length; k++) for (let l = k + 1; l < terms.length; l++) pairs[l][k].add(i, terms[l], terms[k], w);
     }
   }
-  for (let a = 0; a < P; a++) for (let b = 0; b < a; b++) XytXy[a * P + b] = XytXy[b * P + a];
-
   const cross: SparseCross[][] = terms.map((_, l) => terms.slice(0, l).map((__, k) => pairs[l][k].finish(terms[k].nlevels)));
   return { n, p, terms: blocks, cross, XytXy };
+}
+
+/** Rows copied into the kernel's memory at a time. */
+const chunkRows = 16384;
+
+interface CrossprodExports {
+  xyCross: (X: number, y: number, w: number, rows: number, p: number, yShift: number, xy: number, wxy: number, out: number) => void;
+  termCross: (X: number, y: number, w: number, rows: number, p: number, yShift: number, xy: number, wxy: number, refs: number, Z: number, q: number, ZtZ: number, ZtXy: number) => void;
+}
+
+/** The kernel's memory for chunks of `rows` rows, p fixed-effects columns and the terms' blocks. */
+function crossprodKernel(rows: number, p: number, terms: CrossProductInput['terms']) {
+  const P = p + 1;
+  const qmax = Math.max(1, ...terms.map((t) => t.q));
+  let next = 0;
+  const take = (bytes: number) => {
+    const at = next;
+    next = align16(next + bytes);
+    return at;
+  };
+  const at = {
+    X: take(8 * rows * p),
+    y: take(8 * rows),
+    w: take(8 * rows),
+    refs: take(4 * rows),
+    Z: take(8 * rows * qmax),
+    xy: take(8 * P),
+    wxy: take(8 * P),
+    XytXy: take(8 * P * P),
+    ZtZ: terms.map((t) => take(8 * t.nlevels * t.q * t.q)),
+    ZtXy: terms.map((t) => take(8 * t.nlevels * t.q * P)),
+  };
+  const memory = kernelMemory(next);
+  const { buffer } = memory;
+  const exports = instantiateKernel<CrossprodExports>(CROSSPROD_KERNEL_WASM, memory);
+  const XytXy = new Float64Array(buffer, at.XytXy, P * P);
+  const ZtZ = terms.map((t, k) => new Float64Array(buffer, at.ZtZ[k], t.nlevels * t.q * t.q));
+  const ZtXy = terms.map((t, k) => new Float64Array(buffer, at.ZtXy[k], t.nlevels * t.q * P));
+  const Xc = new Float64Array(buffer, at.X, rows * p);
+  const yc = new Float64Array(buffer, at.y, rows);
+  const wc = new Float64Array(buffer, at.w, rows);
+  const refsc = new Int32Array(buffer, at.refs, rows);
+  const Zc = new Float64Array(buffer, at.Z, rows * qmax);
+  return {
+    XytXy,
+    ZtZ,
+    ZtXy,
+    /** Add the rows of `input` to the (zero) accumulators, a chunk at a time. */
+    accumulate(input: CrossProductInput): void {
+      const { n, y, yShift, X, terms: ts } = input;
+      const weights = input.weights ?? null;
+      for (let start = 0; start < n; start += rows) {
+        const count = Math.min(rows, n - start);
+        Xc.set(X.subarray(start * p, (start + count) * p));
+        yc.set(y.subarray(start, start + count));
+        if (weights) wc.set(weights.subarray(start, start + count));
+        const w = weights ? at.w : 0;
+        exports.xyCross(at.X, at.y, w, count, p, yShift, at.xy, at.wxy, at.XytXy);
+        ts.forEach((t, k) => {
+          refsc.set(t.refs.subarray(start, start + count));
+          Zc.set(t.Z.subarray(start * t.q, (start + count) * t.q));
+          exports.termCross(at.X, at.y, w, count, p, yShift, at.xy, at.wxy, at.refs, at.Z, t.q, at.ZtZ[k], at.ZtXy[k]);
+        });
+      }
+    },
+  };
 }
 
 /** Accumulates Z_l'Z_k by (level of l, level of k) pairs as they occur. */

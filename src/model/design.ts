@@ -38,11 +38,22 @@ export function designMatrix(part: TermsPart, variables: Map<string, FrameVariab
       return v.kind === 'matrix' ? v.columns[k as number] : (v as { values: Float64Array }).values;
     });
     const levels = column.levels.map(({ label, level }) => ({ codes: (variables.get(label) as Extract<FrameVariable, { kind: 'factor' }>).factor.codes, level }));
-    for (let i = 0; i < n; i++) {
-      let v = 1;
-      for (const x of numeric) v *= x[i];
-      for (const level of levels) if (level.codes[i] !== level.level) v = 0;
-      values[i * p + j] = v;
+    // Indexed loops, and the common one-factor shapes apart: a fresh process runs this once per
+    // column over every row, before V8 has optimised it.
+    if (levels.length === 0 && numeric.length === 1) {
+      const x = numeric[0];
+      for (let i = 0; i < n; i++) values[i * p + j] = 1 * x[i];
+    } else if (levels.length === 0 && numeric.length === 0) {
+      for (let i = 0; i < n; i++) values[i * p + j] = 1;
+    } else {
+      const nn = numeric.length;
+      const nl = levels.length;
+      for (let i = 0; i < n; i++) {
+        let v = 1;
+        for (let a = 0; a < nn; a++) v *= numeric[a][i];
+        for (let b = 0; b < nl; b++) if (levels[b].codes[i] !== levels[b].level) v = 0;
+        values[i * p + j] = v;
+      }
     }
   });
   return { names: columns.map((c) => c.name), values, termOfColumn: Int32Array.from(columns, (c) => c.term), constantColumns };

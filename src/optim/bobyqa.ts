@@ -311,7 +311,7 @@ function minimizeFree(
     if (updated && shift <= baseShift * delta * delta) {
       updates++;
     } else {
-      sys = buildSystem(Y, Y[kopt]!);
+      sys = buildSystem(Y, Y[kopt]!, undefined, sys);
       updates = 0;
       if (sys === undefined) return resample();
     }
@@ -346,7 +346,7 @@ function minimizeFree(
       Y.push(y);
       if (fy < F[kopt]!) kopt = Y.length - 1;
     }
-    sys = buildSystem(Y, Y[kopt]!);
+    sys = buildSystem(Y, Y[kopt]!, undefined, sys);
     updates = 0;
     if (sys === undefined) {
       stopMessage = 'interpolation set degenerate (rounding errors prevent further progress)';

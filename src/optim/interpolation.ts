@@ -26,7 +26,11 @@
  * when x_opt has moved far from the base compared with the trust region, every m updates, and
  * whenever an update's denominator is not safely positive. Mathematically the models, Lagrange
  * functions and denominators are the ones of BOBYQA.
+ *
+ * H, the s_k and the loops over them live in a WebAssembly kernel (interpolationKernel.ts), which
+ * sums in the order the JavaScript here did.
  */
+import { SystemKernel } from './interpolationKernel.js';
 
 /** Dense quadratic model Q(x) = q0 + g·(x−c) + ½ (x−c)ᵀ G (x−c), G row-major n×n. */
 export interface QuadraticModel {
@@ -52,6 +56,8 @@ export interface InterpolationSystem {
   s: Float64Array[];
   /** H = W⁻¹, row-major, order N = m+n+1 (symmetric). */
   H: Float64Array;
+  /** The kernel whose memory holds H and the s_k (views of it). */
+  kernel: SystemKernel;
 }
 
 /** A zero quadratic model centred at `center`. */
@@ -97,47 +103,30 @@ export function recenterModel(model: QuadraticModel, center: ArrayLike<number>):
  * must re-sample the set. The scale is the RMS length of the non-zero displacements unless
  * `fixedScale` is given (tests compare an updated H with the rebuilt one at the same scale).
  */
-export function buildSystem(points: readonly Float64Array[], base: Float64Array, fixedScale?: number): InterpolationSystem | undefined {
+export function buildSystem(points: readonly Float64Array[], base: Float64Array, fixedScale?: number, reuse?: InterpolationSystem): InterpolationSystem | undefined {
   const m = points.length;
   const n = base.length;
-  const N = m + n + 1;
-  const raw: Float64Array[] = [];
   let sumsq = 0;
   let nonzero = 0;
   for (let k = 0; k < m; k++) {
-    const v = new Float64Array(n);
     let ss = 0;
     for (let i = 0; i < n; i++) {
-      v[i] = points[k]![i]! - base[i]!;
-      ss += v[i]! * v[i]!;
+      const v = points[k]![i]! - base[i]!;
+      ss += v * v;
     }
     if (ss > 0) {
       sumsq += ss;
       nonzero++;
     }
-    raw.push(v);
   }
   if (nonzero === 0) return undefined;
   // Unit RMS length of the non-zero displacements.
   const scale = fixedScale ?? Math.sqrt(sumsq / nonzero);
-  const s = raw.map((v) => v.map((x) => x / scale));
-  const W = new Float64Array(N * N);
-  for (let k = 0; k < m; k++) {
-    for (let j = 0; j <= k; j++) {
-      const a = 0.5 * dot(s[k]!, s[j]!) ** 2;
-      W[k * N + j] = a;
-      W[j * N + k] = a;
-    }
-    W[k * N + m] = 1;
-    W[m * N + k] = 1;
-    for (let i = 0; i < n; i++) {
-      W[k * N + m + 1 + i] = s[k]![i]!;
-      W[(m + 1 + i) * N + k] = s[k]![i]!;
-    }
-  }
-  const H = invert(W, N, 1e-13);
-  if (H === undefined) return undefined;
-  return { n, m, base: Float64Array.from(base), scale, s, H };
+  const kernel = reuse && reuse.n === n && reuse.m === m ? reuse.kernel : new SystemKernel(n, m);
+  const s = kernel.rows;
+  for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) s[k]![i] = (points[k]![i]! - base[i]!) / scale;
+  if (!kernel.build(1e-13)) return undefined;
+  return { n, m, base: Float64Array.from(base), scale, s, H: kernel.H, kernel };
 }
 
 /**
@@ -148,51 +137,10 @@ export function buildSystem(points: readonly Float64Array[], base: Float64Array,
  * nearly singular and the caller should rebuild (and possibly re-sample) the set.
  */
 export function updateSystem(sys: InterpolationSystem, t: number, x: ArrayLike<number>): boolean {
-  const { n, m, H, s, scale, base } = sys;
-  const N = m + n + 1;
-  const xs = new Float64Array(n);
+  const { n, kernel, scale, base } = sys;
+  const xs = kernel.t;
   for (let i = 0; i < n; i++) xs[i] = (x[i]! - base[i]!) / scale;
-  const w = new Float64Array(N);
-  for (let j = 0; j < m; j++) w[j] = 0.5 * dot(s[j]!, xs) ** 2;
-  w[m] = 1;
-  let xx = 0;
-  for (let i = 0; i < n; i++) {
-    w[m + 1 + i] = xs[i]!;
-    xx += xs[i]! * xs[i]!;
-  }
-  const Hw = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let acc = 0;
-    const row = i * N;
-    for (let j = 0; j < N; j++) acc += H[row + j]! * w[j]!;
-    Hw[i] = acc;
-  }
-  const alpha = H[t * N + t]!;
-  const tau = Hw[t]!;
-  const beta = 0.5 * xx * xx - dot(w, Hw);
-  const sigma = alpha * beta + tau * tau;
-  // σ = αβ + τ² is det W⁺ / det W; when it is tiny compared with its terms the new set is nearly
-  // degenerate and the updated H would carry large rounding errors.
-  if (!Number.isFinite(sigma) || !(sigma > 1e-10 * (Math.abs(alpha * beta) + tau * tau))) return false;
-  // v = e_t − Hw and h = H e_t (column t; H is symmetric).
-  const v = new Float64Array(N);
-  const h = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    v[i] = (i === t ? 1 : 0) - Hw[i]!;
-    h[i] = H[i * N + t]!;
-  }
-  const inv = 1 / sigma;
-  for (let i = 0; i < N; i++) {
-    const vi = v[i]! * inv;
-    const hi = h[i]! * inv;
-    const a = alpha * vi + tau * hi;
-    const b = tau * vi - beta * hi;
-    const row = i * N;
-    // H_ij += (α v_i v_j − β h_i h_j + τ (h_i v_j + v_i h_j))/σ = a v_j + b h_j.
-    for (let j = 0; j < N; j++) H[row + j] += a * v[j]! + b * h[j]!;
-  }
-  s[t] = xs;
-  return true;
+  return kernel.update(t);
 }
 
 /**
@@ -207,55 +155,18 @@ export function updateModel(
   sys: InterpolationSystem,
   values: ArrayLike<number>,
 ): QuadraticModel {
-  const { n, m, H, s, scale } = sys;
-  const N = m + n + 1;
+  // r_k = F_k − Q(y_k) with Q(y_k) − q0 = g·d + ½ dᵀGd, d = y_k − base = scale·s_k (q0 subtracted
+  // first keeps the residuals accurate when F is large compared with its variation); then
+  // (λ, c, g_D) = H (r, 0, 0) and G += Σ_k λ_k s_k s_kᵀ: the kernel's `modelUpdate`.
+  const { kernel } = sys;
   const q = recenterModel(model, sys.base);
-  const r = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    // Q(y_k) − q0 = g·d + ½ dᵀGd with d = y_k − base = scale·s_k; subtracting q0 first keeps
-    // the residuals accurate when F is large compared with its variation.
-    const sk = s[k]!;
-    r[k] = values[k]! - q.q0 - (scale * dot(q.g, sk) + 0.5 * scale * scale * symmetricQuadForm(q.G, sk, n));
-  }
-  const coef = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let acc = 0;
-    const row = i * N;
-    for (let k = 0; k < m; k++) acc += H[row + k]! * r[k]!;
-    coef[i] = acc;
-  }
-  q.q0 += coef[m]!;
-  for (let i = 0; i < n; i++) q.g[i] += coef[m + 1 + i]! / scale;
-  const s2 = scale * scale;
-  // G += Σ_k λ_k s_k s_kᵀ on the lower triangle, then mirrored.
-  const G = q.G;
-  for (let k = 0; k < m; k++) {
-    const lam = coef[k]! / s2;
-    if (lam === 0) continue;
-    const sk = s[k]!;
-    for (let i = 0; i < n; i++) {
-      const li = lam * sk[i]!;
-      if (li === 0) continue;
-      const row = i * n;
-      for (let j = 0; j <= i; j++) G[row + j] += li * sk[j]!;
-    }
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[j * n + i] = G[i * n + j]!;
+  kernel.F.set(values);
+  kernel.g.set(q.g);
+  kernel.G.set(q.G);
+  q.q0 = kernel.modelUpdate(q.q0, sys.scale);
+  q.g.set(kernel.g);
+  q.G.set(kernel.G);
   return q;
-}
-
-/** dᵀ G d for a symmetric row-major n×n G, from its lower triangle. */
-function symmetricQuadForm(G: Float64Array, d: ArrayLike<number>, n: number): number {
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const di = d[i]!;
-    if (di === 0) continue;
-    const row = i * n;
-    let off = 0;
-    for (let j = 0; j < i; j++) off += G[row + j]! * d[j]!;
-    acc += di * (G[row + i]! * di + 2 * off);
-  }
-  return acc;
 }
 
 /** Lagrange-function data for a trial point: τ_k = ℓ_k(x), β, and σ_k = α_k β + τ_k². */
@@ -273,37 +184,18 @@ export interface Denominators {
  * τ_k = (Hw)_k = ℓ_k(x), α_k = H_kk, β = ½‖t‖⁴ − wᵀHw and σ_k = α_k β + τ_k².
  */
 export function denominatorsScaled(sys: InterpolationSystem, t: ArrayLike<number>): Denominators {
-  const { n, m, H, s } = sys;
-  const N = m + n + 1;
-  const w = new Float64Array(N);
-  for (let j = 0; j < m; j++) w[j] = 0.5 * dot(s[j]!, t) ** 2;
-  w[m] = 1;
-  let tt = 0;
-  for (let i = 0; i < n; i++) {
-    w[m + 1 + i] = t[i]!;
-    tt += t[i]! * t[i]!;
-  }
-  const Hw = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let acc = 0;
-    for (let j = 0; j < N; j++) acc += H[i * N + j]! * w[j]!;
-    Hw[i] = acc;
-  }
-  const beta = 0.5 * tt * tt - dot(w, Hw);
-  const sigma = new Float64Array(m);
-  const tau = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    tau[k] = Hw[k]!;
-    sigma[k] = H[k * N + k]! * beta + Hw[k]! * Hw[k]!;
-  }
-  return { sigma, tau, beta };
+  const { kernel } = sys;
+  kernel.t.set(t);
+  const beta = kernel.denominators();
+  return { sigma: Float64Array.from(kernel.sigma), tau: Float64Array.from(kernel.tau), beta };
 }
 
 /** {@link denominatorsScaled} for an unscaled point x. */
 export function denominators(sys: InterpolationSystem, x: ArrayLike<number>): Denominators {
-  const t = new Float64Array(sys.n);
-  for (let i = 0; i < sys.n; i++) t[i] = (x[i]! - sys.base[i]!) / sys.scale;
-  return denominatorsScaled(sys, t);
+  const { kernel } = sys;
+  for (let i = 0; i < sys.n; i++) kernel.t[i] = (x[i]! - sys.base[i]!) / sys.scale;
+  const beta = kernel.denominators();
+  return { sigma: Float64Array.from(kernel.sigma), tau: Float64Array.from(kernel.tau), beta };
 }
 
 /**
@@ -325,6 +217,7 @@ export function denominators(sys: InterpolationSystem, x: ArrayLike<number>): De
  * kb07's maximal model (72 θ): cheaper steps, but the first run stopped 6–12 above the optimum
  * and the fit needed two restarts and three checks (28,767 evaluations, 197 s under load), where
  * exact σ for all reached the optimum in one run (13,014 evaluations with the check, 183 s).
+ * The search runs in the kernel (interpolationKernel.wat `geometry`), in this order.
  */
 export function geometryStep(
   sys: InterpolationSystem,
@@ -335,103 +228,17 @@ export function geometryStep(
   upper: ArrayLike<number>,
   radius: number,
 ): { x: Float64Array; sigma: number } {
-  const { n, m, H, s, scale, base } = sys;
-  const N = m + n + 1;
+  const { n, s, scale, base, kernel } = sys;
   const topt = s[kopt]!;
   // Feasible steps from x_opt, scaled: lo ≤ d ≤ hi (lo ≤ 0 ≤ hi).
-  const lo = new Float64Array(n);
-  const hi = new Float64Array(n);
+  const { lo, hi } = kernel;
   for (let i = 0; i < n; i++) {
     lo[i] = Math.min(0, (lower[i]! - base[i]!) / scale - topt[i]!);
     hi[i] = Math.max(0, (upper[i]! - base[i]!) / scale - topt[i]!);
   }
-  const rad = radius / scale;
-  // ℓ_knew in scaled coordinates: ℓ(t) = c + gl·t + ½ tᵀ M t with M = Σ_j λ_j s_j s_jᵀ (λ_j = H_j,knew);
-  // its gradient at x_opt, gt = gl + M t_opt = gl + Σ_j λ_j (s_j·t_opt) s_j.
-  const gt = new Float64Array(n);
-  for (let i = 0; i < n; i++) gt[i] = H[(m + 1 + i) * N + knew]!;
-  for (let j = 0; j < m; j++) {
-    const lam = H[j * N + knew]!;
-    if (lam === 0) continue;
-    const sj = s[j]!;
-    const c = lam * dot(sj, topt);
-    for (let i = 0; i < n; i++) gt[i] += c * sj[i]!;
-  }
-
-  // Line and coordinate candidates as steps d (scaled).
-  const steps: Float64Array[] = [];
-  const propose = (d: Float64Array): void => {
-    steps.push(d);
-  };
-  for (let k = 0; k < m; k++) {
-    if (k === kopt) continue;
-    const sk = s[k]!;
-    const u = new Float64Array(n);
-    for (let i = 0; i < n; i++) u[i] = sk[i]! - topt[i]!;
-    const uu2 = dot(u, u);
-    if (!(uu2 > 0)) continue;
-    let amax = rad / Math.sqrt(uu2);
-    let amin = -amax;
-    for (let i = 0; i < n; i++) {
-      const ui = u[i]!;
-      if (ui > 0) {
-        amax = Math.min(amax, hi[i]! / ui);
-        amin = Math.max(amin, lo[i]! / ui);
-      } else if (ui < 0) {
-        amax = Math.min(amax, lo[i]! / ui);
-        amin = Math.max(amin, hi[i]! / ui);
-      }
-    }
-    const D = dot(gt, u);
-    const curv = (k === knew ? 1 : 0) - D;
-    const alphas = [amin, amax];
-    if (curv !== 0) {
-      const astat = -D / (2 * curv);
-      if (astat > amin && astat < amax) alphas.push(astat);
-    }
-    for (const a of alphas) {
-      if (a === 0 || !Number.isFinite(a)) continue;
-      propose(clipScaled(u.map((x) => a * x), lo, hi));
-    }
-  }
-  const lineCount = steps.length;
-  for (let i = 0; i < n; i++) {
-    for (const sign of [1, -1]) {
-      const c = sign > 0 ? Math.min(rad, hi[i]!) : Math.max(-rad, lo[i]!);
-      if (c === 0) continue;
-      const d = new Float64Array(n);
-      d[i] = c;
-      propose(d);
-    }
-  }
-
-  let bestD: Float64Array | undefined;
-  let bestSigma = -1;
-  const tt = new Float64Array(n);
-  const consider = (d: Float64Array): void => {
-    let nrm = 0;
-    for (let i = 0; i < n; i++) {
-      nrm += d[i]! * d[i]!;
-      tt[i] = topt[i]! + d[i]!;
-    }
-    if (!(nrm > 0)) return;
-    const sig = Math.abs(denominatorsScaled(sys, tt).sigma[knew]!);
-    if (sig > bestSigma) {
-      bestSigma = sig;
-      bestD = d;
-    }
-  };
-  // In the order lines, gradient steps, coordinate steps (ties go to the earlier one).
-  for (let i = 0; i < lineCount; i++) consider(steps[i]!);
-  // Projected (±) gradient directions of ℓ_knew.
-  for (const sign of [1, -1]) {
-    const d = projectedDirectionStep(gt.map((x) => sign * x), lo, hi, rad);
-    if (d !== undefined) consider(d);
-  }
-  for (let i = lineCount; i < steps.length; i++) consider(steps[i]!);
-
+  const bestSigma = kernel.geometry(knew, kopt, radius / scale);
+  const d = kernel.best;
   const x = new Float64Array(n);
-  const d = bestD ?? new Float64Array(n);
   for (let i = 0; i < n; i++) {
     // Land exactly on a bound when the scaled step reaches it.
     if (d[i]! <= lo[i]! && lo[i]! < 0) x[i] = lower[i]!;
@@ -439,57 +246,6 @@ export function geometryStep(
     else x[i] = Math.min(upper[i]!, Math.max(lower[i]!, xopt[i]! + scale * d[i]!));
   }
   return { x, sigma: bestSigma };
-}
-
-/**
- * Step of length `rad` along direction v restricted to the box [lo, hi] (which contains 0): components
- * that would leave the box are fixed at their bound and the remaining length is redistributed over
- * the free components (in the direction v), repeated until no bound is violated.
- */
-function projectedDirectionStep(
-  v: Float64Array,
-  lo: Float64Array,
-  hi: Float64Array,
-  rad: number,
-): Float64Array | undefined {
-  const n = v.length;
-  const t = new Float64Array(n);
-  const fixed = new Uint8Array(n);
-  let remaining = rad * rad;
-  for (let pass = 0; pass <= n; pass++) {
-    let vv = 0;
-    for (let i = 0; i < n; i++) if (!fixed[i]) vv += v[i]! * v[i]!;
-    if (vv === 0 || remaining <= 0) break;
-    const f = Math.sqrt(remaining / vv);
-    let violated = false;
-    for (let i = 0; i < n; i++) {
-      if (fixed[i]) continue;
-      const ti = f * v[i]!;
-      if (ti > hi[i]!) {
-        t[i] = hi[i]!;
-        fixed[i] = 1;
-        remaining -= t[i]! * t[i]!;
-        violated = true;
-      } else if (ti < lo[i]!) {
-        t[i] = lo[i]!;
-        fixed[i] = 1;
-        remaining -= t[i]! * t[i]!;
-        violated = true;
-      }
-    }
-    if (!violated) {
-      for (let i = 0; i < n; i++) if (!fixed[i]) t[i] = f * v[i]!;
-      break;
-    }
-  }
-  let tt = 0;
-  for (let i = 0; i < n; i++) tt += t[i]! * t[i]!;
-  return tt > 0 ? t : undefined;
-}
-
-function clipScaled(t: Float64Array, lo: Float64Array, hi: Float64Array): Float64Array {
-  for (let i = 0; i < t.length; i++) t[i] = Math.min(hi[i]!, Math.max(lo[i]!, t[i]!));
-  return t;
 }
 
 /** a·b */
@@ -508,64 +264,4 @@ export function quadForm(G: Float64Array, d: ArrayLike<number>, n: number): numb
     acc += d[i]! * row;
   }
   return acc;
-}
-
-
-/**
- * Inverse of a dense N×N matrix by Gauss–Jordan elimination with partial pivoting. Returns undefined
- * if a pivot falls below `relTol` times the largest entry of the matrix.
- */
-export function invert(A: Float64Array, N: number, relTol: number): Float64Array | undefined {
-  const a = Float64Array.from(A);
-  const inv = new Float64Array(N * N);
-  for (let i = 0; i < N; i++) inv[i * N + i] = 1;
-  let amax = 0;
-  for (let i = 0; i < N * N; i++) amax = Math.max(amax, Math.abs(a[i]!));
-  if (!(amax > 0) || !Number.isFinite(amax)) return undefined;
-  const tol = relTol * amax;
-  for (let col = 0; col < N; col++) {
-    let p = col;
-    let pmax = Math.abs(a[col * N + col]!);
-    for (let r = col + 1; r < N; r++) {
-      const v = Math.abs(a[r * N + col]!);
-      if (v > pmax) {
-        pmax = v;
-        p = r;
-      }
-    }
-    if (!(pmax > tol)) return undefined;
-    if (p !== col) {
-      for (let j = 0; j < N; j++) {
-        let tmp = a[p * N + j]!;
-        a[p * N + j] = a[col * N + j]!;
-        a[col * N + j] = tmp;
-        tmp = inv[p * N + j]!;
-        inv[p * N + j] = inv[col * N + j]!;
-        inv[col * N + j] = tmp;
-      }
-    }
-    const piv = a[col * N + col]!;
-    for (let j = 0; j < N; j++) {
-      a[col * N + j] = a[col * N + j]! / piv;
-      inv[col * N + j] = inv[col * N + j]! / piv;
-    }
-    for (let r = 0; r < N; r++) {
-      if (r === col) continue;
-      const fct = a[r * N + col]!;
-      if (fct === 0) continue;
-      for (let j = 0; j < N; j++) {
-        a[r * N + j] = a[r * N + j]! - fct * a[col * N + j]!;
-        inv[r * N + j] = inv[r * N + j]! - fct * inv[col * N + j]!;
-      }
-    }
-  }
-  // Symmetrise (W is symmetric, so is its inverse).
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = 0.5 * (inv[i * N + j]! + inv[j * N + i]!);
-      inv[i * N + j] = v;
-      inv[j * N + i] = v;
-    }
-  }
-  return inv;
 }
