@@ -10,7 +10,7 @@
  * - The quadratic model is updated after every new point by the least Frobenius norm change of its
  *   Hessian subject to the interpolation conditions (§2, Powell 2004); see `interpolation.ts`.
  * - Each iteration computes a trust-region step from the best point x_opt subject to the bounds (§3,
- *   `trustRegion.ts`). A step shorter than ½ρ is not evaluated; instead either the geometry of the
+ *   TRSBOX: truncated conjugate gradients, then rotation on the boundary). A step shorter than ½ρ is not evaluated; instead either the geometry of the
  *   interpolation set is improved or ρ is reduced, following BOBYQA's tests on the recent model errors
  *   and on the gradient at active bounds (§6).
  * - After a trust-region step, Δ is revised from the ratio of actual to predicted reduction (§5:
@@ -28,27 +28,15 @@
  * calling RESCUE. A trust-region step at which f is not finite (Infinity/NaN) only shrinks Δ and is not
  * added to the interpolation set; at initial and geometry points such values are replaced by a finite
  * penalty larger than every value seen.
+ *
+ * Where it runs: this file checks the options and the starting point; the loop itself, with the
+ * interpolation system, the model and the trust-region step, is WebAssembly (interpolationKernel.wat
+ * `run`, called through interpolationKernel.ts), which calls f back for every point. In a fresh
+ * process the same loop in JavaScript ran in V8's baseline tier and was most of a small fit's time.
  */
 
-import {
-  buildSystem,
-  denominators,
-  geometryStep,
-  modelChange,
-  recenterModel,
-  updateModel,
-  updateSystem,
-  zeroModel,
-  type InterpolationSystem,
-  type QuadraticModel,
-} from './interpolation.js';
-import { boundedTrustRegionStep } from './trustRegion.js';
+import { SystemKernel } from './interpolationKernel.js';
 
-/**
- * H is rebuilt around x_opt when ‖x_opt − base‖² exceeds this many Δ² (Powell's NEWUOA and BOBYQA
- * shift the base point when ‖d‖² ≤ 10⁻³‖x_opt − x_b‖²).
- */
-const baseShift = 1e3;
 
 /** Options of {@link minimizeBounded}. */
 export interface MinimizeOptions {
@@ -198,359 +186,29 @@ function minimizeFree(
     else if (x0[i]! > hi - rhobeg) x0[i] = Math.max(lo, hi - rhobeg);
   }
 
-  // ---- Function evaluation with a penalty for non-finite values.
-  let nf = 0;
-  let fmaxFinite = -Infinity;
-  let fminFinite = Infinity;
-  let lastFinite = true;
-  const evaluate = (x: Float64Array): number => {
-    nf++;
-    const v = f(Float64Array.from(x));
-    lastFinite = Number.isFinite(v);
-    if (lastFinite) {
-      if (v > fmaxFinite) fmaxFinite = v;
-      if (v < fminFinite) fminFinite = v;
-      return v;
-    }
-    // Larger than everything seen so far, but finite so that the model stays usable.
-    const span = fmaxFinite - fminFinite;
-    return fmaxFinite + Math.max(10 * span, 1e-3 * Math.abs(fmaxFinite), 1);
-  };
-
   const f0raw = f(Float64Array.from(x0));
-  nf = 1;
   if (!Number.isFinite(f0raw)) {
-    return {
-      x: Float64Array.from(x0),
-      fval: f0raw,
-      evaluations: 1,
-      converged: false,
-      message: 'objective is not finite at the starting point',
-      x0: Float64Array.from(x0),
-      f0: f0raw,
-    };
+    return finish(x0, f0raw, 1, false, 'objective is not finite at the starting point');
   }
-  fmaxFinite = fminFinite = f0raw;
+  // The loop runs in the WebAssembly kernel (interpolationKernel.wat `run`, the same steps and
+  // arithmetic as the JavaScript it replaced), which calls f with a fresh copy of each point.
+  const kernel: SystemKernel = new SystemKernel(n, m, (address) => f(new Float64Array(kernel.buffer, address, n).slice()));
+  kernel.x0.set(x0);
+  kernel.lower.set(lower);
+  kernel.upper.set(upper);
+  const { code, evaluations, fval, stopReason } = kernel.run(f0raw, rhobeg, rhoend, maxEval, ftolAbs);
+  if (code === -1) throw new Error('minimizeBounded: initial interpolation set is degenerate');
+  const message =
+    code === 1
+      ? 'rho reached rhoend'
+      : code === 2
+        ? 'ftolAbs reached'
+        : stopReason === 1
+          ? 'maximum evaluations reached'
+          : 'interpolation set degenerate (rounding errors prevent further progress)';
+  return finish(kernel.best, fval, evaluations, code > 0, message);
 
-  // ---- Initial interpolation set.
-  const Y: Float64Array[] = [Float64Array.from(x0)];
-  const F = new Float64Array(m);
-  F[0] = f0raw;
-  let kopt = 0;
-  let stopMessage: string | undefined;
-
-  /** Points xc ± r e_i (one-sided at a bound); used initially and to re-sample a degenerate set. */
-  const stencil = (xc: Float64Array, r: number): Float64Array[] => {
-    const pts: Float64Array[] = [];
-    for (let i = 0; i < n; i++) {
-      let a: number;
-      let b: number;
-      if (xc[i]! - r < lower[i]!) {
-        a = r;
-        b = 2 * r;
-      } else if (xc[i]! + r > upper[i]!) {
-        a = -r;
-        b = -2 * r;
-      } else {
-        a = r;
-        b = -r;
-      }
-      for (const step of [a, b]) {
-        const y = Float64Array.from(xc);
-        y[i] = Math.min(upper[i]!, Math.max(lower[i]!, xc[i]! + step));
-        pts.push(y);
-      }
-    }
-    return pts;
-  };
-
-  for (const y of stencil(x0, rhobeg)) {
-    if (nf >= maxEval) {
-      stopMessage = 'maximum evaluations reached';
-      break;
-    }
-    const fy = evaluate(y);
-    F[Y.length] = fy;
-    Y.push(y);
-    if (fy < F[kopt]!) kopt = Y.length - 1;
-  }
-  if (stopMessage !== undefined) {
-    return finish(Y[kopt]!, F[kopt]!, false, stopMessage);
-  }
-
-  let model: QuadraticModel = zeroModel(x0);
-  let sys: InterpolationSystem | undefined = buildSystem(Y, Y[kopt]!);
-  if (sys === undefined) throw new Error('minimizeBounded: initial interpolation set is degenerate');
-  model = updateModel(model, sys, F);
-
-  let rho = rhobeg;
-  let delta = rho;
-  let ntrits = 0; // > 0: trust-region steps since the last reduction of ρ; −1: last step was short
-  let nfsav = nf;
-  let ratio = 0;
-  let dnorm = 0;
-  const errs = [0, 0, 0]; // |F − Q prediction| of the last three new points (diffa, diffb, diffc)
-  let stageStart = F[kopt]!; // best value at the start of the current ρ stage
-  let stageImproved = false; // a trust-region step of this ρ stage reduced f
-  let shortStep: Float64Array | undefined;
-  let converged = false;
-  let message = '';
-
-  let updates = 0; // updates of H since it was last built
-  /**
-   * Replace interpolation point k by (x, fx), update H by Powell's formula (or rebuild it around
-   * x_opt: see `interpolation.ts`) and update the model.
-   */
-  const replace = (k: number, x: Float64Array, fx: number): boolean => {
-    const updated = updates < m && updateSystem(sys!, k, x);
-    Y[k] = x;
-    F[k] = fx;
-    if (fx < F[kopt]!) kopt = k;
-    let shift = 0;
-    for (let i = 0; i < n; i++) shift += (Y[kopt]![i]! - sys!.base[i]!) ** 2;
-    if (updated && shift <= baseShift * delta * delta) {
-      updates++;
-    } else {
-      sys = buildSystem(Y, Y[kopt]!, undefined, sys);
-      updates = 0;
-      if (sys === undefined) return resample();
-    }
-    model = updateModel(model, sys!, F);
-    return true;
-  };
-
-  /**
-   * The set has become numerically degenerate: keep x_opt and re-sample the other 2n points on the
-   * stencil of radius ρ around it; the model is updated by the least Frobenius norm change.
-   */
-  const resample = (): boolean => {
-    const xopt = Float64Array.from(Y[kopt]!);
-    const fopt = F[kopt]!;
-    const pts = stencil(xopt, rho);
-    Y.length = 0;
-    Y.push(xopt);
-    F[0] = fopt;
-    kopt = 0;
-    for (const y of pts) {
-      if (nf >= maxEval) {
-        stopMessage = 'maximum evaluations reached';
-        // Keep the arrays consistent for the final report.
-        while (Y.length < m) {
-          F[Y.length] = F[0]!;
-          Y.push(Float64Array.from(xopt));
-        }
-        return false;
-      }
-      const fy = evaluate(y);
-      F[Y.length] = fy;
-      Y.push(y);
-      if (fy < F[kopt]!) kopt = Y.length - 1;
-    }
-    sys = buildSystem(Y, Y[kopt]!, undefined, sys);
-    updates = 0;
-    if (sys === undefined) {
-      stopMessage = 'interpolation set degenerate (rounding errors prevent further progress)';
-      return false;
-    }
-    model = updateModel(model, sys, F);
-    return true;
-  };
-
-  const pushErr = (e: number): void => {
-    errs[2] = errs[1]!;
-    errs[1] = errs[0]!;
-    errs[0] = Math.abs(e);
-  };
-
-  type Phase = 'trust' | 'geometry' | 'reduce';
-  let phase: Phase = 'trust';
-  let farThreshold = 0;
-
-  main: for (;;) {
-    if (stopMessage !== undefined) {
-      message = stopMessage;
-      break;
-    }
-    switch (phase) {
-      case 'trust': {
-        const xopt = Y[kopt]!;
-        const fopt = F[kopt]!;
-        const mdl = recenterModel(model, xopt);
-        const { d, crvmin } = boundedTrustRegionStep(mdl.g, mdl.G, xopt, lower, upper, delta);
-        const xnew = new Float64Array(n);
-        let dsq = 0;
-        for (let i = 0; i < n; i++) {
-          xnew[i] = Math.min(upper[i]!, Math.max(lower[i]!, xopt[i]! + d[i]!));
-          d[i] = xnew[i]! - xopt[i]!;
-          dsq += d[i]! * d[i]!;
-        }
-        dnorm = Math.min(delta, Math.sqrt(dsq));
-        const vquad = modelChange(mdl, d);
-        if (dnorm < 0.5 * rho || !(vquad < 0)) {
-          // Short step (§6): improve the geometry or reduce ρ.
-          ntrits = -1;
-          shortStep = dsq > 0 && vquad < 0 ? xnew : undefined;
-          farThreshold = 10 * rho;
-          if (nf <= nfsav + 2) {
-            phase = 'geometry';
-            continue main;
-          }
-          const errbig = Math.max(errs[0]!, errs[1]!, errs[2]!);
-          if (crvmin > 0 && errbig > 0.125 * rho * rho * crvmin) {
-            phase = 'geometry';
-            continue main;
-          }
-          // At an active bound the model gradient must point out of the box by more than the
-          // model error allows for; otherwise the geometry is improved first.
-          const bdtol = errbig / rho;
-          phase = 'reduce';
-          for (let j = 0; j < n; j++) {
-            let bdtest = bdtol;
-            if (xnew[j] === lower[j]) bdtest = mdl.g[j]!;
-            if (xnew[j] === upper[j]) bdtest = -mdl.g[j]!;
-            if (bdtest < bdtol) {
-              bdtest += 0.5 * mdl.G[j * n + j]! * rho;
-              if (bdtest < bdtol) {
-                phase = 'geometry';
-                break;
-              }
-            }
-          }
-          continue main;
-        }
-        shortStep = undefined;
-        if (nf >= maxEval) {
-          stopMessage = 'maximum evaluations reached';
-          continue main;
-        }
-        ntrits++;
-        const fnew = evaluate(xnew);
-        if (!lastFinite) {
-          // The objective is undefined at x_opt + d: shrink the trust region and leave the
-          // interpolation set (and hence the model) untouched.
-          ratio = -1;
-          delta = Math.min(0.5 * delta, dnorm);
-          if (delta <= 1.5 * rho) delta = rho;
-          farThreshold = Math.max(2 * delta, 10 * rho);
-          phase = 'geometry';
-          continue main;
-        }
-        pushErr(fnew - fopt - vquad);
-        if (fnew < fopt) stageImproved = true;
-        if (dnorm > rho) nfsav = nf;
-        ratio = (fnew - fopt) / vquad;
-        if (ratio <= 0.1) delta = Math.min(0.5 * delta, dnorm);
-        else if (ratio <= 0.7) delta = Math.max(0.5 * delta, dnorm);
-        else delta = Math.max(0.5 * delta, 2 * dnorm);
-        if (delta <= 1.5 * rho) delta = rho;
-
-        // Point to replace: maximise the weighted denominator (§4).
-        const den = denominators(sys!, xnew);
-        const delsq = delta * delta;
-        let knew = -1;
-        let best = -1;
-        for (let k = 0; k < m; k++) {
-          if (k === kopt && !(fnew < fopt)) continue;
-          let distsq = 0;
-          for (let i = 0; i < n; i++) distsq += (Y[k]![i]! - xopt[i]!) ** 2;
-          const weight = Math.max(1, (distsq / delsq) ** 2);
-          const score = weight * Math.abs(den.sigma[k]!);
-          if (score > best) {
-            best = score;
-            knew = k;
-          }
-        }
-        if (!replace(knew, xnew, fnew)) continue main;
-        if (fnew <= fopt + 0.1 * vquad) continue main; // sufficient decrease: another TR step
-        farThreshold = Math.max(2 * delta, 10 * rho);
-        phase = 'geometry';
-        continue main;
-      }
-
-      case 'geometry': {
-        const xopt = Y[kopt]!;
-        let knew = -1;
-        let distsq = farThreshold * farThreshold;
-        for (let k = 0; k < m; k++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += (Y[k]![i]! - xopt[i]!) ** 2;
-          if (s > distsq) {
-            distsq = s;
-            knew = k;
-          }
-        }
-        if (knew >= 0) {
-          const dist = Math.sqrt(distsq);
-          if (ntrits === -1) {
-            delta = Math.min(0.1 * delta, 0.5 * dist);
-            if (delta <= 1.5 * rho) delta = rho;
-          }
-          ntrits = 0;
-          const adelt = Math.max(Math.min(0.1 * dist, delta), rho);
-          const { x: xg } = geometryStep(sys!, knew, kopt, xopt, lower, upper, adelt);
-          if (nf >= maxEval) {
-            stopMessage = 'maximum evaluations reached';
-            continue main;
-          }
-          const fopt = F[kopt]!;
-          const mdl = recenterModel(model, xopt);
-          const dg = new Float64Array(n);
-          for (let i = 0; i < n; i++) dg[i] = xg[i]! - xopt[i]!;
-          const fg = evaluate(xg);
-          pushErr(fg - fopt - modelChange(mdl, dg));
-          shortStep = undefined;
-          if (!replace(knew, xg, fg)) continue main;
-          phase = 'trust';
-          continue main;
-        }
-        if (ntrits === -1) phase = 'reduce';
-        else if (ratio > 0) phase = 'trust';
-        else if (Math.max(delta, dnorm) > rho) phase = 'trust';
-        else phase = 'reduce';
-        continue main;
-      }
-
-      case 'reduce': {
-        const fopt = F[kopt]!;
-        // Early stop: the ρ stage now ending contained a successful trust-region step (so the model
-        // was trustworthy) yet improved f by less than ftolAbs.
-        if (ftolAbs !== undefined && stageImproved && stageStart - fopt < ftolAbs) {
-          converged = true;
-          message = 'ftolAbs reached';
-          break main;
-        }
-        if (rho > rhoend) {
-          delta = 0.5 * rho;
-          const r = rho / rhoend;
-          if (r <= 16) rho = rhoend;
-          else if (r <= 250) rho = Math.sqrt(r) * rhoend;
-          else rho = 0.1 * rho;
-          delta = Math.max(delta, rho);
-          ntrits = 0;
-          nfsav = nf;
-          stageStart = fopt;
-          stageImproved = false;
-          phase = 'trust';
-          continue main;
-        }
-        converged = true;
-        message = 'rho reached rhoend';
-        // BOBYQA's final step: a short trust-region step that was not evaluated is tried now.
-        if (shortStep !== undefined && nf < maxEval) {
-          const fs = evaluate(shortStep);
-          if (fs < fopt) {
-            Y[kopt] = shortStep;
-            F[kopt] = fs;
-          }
-        }
-        break main;
-      }
-    }
-  }
-
-  return finish(Y[kopt]!, F[kopt]!, converged, message);
-
-  function finish(x: Float64Array, fx: number, conv: boolean, msg: string): MinimizeResult {
+  function finish(x: Float64Array, fx: number, nf: number, conv: boolean, msg: string): MinimizeResult {
     return {
       x: Float64Array.from(x),
       fval: fx,

@@ -1,5 +1,7 @@
 /**
- * Quadratic interpolation machinery for the BOBYQA-style minimiser in `bobyqa.ts`.
+ * Quadratic interpolation machinery of the BOBYQA-style minimiser in `bobyqa.ts`: the mathematics,
+ * and JavaScript access to the WebAssembly kernel's pieces that carry it out (interpolationKernel.ts;
+ * the optimiser's loop runs wholly in the kernel, these are for checking them one at a time).
  *
  * Notation follows Powell (2004, "Least Frobenius norm updating of quadratic models that satisfy
  * interpolation conditions", Math. Program. 100) and Powell (2009, "The BOBYQA algorithm for bound
@@ -27,22 +29,10 @@
  * whenever an update's denominator is not safely positive. Mathematically the models, Lagrange
  * functions and denominators are the ones of BOBYQA.
  *
- * H, the s_k and the loops over them live in a WebAssembly kernel (interpolationKernel.ts), which
- * sums in the order the JavaScript here did.
+ * H, the s_k and the loops over them live in the kernel's memory; its sums run in the order the
+ * JavaScript they replaced did.
  */
 import { SystemKernel } from './interpolationKernel.js';
-
-/** Dense quadratic model Q(x) = q0 + g·(x−c) + ½ (x−c)ᵀ G (x−c), G row-major n×n. */
-export interface QuadraticModel {
-  /** Centre c of the expansion. */
-  center: Float64Array;
-  /** Model value at the centre. */
-  q0: number;
-  /** Model gradient at the centre. */
-  g: Float64Array;
-  /** Model Hessian, row-major n×n, symmetric. */
-  G: Float64Array;
-}
 
 /** The inverse KKT matrix of the current interpolation set, in scaled coordinates around `base`. */
 export interface InterpolationSystem {
@@ -60,50 +50,13 @@ export interface InterpolationSystem {
   kernel: SystemKernel;
 }
 
-/** A zero quadratic model centred at `center`. */
-export function zeroModel(center: ArrayLike<number>): QuadraticModel {
-  const n = center.length;
-  return { center: Float64Array.from(center), q0: 0, g: new Float64Array(n), G: new Float64Array(n * n) };
-}
-
-/** Q(x) for a model. */
-export function modelValue(model: QuadraticModel, x: ArrayLike<number>): number {
-  const n = model.g.length;
-  const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) d[i] = x[i]! - model.center[i]!;
-  return model.q0 + dot(model.g, d) + 0.5 * quadForm(model.G, d, n);
-}
-
-/** Q(c + d) − Q(c) = g·d + ½ dᵀGd, the predicted change for a step d from the model centre. */
-export function modelChange(model: QuadraticModel, d: ArrayLike<number>): number {
-  const n = model.g.length;
-  return dot(model.g, d) + 0.5 * quadForm(model.G, d, n);
-}
-
-/**
- * Re-express the model around a new centre c′: q0′ = Q(c′), g′ = g + G(c′ − c), G′ = G.
- */
-export function recenterModel(model: QuadraticModel, center: ArrayLike<number>): QuadraticModel {
-  const n = model.g.length;
-  const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) d[i] = center[i]! - model.center[i]!;
-  const g = Float64Array.from(model.g);
-  for (let i = 0; i < n; i++) {
-    let acc = 0;
-    for (let j = 0; j < n; j++) acc += model.G[i * n + j]! * d[j]!;
-    g[i] += acc;
-  }
-  const q0 = model.q0 + dot(model.g, d) + 0.5 * quadForm(model.G, d, n);
-  return { center: Float64Array.from(center), q0, g, G: Float64Array.from(model.G) };
-}
-
 /**
  * Build W for the points `points` around `base` and invert it. Returns `undefined` when W is
  * numerically singular (the interpolation set has lost its poisedness), in which case the caller
  * must re-sample the set. The scale is the RMS length of the non-zero displacements unless
  * `fixedScale` is given (tests compare an updated H with the rebuilt one at the same scale).
  */
-export function buildSystem(points: readonly Float64Array[], base: Float64Array, fixedScale?: number, reuse?: InterpolationSystem): InterpolationSystem | undefined {
+export function buildSystem(points: readonly Float64Array[], base: Float64Array, fixedScale?: number): InterpolationSystem | undefined {
   const m = points.length;
   const n = base.length;
   let sumsq = 0;
@@ -122,7 +75,7 @@ export function buildSystem(points: readonly Float64Array[], base: Float64Array,
   if (nonzero === 0) return undefined;
   // Unit RMS length of the non-zero displacements.
   const scale = fixedScale ?? Math.sqrt(sumsq / nonzero);
-  const kernel = reuse && reuse.n === n && reuse.m === m ? reuse.kernel : new SystemKernel(n, m);
+  const kernel = new SystemKernel(n, m);
   const s = kernel.rows;
   for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) s[k]![i] = (points[k]![i]! - base[i]!) / scale;
   if (!kernel.build(1e-13)) return undefined;
@@ -141,61 +94,6 @@ export function updateSystem(sys: InterpolationSystem, t: number, x: ArrayLike<n
   const xs = kernel.t;
   for (let i = 0; i < n; i++) xs[i] = (x[i]! - base[i]!) / scale;
   return kernel.update(t);
-}
-
-/**
- * Least Frobenius norm update (Powell 2004, §2): the new model is Q⁺ = Q + D where D is the
- * quadratic that interpolates the residuals r_k = F_k − Q(y_k) at all m points and minimises
- * ‖∇²D‖_F. Its parameters are (λ, c, g_D) = H (r, 0, 0), giving, in scaled coordinates t,
- * D(t) = c + g_D·t + ½ Σ_k λ_k (s_k·t)² (BOBYQA eq. 2.5 with the constraints Σλ_k = 0, Σλ_k s_k = 0).
- * The result is centred at the system's base point.
- */
-export function updateModel(
-  model: QuadraticModel,
-  sys: InterpolationSystem,
-  values: ArrayLike<number>,
-): QuadraticModel {
-  // r_k = F_k − Q(y_k) with Q(y_k) − q0 = g·d + ½ dᵀGd, d = y_k − base = scale·s_k (q0 subtracted
-  // first keeps the residuals accurate when F is large compared with its variation); then
-  // (λ, c, g_D) = H (r, 0, 0) and G += Σ_k λ_k s_k s_kᵀ: the kernel's `modelUpdate`.
-  const { kernel } = sys;
-  const q = recenterModel(model, sys.base);
-  kernel.F.set(values);
-  kernel.g.set(q.g);
-  kernel.G.set(q.G);
-  q.q0 = kernel.modelUpdate(q.q0, sys.scale);
-  q.g.set(kernel.g);
-  q.G.set(kernel.G);
-  return q;
-}
-
-/** Lagrange-function data for a trial point: τ_k = ℓ_k(x), β, and σ_k = α_k β + τ_k². */
-export interface Denominators {
-  /** σ_k for every interpolation point k (the factor by which det W changes if y_k is replaced by x). */
-  sigma: Float64Array;
-  /** ℓ_k(x) for every k. */
-  tau: Float64Array;
-  beta: number;
-}
-
-/**
- * Denominators of the updating formula for replacing y_k by x (Powell 2004, eq. 4.12; BOBYQA eq. 4.9):
- * with w = (½(s_j·t)²  j=1..m, 1, t) and t the scaled displacement of x,
- * τ_k = (Hw)_k = ℓ_k(x), α_k = H_kk, β = ½‖t‖⁴ − wᵀHw and σ_k = α_k β + τ_k².
- */
-export function denominatorsScaled(sys: InterpolationSystem, t: ArrayLike<number>): Denominators {
-  const { kernel } = sys;
-  kernel.t.set(t);
-  const beta = kernel.denominators();
-  return { sigma: Float64Array.from(kernel.sigma), tau: Float64Array.from(kernel.tau), beta };
-}
-
-/** {@link denominatorsScaled} for an unscaled point x. */
-export function denominators(sys: InterpolationSystem, x: ArrayLike<number>): Denominators {
-  const { kernel } = sys;
-  for (let i = 0; i < sys.n; i++) kernel.t[i] = (x[i]! - sys.base[i]!) / sys.scale;
-  const beta = kernel.denominators();
-  return { sigma: Float64Array.from(kernel.sigma), tau: Float64Array.from(kernel.tau), beta };
 }
 
 /**
@@ -246,22 +144,4 @@ export function geometryStep(
     else x[i] = Math.min(upper[i]!, Math.max(lower[i]!, xopt[i]! + scale * d[i]!));
   }
   return { x, sigma: bestSigma };
-}
-
-/** a·b */
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let acc = 0;
-  for (let i = 0; i < a.length; i++) acc += a[i]! * b[i]!;
-  return acc;
-}
-
-/** dᵀ G d for row-major n×n G. */
-export function quadForm(G: Float64Array, d: ArrayLike<number>, n: number): number {
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    let row = 0;
-    for (let j = 0; j < n; j++) row += G[i * n + j]! * d[j]!;
-    acc += d[i]! * row;
-  }
-  return acc;
 }

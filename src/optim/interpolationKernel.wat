@@ -1,21 +1,28 @@
-;; The O((m+n)²) and O((m+n)³) loops of BOBYQA's interpolation system (interpolation.ts) in
-;; WebAssembly, on a system that lives in the kernel's memory: machine code from the module's
-;; compilation, where a fresh process would run the JavaScript in V8's baseline tier. `npm run
-;; build:wasm` turns this text into interpolationKernelWasm.ts (wabt's wat2wasm, no optimiser).
+;; BOBYQA (bobyqa.ts) in WebAssembly: its loop, the interpolation system (H = W⁻¹ and its updates,
+;; interpolation.ts), the geometry search, the model's least Frobenius norm update and the bounded
+;; trust-region step, on a system, model and interpolation set that live in the kernel's memory;
+;; the objective is called back through the import `objective`. Machine code from the module's
+;; compilation, where a fresh process ran the JavaScript in V8's baseline tier (interpolationKernel.ts
+;; says what that cost). `npm run build:wasm` turns this text into interpolationKernelWasm.ts
+;; (wabt's wat2wasm, no optimiser: the code below is what runs).
 ;;
 ;; Byte addresses: H the inverse KKT matrix (N×N row-major doubles, N = m+n+1), S the scaled
 ;; displacements s_k (m rows of n doubles), t a scaled point (n doubles), w, hw, v, h (N doubles
-;; each), sig and tau (m doubles), r (m doubles), A scratch (N×N doubles).
+;; each), sig and tau (m doubles), r (m doubles), A scratch (N×N doubles); the loop's own regions
+;; come from `setLayout`.
 ;;
-;; Every sum runs in the order of the JavaScript it replaces (interpolation.ts), one rounded
-;; multiply and one rounded add per term (no fused multiply–add), so the two give the same
-;; results bit for bit and the optimiser takes the same path.
+;; Each part keeps the steps and arithmetic of the JavaScript it replaced, which the comments name
+;; (interpolation.ts, bobyqa.ts and trustRegion.ts as they were before this kernel): every sum in
+;; the same order, one rounded multiply and one rounded add per term (no fused multiply–add), the
+;; same tests and tie-breaks. The optimiser therefore takes the same path bit for bit: the same
+;; evaluations, criteria and θ on every lme4 fixture fit, before and after.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "cos" (func $cos (param f64) (result f64)))
   (import "env" "sin" (func $sin (param f64) (result f64)))
   (import "env" "atan2" (func $atan2 (param f64 f64) (result f64)))
   (import "env" "hypot" (func $hypot (param f64 f64) (result f64)))
+  (import "env" "objective" (func $objective (param i32) (result f64)))
 
   ;; Σ_{i<len} a[i]·b[i], from 0 in order.
   (func $dot (param $a i32) (param $b i32) (param $len i32) (result f64)
@@ -75,7 +82,7 @@
     (f64.sub (f64.mul (f64.mul (f64.const 0.5) (local.get $tt)) (local.get $tt)) (call $dot (local.get $w) (local.get $hw) (local.get $N))))
 
   ;; σ_k = H_kk β + τ_k² and τ_k = (Hw)_k for every k < m; returns β.
-  (func (export "denominators") (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32)
+  (func $denominators (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32)
     (param $sig i32) (param $tau i32) (param $N i32) (param $m i32) (param $n i32) (result f64)
     (local $beta f64) (local $k i32) (local $x f64)
     (local.set $beta (call $beta (local.get $H) (local.get $S) (local.get $t) (local.get $w) (local.get $hw) (local.get $N) (local.get $m) (local.get $n)))
@@ -91,18 +98,9 @@
         (br $next)))
     (local.get $beta))
 
-  ;; σ_knew alone (the geometry step's candidates).
-  (func (export "sigmaAt") (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32)
-    (param $N i32) (param $m i32) (param $n i32) (param $knew i32) (result f64)
-    (local $beta f64) (local $x f64)
-    (local.set $beta (call $beta (local.get $H) (local.get $S) (local.get $t) (local.get $w) (local.get $hw) (local.get $N) (local.get $m) (local.get $n)))
-    (local.set $x (f64.load (i32.add (local.get $hw) (i32.shl (local.get $knew) (i32.const 3)))))
-    (f64.add (f64.mul (f64.load (i32.add (local.get $H) (i32.shl (i32.mul (local.get $knew) (i32.add (local.get $N) (i32.const 1))) (i32.const 3)))) (local.get $beta))
-             (f64.mul (local.get $x) (local.get $x))))
-
   ;; Replace point `k` by the scaled point t: Powell's update of H (interpolation.ts
   ;; `updateSystem`), then s_k = t. Returns 0, changing nothing, when σ is not safely positive.
-  (func (export "update") (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32)
+  (func $update (export "update") (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32)
     (param $v i32) (param $h i32) (param $N i32) (param $m i32) (param $n i32) (param $k i32) (result i32)
     (local $alpha f64) (local $tau f64) (local $beta f64) (local $sigma f64) (local $inv f64)
     (local $vi f64) (local $hi f64) (local $a f64) (local $b f64) (local $i i32) (local $j i32)
@@ -157,7 +155,7 @@
   ;; H = W⁻¹ for the points S (interpolation.ts `buildSystem` then `invert`, Gauss–Jordan with
   ;; partial pivoting, then symmetrised); A is scratch. Returns 0 when a pivot falls below
   ;; relTol times W's largest entry.
-  (func (export "build") (param $H i32) (param $S i32) (param $A i32) (param $N i32) (param $m i32) (param $n i32) (param $relTol f64) (result i32)
+  (func $build (export "build") (param $H i32) (param $S i32) (param $A i32) (param $N i32) (param $m i32) (param $n i32) (param $relTol f64) (result i32)
     (local $k i32) (local $j i32) (local $i i32) (local $r i32) (local $col i32) (local $p i32)
     (local $rowBytes i32) (local $nBytes i32) (local $x f64) (local $amax f64) (local $tol f64) (local $pmax f64)
     (local $piv f64) (local $fct f64) (local $ar i32) (local $ac i32) (local $hr i32) (local $hc i32) (local $NN i32)
@@ -334,7 +332,7 @@
   ;; The least Frobenius norm update of a model already centred at the base point (interpolation.ts
   ;; `updateModel` after its `recenterModel`): F the m values, g (n) and G (n×n) the model's
   ;; gradient and Hessian, updated in place; r and coef scratch. Returns the new q0.
-  (func (export "modelUpdate") (param $H i32) (param $S i32) (param $F i32) (param $g i32) (param $G i32)
+  (func $modelUpdate (param $H i32) (param $S i32) (param $F i32) (param $g i32) (param $G i32)
     (param $r i32) (param $coef i32) (param $N i32) (param $m i32) (param $n i32) (param $q0 f64) (param $scale f64) (result f64)
     (local $k i32) (local $i i32) (local $j i32) (local $sk i32) (local $nBytes i32) (local $s2 f64) (local $lam f64) (local $li f64)
     (local $row i32) (local $rowBytes i32)
@@ -544,7 +542,7 @@
   ;; each y_k, the projected ± gradient of ℓ_knew, coordinate steps; ties to the earlier): lo, hi
   ;; the feasible scaled steps (n doubles each), rad the scaled radius; gt, u, d, fixed scratch (n
   ;; doubles each). Writes the best step to `best` (zeros if none) and returns its |σ| (−1 if none).
-  (func (export "geometry") (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32) (param $N i32) (param $m i32) (param $n i32)
+  (func $geometry (export "geometry") (param $H i32) (param $S i32) (param $t i32) (param $w i32) (param $hw i32) (param $N i32) (param $m i32) (param $n i32)
     (param $knew i32) (param $kopt i32) (param $lo i32) (param $hi i32) (param $rad f64) (param $gt i32) (param $u i32) (param $d i32) (param $fixed i32) (param $best i32) (result f64)
     (local $i i32) (local $j i32) (local $k i32) (local $at i32) (local $topt i32) (local $sj i32) (local $nBytes i32) (local $rowBytes i32)
     (local $lam f64) (local $c f64) (local $uu2 f64) (local $amax f64) (local $amin f64) (local $ui f64) (local $D f64) (local $curv f64)
@@ -682,7 +680,17 @@
         (br $enext)))
     (local.get $bestSigma))
 
-  ;; ---- The bounded trust-region step (trustRegion.ts, Powell's TRSBOX), operation for operation.
+  ;; ---- The bounded trust-region step, as BOBYQA's TRSBOX (Powell 2009, §3):
+  ;;     minimise Q(x+d) − Q(x) = gᵀd + ½dᵀGd subject to ‖d‖ ≤ Δ, lower ≤ x + d ≤ upper.
+  ;; Stage 1 is a truncated conjugate-gradient iteration on the free variables. A variable is fixed
+  ;; (held at a bound) from the start when x is on the bound and −g points outwards, or when a CG
+  ;; step reaches the bound, after which CG restarts from steepest descent on the remaining free
+  ;; variables. CG stops at the reduced Newton step, on a small reduction of Q, or on the boundary.
+  ;; Stage 2 (only when ‖d‖ = Δ was reached) improves d on the boundary: with s ⟂ d in the free
+  ;; subspace, ‖s‖ = ‖d_free‖ and sᵀ∇Q(x+d) < 0, it searches along d cos θ + s sin θ, θ in
+  ;; [0, min(π/2, θ_bound)] (Powell 2009, eq. 3.8ff.), fixing a variable whenever the search stops on
+  ;; its bound. The same steps, in the same order and arithmetic, as the JavaScript trustRegion.ts
+  ;; this replaced (with the engine-independent cos, sin, atan2 and hypot of samplers/elementary.ts).
 
   ;; out[i] = g[i] + Σ_j G[i][j] d[j], from g[i] in order (trustRegion.ts `recomputeGradient`).
   (func $recomputeGradient (param $g i32) (param $G i32) (param $d i32) (param $out i32) (param $n i32)
@@ -803,7 +811,7 @@
   ;; Approximate minimiser d of gᵀd + ½dᵀGd with ‖d‖ ≤ delta and lower ≤ x + d ≤ upper (trustRegion.ts
   ;; `boundedTrustRegionStep`): g, x, lower, upper, d and the scratch gd, p, Gp, s, dF, Gd, Gs n doubles
   ;; each, G n×n, fixed n i32. Returns crvmin.
-  (func (export "trustRegion") (param $g i32) (param $G i32) (param $x i32) (param $lower i32) (param $upper i32) (param $delta f64)
+  (func $trustRegion (param $g i32) (param $G i32) (param $x i32) (param $lower i32) (param $upper i32) (param $delta f64)
     (param $d i32) (param $gd i32) (param $fixed i32) (param $p i32) (param $Gp i32) (param $s i32) (param $dF i32) (param $Gd i32) (param $Gs i32) (param $n i32) (result f64)
     (local $i i32) (local $at i32) (local $fi i32) (local $nBytes i32) (local $delsq f64) (local $crvmin f64) (local $qred f64) (local $onBoundary i32)
     (local $restarts i32) (local $nfree i32) (local $ggPrev f64) (local $iter i32) (local $gg f64) (local $beta f64)
@@ -1121,4 +1129,620 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $e)))
     (local.get $crvmin))
+
+;; ---- The optimiser's loop (bobyqa.ts `minimizeFree`), on a system, model and interpolation set
+;; in this memory: the same steps and arithmetic as the JavaScript it replaced. The objective is
+;; the import `objective` (it reads the n doubles at its argument). Addresses and sizes come
+;; from `setLayout`; the state of one run is in globals (one instance per run).
+  (global $a_H (mut i32) (i32.const 0))
+  (global $a_S (mut i32) (i32.const 0))
+  (global $a_A (mut i32) (i32.const 0))
+  (global $a_t (mut i32) (i32.const 0))
+  (global $a_w (mut i32) (i32.const 0))
+  (global $a_hw (mut i32) (i32.const 0))
+  (global $a_v (mut i32) (i32.const 0))
+  (global $a_h (mut i32) (i32.const 0))
+  (global $a_sig (mut i32) (i32.const 0))
+  (global $a_tau (mut i32) (i32.const 0))
+  (global $a_r (mut i32) (i32.const 0))
+  (global $a_coef (mut i32) (i32.const 0))
+  (global $a_F (mut i32) (i32.const 0))
+  (global $a_g (mut i32) (i32.const 0))
+  (global $a_G (mut i32) (i32.const 0))
+  (global $a_lo (mut i32) (i32.const 0))
+  (global $a_hi (mut i32) (i32.const 0))
+  (global $a_gt (mut i32) (i32.const 0))
+  (global $a_u (mut i32) (i32.const 0))
+  (global $a_d (mut i32) (i32.const 0))
+  (global $a_fixed (mut i32) (i32.const 0))
+  (global $a_best (mut i32) (i32.const 0))
+  (global $a_Y (mut i32) (i32.const 0))
+  (global $a_base (mut i32) (i32.const 0))
+  (global $a_center (mut i32) (i32.const 0))
+  (global $a_gm (mut i32) (i32.const 0))
+  (global $a_Gd (mut i32) (i32.const 0))
+  (global $a_dv (mut i32) (i32.const 0))
+  (global $a_xnew (mut i32) (i32.const 0))
+  (global $a_xg (mut i32) (i32.const 0))
+  (global $a_short (mut i32) (i32.const 0))
+  (global $a_pts (mut i32) (i32.const 0))
+  (global $a_x0 (mut i32) (i32.const 0))
+  (global $a_lower (mut i32) (i32.const 0))
+  (global $a_upper (mut i32) (i32.const 0))
+  (global $a_trD (mut i32) (i32.const 0))
+  (global $a_tgd (mut i32) (i32.const 0))
+  (global $a_tp (mut i32) (i32.const 0))
+  (global $a_tGp (mut i32) (i32.const 0))
+  (global $a_ts (mut i32) (i32.const 0))
+  (global $a_tdF (mut i32) (i32.const 0))
+  (global $a_tGd (mut i32) (i32.const 0))
+  (global $a_tGs (mut i32) (i32.const 0))
+  (global $a_tfixed (mut i32) (i32.const 0))
+  (global $n (mut i32) (i32.const 0))
+  (global $m (mut i32) (i32.const 0))
+  (global $N (mut i32) (i32.const 0))
+  (global $nBytes (mut i32) (i32.const 0))
+  (global $maxEval (mut i32) (i32.const 0))
+  (global $nf (mut i32) (i32.const 0))
+  (global $kopt (mut i32) (i32.const 0))
+  (global $stop (mut i32) (i32.const 0))
+  (global $updates (mut i32) (i32.const 0))
+  (global $lastFinite (mut i32) (i32.const 0))
+  (global $fmax (mut f64) (f64.const 0))
+  (global $fmin (mut f64) (f64.const 0))
+  (global $q0 (mut f64) (f64.const 0))
+  (global $scale (mut f64) (f64.const 0))
+  (global $rho (mut f64) (f64.const 0))
+  (global $delta (mut f64) (f64.const 0))
+  (func (export "setLayout") (param $table i32) (param $n i32) (param $maxEval i32)
+    (global.set $a_H (i32.load (i32.add (local.get $table) (i32.const 0))))
+    (global.set $a_S (i32.load (i32.add (local.get $table) (i32.const 4))))
+    (global.set $a_A (i32.load (i32.add (local.get $table) (i32.const 8))))
+    (global.set $a_t (i32.load (i32.add (local.get $table) (i32.const 12))))
+    (global.set $a_w (i32.load (i32.add (local.get $table) (i32.const 16))))
+    (global.set $a_hw (i32.load (i32.add (local.get $table) (i32.const 20))))
+    (global.set $a_v (i32.load (i32.add (local.get $table) (i32.const 24))))
+    (global.set $a_h (i32.load (i32.add (local.get $table) (i32.const 28))))
+    (global.set $a_sig (i32.load (i32.add (local.get $table) (i32.const 32))))
+    (global.set $a_tau (i32.load (i32.add (local.get $table) (i32.const 36))))
+    (global.set $a_r (i32.load (i32.add (local.get $table) (i32.const 40))))
+    (global.set $a_coef (i32.load (i32.add (local.get $table) (i32.const 44))))
+    (global.set $a_F (i32.load (i32.add (local.get $table) (i32.const 48))))
+    (global.set $a_g (i32.load (i32.add (local.get $table) (i32.const 52))))
+    (global.set $a_G (i32.load (i32.add (local.get $table) (i32.const 56))))
+    (global.set $a_lo (i32.load (i32.add (local.get $table) (i32.const 60))))
+    (global.set $a_hi (i32.load (i32.add (local.get $table) (i32.const 64))))
+    (global.set $a_gt (i32.load (i32.add (local.get $table) (i32.const 68))))
+    (global.set $a_u (i32.load (i32.add (local.get $table) (i32.const 72))))
+    (global.set $a_d (i32.load (i32.add (local.get $table) (i32.const 76))))
+    (global.set $a_fixed (i32.load (i32.add (local.get $table) (i32.const 80))))
+    (global.set $a_best (i32.load (i32.add (local.get $table) (i32.const 84))))
+    (global.set $a_Y (i32.load (i32.add (local.get $table) (i32.const 88))))
+    (global.set $a_base (i32.load (i32.add (local.get $table) (i32.const 92))))
+    (global.set $a_center (i32.load (i32.add (local.get $table) (i32.const 96))))
+    (global.set $a_gm (i32.load (i32.add (local.get $table) (i32.const 100))))
+    (global.set $a_Gd (i32.load (i32.add (local.get $table) (i32.const 104))))
+    (global.set $a_dv (i32.load (i32.add (local.get $table) (i32.const 108))))
+    (global.set $a_xnew (i32.load (i32.add (local.get $table) (i32.const 112))))
+    (global.set $a_xg (i32.load (i32.add (local.get $table) (i32.const 116))))
+    (global.set $a_short (i32.load (i32.add (local.get $table) (i32.const 120))))
+    (global.set $a_pts (i32.load (i32.add (local.get $table) (i32.const 124))))
+    (global.set $a_x0 (i32.load (i32.add (local.get $table) (i32.const 128))))
+    (global.set $a_lower (i32.load (i32.add (local.get $table) (i32.const 132))))
+    (global.set $a_upper (i32.load (i32.add (local.get $table) (i32.const 136))))
+    (global.set $a_trD (i32.load (i32.add (local.get $table) (i32.const 140))))
+    (global.set $a_tgd (i32.load (i32.add (local.get $table) (i32.const 144))))
+    (global.set $a_tp (i32.load (i32.add (local.get $table) (i32.const 148))))
+    (global.set $a_tGp (i32.load (i32.add (local.get $table) (i32.const 152))))
+    (global.set $a_ts (i32.load (i32.add (local.get $table) (i32.const 156))))
+    (global.set $a_tdF (i32.load (i32.add (local.get $table) (i32.const 160))))
+    (global.set $a_tGd (i32.load (i32.add (local.get $table) (i32.const 164))))
+    (global.set $a_tGs (i32.load (i32.add (local.get $table) (i32.const 168))))
+    (global.set $a_tfixed (i32.load (i32.add (local.get $table) (i32.const 172))))
+    (global.set $n (local.get $n))
+    (global.set $m (i32.add (i32.shl (local.get $n) (i32.const 1)) (i32.const 1)))
+    (global.set $N (i32.add (i32.add (global.get $m) (local.get $n)) (i32.const 1)))
+    (global.set $nBytes (i32.shl (local.get $n) (i32.const 3)))
+    (global.set $maxEval (local.get $maxEval)))
+  (func $copyN (param $dst i32) (param $src i32)
+    (memory.copy (local.get $dst) (local.get $src) (global.get $nBytes)))
+  ;; Σ (a_i − b_i)², in order.
+  (func $sqdist (param $a i32) (param $b i32) (result f64)
+    (local $i i32) (local $s f64) (local $x f64)
+    (local.set $i (i32.const 0))
+    (block $sq_done
+      (loop $sq
+        (br_if $sq_done (i32.ge_s (local.get $i) (global.get $n)))
+        (local.set $x (f64.sub (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))))) (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (local.get $x))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $sq)))
+    (local.get $s))
+  ;; bobyqa.ts `evaluate`: f at x, non-finite values replaced by a penalty above every finite value seen.
+  (func $evaluate (param $x i32) (result f64)
+    (local $v f64)
+    (global.set $nf (i32.add (global.get $nf) (i32.const 1)))
+    (local.set $v (call $objective (local.get $x)))
+    (global.set $lastFinite (f64.eq (f64.sub (local.get $v) (local.get $v)) (f64.const 0)))
+    (if (global.get $lastFinite)
+      (then
+        (if (f64.gt (local.get $v) (global.get $fmax)) (then (global.set $fmax (local.get $v))))
+        (if (f64.lt (local.get $v) (global.get $fmin)) (then (global.set $fmin (local.get $v))))
+        (return (local.get $v))))
+    (f64.add (global.get $fmax)
+      (f64.max (f64.max (f64.mul (f64.const 10) (f64.sub (global.get $fmax) (global.get $fmin)))
+                        (f64.mul (f64.const 1e-3) (f64.abs (global.get $fmax))))
+               (f64.const 1))))
+  ;; bobyqa.ts `stencil`: the 2n points xc ± r e_i (one-sided at a bound) into pts.
+  (func $stencil (param $xc i32) (param $r f64)
+    (local $i i32) (local $a f64) (local $b f64) (local $y i32) (local $xi f64)
+    (local.set $i (i32.const 0))
+    (block $st_done
+      (loop $st
+        (br_if $st_done (i32.ge_s (local.get $i) (global.get $n)))
+        
+        (local.set $xi (f64.load (i32.add (local.get $xc) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.lt (f64.sub (local.get $xi) (local.get $r)) (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3)))))
+          (then (local.set $a (local.get $r)) (local.set $b (f64.mul (f64.const 2) (local.get $r))))
+          (else
+            (if (f64.gt (f64.add (local.get $xi) (local.get $r)) (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3)))))
+              (then (local.set $a (f64.neg (local.get $r))) (local.set $b (f64.mul (f64.const -2) (local.get $r))))
+              (else (local.set $a (local.get $r)) (local.set $b (f64.neg (local.get $r)))))))
+        (local.set $y (i32.add (global.get $a_pts) (i32.mul (i32.shl (local.get $i) (i32.const 1)) (global.get $nBytes))))
+        (call $copyN (local.get $y) (local.get $xc))
+        (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))) (f64.min (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3)))) (f64.max (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3)))) (f64.add (local.get $xi) (local.get $a)))))
+        (local.set $y (i32.add (local.get $y) (global.get $nBytes)))
+        (call $copyN (local.get $y) (local.get $xc))
+        (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))) (f64.min (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3)))) (f64.max (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3)))) (f64.add (local.get $xi) (local.get $b)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $st))))
+  ;; interpolation.ts `buildSystem` around Y[kopt]: base, the RMS scale, S, then H. 0 when degenerate.
+  (func $buildSys (result i32)
+    (local $k i32) (local $i i32) (local $ss f64) (local $v f64) (local $sumsq f64) (local $nonzero i32) (local $yk i32) (local $sk i32)
+    (call $copyN (global.get $a_base) (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))))
+    (local.set $k (i32.const 0))
+    (block $bk_done
+      (loop $bk
+        (br_if $bk_done (i32.ge_s (local.get $k) (global.get $m)))
+        
+        (local.set $yk (i32.add (global.get $a_Y) (i32.mul (local.get $k) (global.get $nBytes))))
+        (local.set $ss (f64.const 0))
+        (local.set $i (i32.const 0))
+    (block $bi_done
+      (loop $bi
+        (br_if $bi_done (i32.ge_s (local.get $i) (global.get $n)))
+        (local.set $v (f64.sub (f64.load (i32.add (local.get $yk) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_base) (i32.shl (local.get $i) (i32.const 3)))))) (local.set $ss (f64.add (local.get $ss) (f64.mul (local.get $v) (local.get $v))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $bi)))
+        (if (f64.gt (local.get $ss) (f64.const 0))
+          (then (local.set $sumsq (f64.add (local.get $sumsq) (local.get $ss))) (local.set $nonzero (i32.add (local.get $nonzero) (i32.const 1)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $bk)))
+    (if (i32.eqz (local.get $nonzero)) (then (return (i32.const 0))))
+    (global.set $scale (f64.sqrt (f64.div (local.get $sumsq) (f64.convert_i32_s (local.get $nonzero)))))
+    (local.set $k (i32.const 0))
+    (block $sk_done
+      (loop $sk
+        (br_if $sk_done (i32.ge_s (local.get $k) (global.get $m)))
+        
+        (local.set $yk (i32.add (global.get $a_Y) (i32.mul (local.get $k) (global.get $nBytes))))
+        (local.set $sk (i32.add (global.get $a_S) (i32.mul (local.get $k) (global.get $nBytes))))
+        (local.set $i (i32.const 0))
+    (block $si_done
+      (loop $si
+        (br_if $si_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (local.get $sk) (i32.shl (local.get $i) (i32.const 3))) (f64.div (f64.sub (f64.load (i32.add (local.get $yk) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_base) (i32.shl (local.get $i) (i32.const 3))))) (global.get $scale)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $si)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $sk)))
+    (global.set $updates (i32.const 0))
+    (call $build (global.get $a_H) (global.get $a_S) (global.get $a_A) (global.get $N) (global.get $m) (global.get $n) (f64.const 1e-13)))
+  ;; interpolation.ts `updateSystem`: replace point k by x in H and S.
+  (func $updateSys (param $k i32) (param $x i32) (result i32)
+    (local $i i32)
+    (local.set $i (i32.const 0))
+    (block $us_done
+      (loop $us
+        (br_if $us_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (global.get $a_t) (i32.shl (local.get $i) (i32.const 3))) (f64.div (f64.sub (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_base) (i32.shl (local.get $i) (i32.const 3))))) (global.get $scale)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $us)))
+    (call $update (global.get $a_H) (global.get $a_S) (global.get $a_t) (global.get $a_w) (global.get $a_hw) (global.get $a_v) (global.get $a_h) (global.get $N) (global.get $m) (global.get $n) (local.get $k)))
+  ;; interpolation.ts `recenterModel` of the model (center, q0, g, G) to c: writes g + G(c − center) to
+  ;; outG (which may be g) and returns q0 + g·d + ½ dᵀGd, d = c − center.
+  (func $recenterGrad (param $c i32) (param $outG i32) (result f64)
+    (local $i i32) (local $j i32) (local $acc f64) (local $rowp i32) (local $q f64) (local $qf f64)
+    (local.set $i (i32.const 0))
+    (block $rd_done
+      (loop $rd
+        (br_if $rd_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (global.get $a_dv) (i32.shl (local.get $i) (i32.const 3))) (f64.sub (f64.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_center) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rd)))
+    (local.set $i (i32.const 0))
+    (block $ri_done
+      (loop $ri
+        (br_if $ri_done (i32.ge_s (local.get $i) (global.get $n)))
+        
+        (local.set $rowp (i32.add (global.get $a_G) (i32.mul (local.get $i) (global.get $nBytes))))
+        (local.set $acc (f64.const 0))
+        (local.set $j (i32.const 0))
+    (block $rj_done
+      (loop $rj
+        (br_if $rj_done (i32.ge_s (local.get $j) (global.get $n)))
+        (local.set $acc (f64.add (local.get $acc) (f64.mul (f64.load (i32.add (local.get $rowp) (i32.shl (local.get $j) (i32.const 3)))) (f64.load (i32.add (global.get $a_dv) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rj)))
+        (f64.store (i32.add (global.get $a_Gd) (i32.shl (local.get $i) (i32.const 3))) (local.get $acc))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $ri)))
+    ;; q0 + dot(g, d) + ½ Σ_i d_i (G d)_i (quadForm's row sums are the G d above)
+    (local.set $q (f64.add (global.get $q0) (call $dot (global.get $a_g) (global.get $a_dv) (global.get $n))))
+    (local.set $i (i32.const 0))
+    (block $rq_done
+      (loop $rq
+        (br_if $rq_done (i32.ge_s (local.get $i) (global.get $n)))
+        (local.set $qf (f64.add (local.get $qf) (f64.mul (f64.load (i32.add (global.get $a_dv) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_Gd) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rq)))
+    (local.set $q (f64.add (local.get $q) (f64.mul (f64.const 0.5) (local.get $qf))))
+    (local.set $i (i32.const 0))
+    (block $rg_done
+      (loop $rg
+        (br_if $rg_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (local.get $outG) (i32.shl (local.get $i) (i32.const 3))) (f64.add (f64.load (i32.add (global.get $a_g) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_Gd) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rg)))
+    (local.get $q))
+  ;; interpolation.ts `updateModel`: the model recentred at the base point, then its least Frobenius norm update.
+  (func $updateModel
+    (global.set $q0 (call $recenterGrad (global.get $a_base) (global.get $a_g)))
+    (call $copyN (global.get $a_center) (global.get $a_base))
+    (global.set $q0 (call $modelUpdate (global.get $a_H) (global.get $a_S) (global.get $a_F) (global.get $a_g) (global.get $a_G) (global.get $a_r) (global.get $a_coef)
+      (global.get $N) (global.get $m) (global.get $n) (global.get $q0) (global.get $scale))))
+  ;; interpolation.ts `modelChange`: gvec·d + ½ dᵀGd (G the model's).
+  (func $modelChange (param $gvec i32) (param $d i32) (result f64)
+    (local $i i32) (local $j i32) (local $acc f64) (local $rowp i32) (local $rowsum f64)
+    (local.set $i (i32.const 0))
+    (block $mi_done
+      (loop $mi
+        (br_if $mi_done (i32.ge_s (local.get $i) (global.get $n)))
+        
+        (local.set $rowp (i32.add (global.get $a_G) (i32.mul (local.get $i) (global.get $nBytes))))
+        (local.set $rowsum (f64.const 0))
+        (local.set $j (i32.const 0))
+    (block $mj_done
+      (loop $mj
+        (br_if $mj_done (i32.ge_s (local.get $j) (global.get $n)))
+        (local.set $rowsum (f64.add (local.get $rowsum) (f64.mul (f64.load (i32.add (local.get $rowp) (i32.shl (local.get $j) (i32.const 3)))) (f64.load (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $mj)))
+        (local.set $acc (f64.add (local.get $acc) (f64.mul (f64.load (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3)))) (local.get $rowsum))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $mi)))
+    (f64.add (call $dot (local.get $gvec) (local.get $d) (global.get $n)) (f64.mul (f64.const 0.5) (local.get $acc))))
+  ;; bobyqa.ts `replace`: point k becomes (x, fx); H updated (or rebuilt around x_opt), then the model.
+  (func $replace (param $k i32) (param $x i32) (param $fx f64) (result i32)
+    (local $updated i32) (local $shift f64)
+    (if (i32.lt_s (global.get $updates) (global.get $m))
+      (then (local.set $updated (call $updateSys (local.get $k) (local.get $x)))))
+    (call $copyN (i32.add (global.get $a_Y) (i32.mul (local.get $k) (global.get $nBytes))) (local.get $x))
+    (f64.store (i32.add (global.get $a_F) (i32.shl (local.get $k) (i32.const 3))) (local.get $fx))
+    (if (f64.lt (local.get $fx) (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3))))) (then (global.set $kopt (local.get $k))))
+    (local.set $shift (call $sqdist (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))) (global.get $a_base)))
+    (if (i32.and (local.get $updated) (f64.le (local.get $shift) (f64.mul (f64.mul (f64.const 1e3) (global.get $delta)) (global.get $delta))))
+      (then (global.set $updates (i32.add (global.get $updates) (i32.const 1))))
+      (else
+        (if (i32.eqz (call $buildSys)) (then (return (call $resample))))))
+    (call $updateModel)
+    (i32.const 1))
+  ;; bobyqa.ts `resample`: keep x_opt, re-sample the other 2n points at radius ρ. stop = 1 (evaluations) or 2 (degenerate) on failure.
+  (func $resample (result i32)
+    (local $fopt f64) (local $c i32) (local $fy f64) (local $y i32) (local $j i32)
+    ;; x_opt into Y[0], the stencil from it
+    (call $copyN (global.get $a_xg) (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))))
+    (local.set $fopt (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3)))))
+    (call $stencil (global.get $a_xg) (global.get $rho))
+    (call $copyN (global.get $a_Y) (global.get $a_xg))
+    (f64.store (i32.add (global.get $a_F) (i32.shl (i32.const 0) (i32.const 3))) (local.get $fopt))
+    (global.set $kopt (i32.const 0))
+    (local.set $c (i32.const 1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $c) (global.get $m)))
+        (if (i32.ge_s (global.get $nf) (global.get $maxEval))
+          (then
+            (global.set $stop (i32.const 1))
+            (block $fdone
+              (loop $fnext
+                (br_if $fdone (i32.ge_s (local.get $c) (global.get $m)))
+                (f64.store (i32.add (global.get $a_F) (i32.shl (local.get $c) (i32.const 3))) (f64.load (i32.add (global.get $a_F) (i32.shl (i32.const 0) (i32.const 3)))))
+                (call $copyN (i32.add (global.get $a_Y) (i32.mul (local.get $c) (global.get $nBytes))) (global.get $a_xg))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $fnext)))
+            (return (i32.const 0))))
+        (local.set $y (i32.add (global.get $a_pts) (i32.mul (i32.sub (local.get $c) (i32.const 1)) (global.get $nBytes))))
+        (local.set $fy (call $evaluate (local.get $y)))
+        (f64.store (i32.add (global.get $a_F) (i32.shl (local.get $c) (i32.const 3))) (local.get $fy))
+        (call $copyN (i32.add (global.get $a_Y) (i32.mul (local.get $c) (global.get $nBytes))) (local.get $y))
+        (if (f64.lt (local.get $fy) (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3))))) (then (global.set $kopt (local.get $c))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $next)))
+    (if (i32.eqz (call $buildSys)) (then (global.set $stop (i32.const 2)) (return (i32.const 0))))
+    (call $updateModel)
+    (i32.const 1))
+  ;; interpolation.ts `geometryStep` from x_opt = Y[kopt] for point knew within radius: the point into xg.
+  (func $geometryStep (param $knew i32) (param $radius f64)
+    (local $i i32) (local $topt i32) (local $xopt i32) (local $di f64) (local $lo f64) (local $hi f64)
+    (local.set $topt (i32.add (global.get $a_S) (i32.mul (global.get $kopt) (global.get $nBytes))))
+    (local.set $xopt (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))))
+    (local.set $i (i32.const 0))
+    (block $gl_done
+      (loop $gl
+        (br_if $gl_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (global.get $a_lo) (i32.shl (local.get $i) (i32.const 3))) (f64.min (f64.const 0) (f64.sub (f64.div (f64.sub (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_base) (i32.shl (local.get $i) (i32.const 3))))) (global.get $scale)) (f64.load (i32.add (local.get $topt) (i32.shl (local.get $i) (i32.const 3))))))) (f64.store (i32.add (global.get $a_hi) (i32.shl (local.get $i) (i32.const 3))) (f64.max (f64.const 0) (f64.sub (f64.div (f64.sub (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_base) (i32.shl (local.get $i) (i32.const 3))))) (global.get $scale)) (f64.load (i32.add (local.get $topt) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $gl)))
+    (drop (call $geometry (global.get $a_H) (global.get $a_S) (global.get $a_t) (global.get $a_w) (global.get $a_hw) (global.get $N) (global.get $m) (global.get $n)
+      (local.get $knew) (global.get $kopt) (global.get $a_lo) (global.get $a_hi) (f64.div (local.get $radius) (global.get $scale))
+      (global.get $a_gt) (global.get $a_u) (global.get $a_d) (global.get $a_fixed) (global.get $a_best)))
+    (local.set $i (i32.const 0))
+    (block $gx_done
+      (loop $gx
+        (br_if $gx_done (i32.ge_s (local.get $i) (global.get $n)))
+        
+        (local.set $di (f64.load (i32.add (global.get $a_best) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $lo (f64.load (i32.add (global.get $a_lo) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $hi (f64.load (i32.add (global.get $a_hi) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (i32.and (f64.le (local.get $di) (local.get $lo)) (f64.lt (local.get $lo) (f64.const 0)))
+          (then (f64.store (i32.add (global.get $a_xg) (i32.shl (local.get $i) (i32.const 3))) (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3))))))
+          (else
+            (if (i32.and (f64.ge (local.get $di) (local.get $hi)) (f64.gt (local.get $hi) (f64.const 0)))
+              (then (f64.store (i32.add (global.get $a_xg) (i32.shl (local.get $i) (i32.const 3))) (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3))))))
+              (else (f64.store (i32.add (global.get $a_xg) (i32.shl (local.get $i) (i32.const 3))) (f64.min (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3)))) (f64.max (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3)))) (f64.add (f64.load (i32.add (local.get $xopt) (i32.shl (local.get $i) (i32.const 3)))) (f64.mul (global.get $scale) (local.get $di))))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $gx))))
+  ;; The loop proper (bobyqa.ts `minimizeFree` after f(x0)): x0 (feasible, moved off the bounds) at x0,
+  ;; f0 = f(x0) finite. Returns 0 stopped early (message by `stop`), 1 'rho reached rhoend', 2 'ftolAbs
+  ;; reached', −1 the initial set degenerate; the best point is Y[kopt] (`best`), its value F[kopt].
+  (func (export "run") (param $f0 f64) (param $rhobeg f64) (param $rhoend f64) (param $ftolAbs f64) (param $hasFtol i32) (result i32)
+    (local $c i32) (local $fy f64) (local $y i32) (local $phase i32) (local $ntrits i32) (local $nfsav i32) (local $ratio f64) (local $dnorm f64)
+    (local $e0 f64) (local $e1 f64) (local $e2 f64) (local $stageStart f64) (local $stageImproved i32) (local $hasShort i32) (local $result i32)
+    (local $farThreshold f64) (local $xopt i32) (local $fopt f64) (local $crvmin f64) (local $dsq f64) (local $i i32) (local $j i32) (local $k i32)
+    (local $vquad f64) (local $errbig f64) (local $bdtol f64) (local $bdtest f64) (local $fnew f64) (local $delsq f64) (local $knew i32)
+    (local $best f64) (local $distsq f64) (local $weight f64) (local $score f64) (local $x f64) (local $dist f64) (local $adelt f64)
+    (local $fg f64) (local $r f64) (local $fs f64) (local $sq f64)
+    ;; Y[0] = x0, F[0] = f0, then the stencil at ρ_beg.
+    (call $copyN (global.get $a_Y) (global.get $a_x0))
+    (f64.store (i32.add (global.get $a_F) (i32.shl (i32.const 0) (i32.const 3))) (local.get $f0))
+    (global.set $nf (i32.const 1))
+    (global.set $fmax (local.get $f0))
+    (global.set $fmin (local.get $f0))
+    (global.set $kopt (i32.const 0))
+    (call $stencil (global.get $a_x0) (local.get $rhobeg))
+    (local.set $c (i32.const 1))
+    (block $init_done
+      (loop $init
+        (br_if $init_done (i32.ge_s (local.get $c) (global.get $m)))
+        (if (i32.ge_s (global.get $nf) (global.get $maxEval)) (then (global.set $stop (i32.const 1)) (br $init_done)))
+        (local.set $y (i32.add (global.get $a_pts) (i32.mul (i32.sub (local.get $c) (i32.const 1)) (global.get $nBytes))))
+        (local.set $fy (call $evaluate (local.get $y)))
+        (f64.store (i32.add (global.get $a_F) (i32.shl (local.get $c) (i32.const 3))) (local.get $fy))
+        (call $copyN (i32.add (global.get $a_Y) (i32.mul (local.get $c) (global.get $nBytes))) (local.get $y))
+        (if (f64.lt (local.get $fy) (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3))))) (then (global.set $kopt (local.get $c))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $init)))
+    (if (global.get $stop) (then (call $copyN (global.get $a_best) (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes)))) (return (i32.const 0))))
+    ;; the zero model centred at x0, H around Y[kopt], the model's first update
+    (call $copyN (global.get $a_center) (global.get $a_x0))
+    (global.set $q0 (f64.const 0))
+    (memory.fill (global.get $a_g) (i32.const 0) (global.get $nBytes))
+    (memory.fill (global.get $a_G) (i32.const 0) (i32.mul (global.get $nBytes) (global.get $n)))
+    (if (i32.eqz (call $buildSys)) (then (return (i32.const -1))))
+    (call $updateModel)
+    (global.set $rho (local.get $rhobeg))
+    (global.set $delta (local.get $rhobeg))
+    (local.set $nfsav (global.get $nf))
+    (local.set $stageStart (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3)))))
+    ;; phase 0 trust, 1 geometry, 2 reduce
+    (block $main_done
+      (loop $main
+        (if (global.get $stop) (then (local.set $result (i32.const 0)) (br $main_done)))
+        (if (i32.eqz (local.get $phase))
+          (then
+            (block $trust_end
+              (local.set $xopt (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))))
+              (local.set $fopt (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3)))))
+              (drop (call $recenterGrad (local.get $xopt) (global.get $a_gm)))
+              (local.set $crvmin (call $trustRegion (global.get $a_gm) (global.get $a_G) (local.get $xopt) (global.get $a_lower) (global.get $a_upper) (global.get $delta)
+                (global.get $a_trD) (global.get $a_tgd) (global.get $a_tfixed) (global.get $a_tp) (global.get $a_tGp) (global.get $a_ts) (global.get $a_tdF) (global.get $a_tGd) (global.get $a_tGs) (global.get $n)))
+              (local.set $dsq (f64.const 0))
+              (local.set $i (i32.const 0))
+    (block $tx_done
+      (loop $tx
+        (br_if $tx_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (global.get $a_xnew) (i32.shl (local.get $i) (i32.const 3))) (f64.min (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $i) (i32.const 3)))) (f64.max (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $i) (i32.const 3)))) (f64.add (f64.load (i32.add (local.get $xopt) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_trD) (i32.shl (local.get $i) (i32.const 3)))))))) (f64.store (i32.add (global.get $a_trD) (i32.shl (local.get $i) (i32.const 3))) (f64.sub (f64.load (i32.add (global.get $a_xnew) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (local.get $xopt) (i32.shl (local.get $i) (i32.const 3)))))) (local.set $dsq (f64.add (local.get $dsq) (f64.mul (f64.load (i32.add (global.get $a_trD) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_trD) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tx)))
+              (local.set $dnorm (f64.min (global.get $delta) (f64.sqrt (local.get $dsq))))
+              (local.set $vquad (call $modelChange (global.get $a_gm) (global.get $a_trD)))
+              (if (i32.or (f64.lt (local.get $dnorm) (f64.mul (f64.const 0.5) (global.get $rho))) (i32.eqz (f64.lt (local.get $vquad) (f64.const 0))))
+                (then
+                  ;; short step (§6): improve the geometry or reduce ρ
+                  (local.set $ntrits (i32.const -1))
+                  (local.set $hasShort (i32.and (f64.gt (local.get $dsq) (f64.const 0)) (f64.lt (local.get $vquad) (f64.const 0))))
+                  (if (local.get $hasShort) (then (call $copyN (global.get $a_short) (global.get $a_xnew))))
+                  (local.set $farThreshold (f64.mul (f64.const 10) (global.get $rho)))
+                  (if (i32.le_s (global.get $nf) (i32.add (local.get $nfsav) (i32.const 2))) (then (local.set $phase (i32.const 1)) (br $trust_end)))
+                  (local.set $errbig (f64.max (f64.max (local.get $e0) (local.get $e1)) (local.get $e2)))
+                  (if (i32.and (f64.gt (local.get $crvmin) (f64.const 0))
+                               (f64.gt (local.get $errbig) (f64.mul (f64.mul (f64.mul (f64.const 0.125) (global.get $rho)) (global.get $rho)) (local.get $crvmin))))
+                    (then (local.set $phase (i32.const 1)) (br $trust_end)))
+                  (local.set $bdtol (f64.div (local.get $errbig) (global.get $rho)))
+                  (local.set $phase (i32.const 2))
+                  (local.set $j (i32.const 0))
+                  (block $bd_done
+                    (loop $bd
+                      (br_if $bd_done (i32.ge_s (local.get $j) (global.get $n)))
+                      (local.set $bdtest (local.get $bdtol))
+                      (if (f64.eq (f64.load (i32.add (global.get $a_xnew) (i32.shl (local.get $j) (i32.const 3)))) (f64.load (i32.add (global.get $a_lower) (i32.shl (local.get $j) (i32.const 3))))) (then (local.set $bdtest (f64.load (i32.add (global.get $a_gm) (i32.shl (local.get $j) (i32.const 3)))))))
+                      (if (f64.eq (f64.load (i32.add (global.get $a_xnew) (i32.shl (local.get $j) (i32.const 3)))) (f64.load (i32.add (global.get $a_upper) (i32.shl (local.get $j) (i32.const 3))))) (then (local.set $bdtest (f64.neg (f64.load (i32.add (global.get $a_gm) (i32.shl (local.get $j) (i32.const 3))))))))
+                      (if (f64.lt (local.get $bdtest) (local.get $bdtol))
+                        (then
+                          (local.set $bdtest (f64.add (local.get $bdtest)
+                            (f64.mul (f64.mul (f64.const 0.5) (f64.load (i32.add (global.get $a_G) (i32.shl (i32.mul (local.get $j) (i32.add (global.get $n) (i32.const 1))) (i32.const 3))))) (global.get $rho))))
+                          (if (f64.lt (local.get $bdtest) (local.get $bdtol)) (then (local.set $phase (i32.const 1)) (br $bd_done)))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br $bd)))
+                  (br $trust_end)))
+              (local.set $hasShort (i32.const 0))
+              (if (i32.ge_s (global.get $nf) (global.get $maxEval)) (then (global.set $stop (i32.const 1)) (br $trust_end)))
+              (local.set $ntrits (i32.add (local.get $ntrits) (i32.const 1)))
+              (local.set $fnew (call $evaluate (global.get $a_xnew)))
+              (if (i32.eqz (global.get $lastFinite))
+                (then
+                  ;; f undefined at x_opt + d: shrink Δ, leave the set as it is
+                  (local.set $ratio (f64.const -1))
+                  (global.set $delta (f64.min (f64.mul (f64.const 0.5) (global.get $delta)) (local.get $dnorm)))
+                  (if (f64.le (global.get $delta) (f64.mul (f64.const 1.5) (global.get $rho))) (then (global.set $delta (global.get $rho))))
+                  (local.set $farThreshold (f64.max (f64.mul (f64.const 2) (global.get $delta)) (f64.mul (f64.const 10) (global.get $rho))))
+                  (local.set $phase (i32.const 1))
+                  (br $trust_end)))
+              (local.set $e2 (local.get $e1))
+              (local.set $e1 (local.get $e0))
+              (local.set $e0 (f64.abs (f64.sub (f64.sub (local.get $fnew) (local.get $fopt)) (local.get $vquad))))
+              (if (f64.lt (local.get $fnew) (local.get $fopt)) (then (local.set $stageImproved (i32.const 1))))
+              (if (f64.gt (local.get $dnorm) (global.get $rho)) (then (local.set $nfsav (global.get $nf))))
+              (local.set $ratio (f64.div (f64.sub (local.get $fnew) (local.get $fopt)) (local.get $vquad)))
+              (if (f64.le (local.get $ratio) (f64.const 0.1))
+                (then (global.set $delta (f64.min (f64.mul (f64.const 0.5) (global.get $delta)) (local.get $dnorm))))
+                (else
+                  (if (f64.le (local.get $ratio) (f64.const 0.7))
+                    (then (global.set $delta (f64.max (f64.mul (f64.const 0.5) (global.get $delta)) (local.get $dnorm))))
+                    (else (global.set $delta (f64.max (f64.mul (f64.const 0.5) (global.get $delta)) (f64.mul (f64.const 2) (local.get $dnorm))))))))
+              (if (f64.le (global.get $delta) (f64.mul (f64.const 1.5) (global.get $rho))) (then (global.set $delta (global.get $rho))))
+              ;; the point to replace: the largest max(1, (‖y_k − x_opt‖²/Δ²)²)·|σ_k| (§4)
+              (local.set $i (i32.const 0))
+    (block $dt_done
+      (loop $dt
+        (br_if $dt_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (global.get $a_t) (i32.shl (local.get $i) (i32.const 3))) (f64.div (f64.sub (f64.load (i32.add (global.get $a_xnew) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (global.get $a_base) (i32.shl (local.get $i) (i32.const 3))))) (global.get $scale)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $dt)))
+              (drop (call $denominators (global.get $a_H) (global.get $a_S) (global.get $a_t) (global.get $a_w) (global.get $a_hw) (global.get $a_sig) (global.get $a_tau) (global.get $N) (global.get $m) (global.get $n)))
+              (local.set $delsq (f64.mul (global.get $delta) (global.get $delta)))
+              (local.set $knew (i32.const -1))
+              (local.set $best (f64.const -1))
+              (local.set $k (i32.const 0))
+              (block $kn_done
+                (loop $kn
+                  (br_if $kn_done (i32.ge_s (local.get $k) (global.get $m)))
+                  (if (i32.eqz (i32.and (i32.eq (local.get $k) (global.get $kopt)) (i32.eqz (f64.lt (local.get $fnew) (local.get $fopt)))))
+                    (then
+                      (local.set $distsq (call $sqdist (i32.add (global.get $a_Y) (i32.mul (local.get $k) (global.get $nBytes))) (local.get $xopt)))
+                      (local.set $x (f64.div (local.get $distsq) (local.get $delsq)))
+                      (local.set $weight (f64.max (f64.const 1) (f64.mul (local.get $x) (local.get $x))))
+                      (local.set $score (f64.mul (local.get $weight) (f64.abs (f64.load (i32.add (global.get $a_sig) (i32.shl (local.get $k) (i32.const 3)))))))
+                      (if (f64.gt (local.get $score) (local.get $best)) (then (local.set $best (local.get $score)) (local.set $knew (local.get $k))))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $kn)))
+              ;; (no point scores when every σ is NaN: the set is degenerate)
+              (if (i32.lt_s (local.get $knew) (i32.const 0)) (then (global.set $stop (i32.const 2)) (br $trust_end)))
+              (if (i32.eqz (call $replace (local.get $knew) (global.get $a_xnew) (local.get $fnew))) (then (br $trust_end)))
+              ;; sufficient decrease: another trust-region step
+              (br_if $trust_end (f64.le (local.get $fnew) (f64.add (local.get $fopt) (f64.mul (f64.const 0.1) (local.get $vquad)))))
+              (local.set $farThreshold (f64.max (f64.mul (f64.const 2) (global.get $delta)) (f64.mul (f64.const 10) (global.get $rho))))
+              (local.set $phase (i32.const 1)))
+            (br $main)))
+        (if (i32.eq (local.get $phase) (i32.const 1))
+          (then
+            (block $geo_end
+              (local.set $xopt (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))))
+              (local.set $knew (i32.const -1))
+              (local.set $distsq (f64.mul (local.get $farThreshold) (local.get $farThreshold)))
+              (local.set $k (i32.const 0))
+              (block $far_done
+                (loop $far
+                  (br_if $far_done (i32.ge_s (local.get $k) (global.get $m)))
+                  (local.set $sq (call $sqdist (i32.add (global.get $a_Y) (i32.mul (local.get $k) (global.get $nBytes))) (local.get $xopt)))
+                  (if (f64.gt (local.get $sq) (local.get $distsq)) (then (local.set $distsq (local.get $sq)) (local.set $knew (local.get $k))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $far)))
+              (if (i32.ge_s (local.get $knew) (i32.const 0))
+                (then
+                  (local.set $dist (f64.sqrt (local.get $distsq)))
+                  (if (i32.eq (local.get $ntrits) (i32.const -1))
+                    (then
+                      (global.set $delta (f64.min (f64.mul (f64.const 0.1) (global.get $delta)) (f64.mul (f64.const 0.5) (local.get $dist))))
+                      (if (f64.le (global.get $delta) (f64.mul (f64.const 1.5) (global.get $rho))) (then (global.set $delta (global.get $rho))))))
+                  (local.set $ntrits (i32.const 0))
+                  (local.set $adelt (f64.max (f64.min (f64.mul (f64.const 0.1) (local.get $dist)) (global.get $delta)) (global.get $rho)))
+                  (call $geometryStep (local.get $knew) (local.get $adelt))
+                  (if (i32.ge_s (global.get $nf) (global.get $maxEval)) (then (global.set $stop (i32.const 1)) (br $geo_end)))
+                  (local.set $fopt (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3)))))
+                  (drop (call $recenterGrad (local.get $xopt) (global.get $a_gm)))
+                  (local.set $i (i32.const 0))
+    (block $dg_done
+      (loop $dg
+        (br_if $dg_done (i32.ge_s (local.get $i) (global.get $n)))
+        (f64.store (i32.add (global.get $a_dv) (i32.shl (local.get $i) (i32.const 3))) (f64.sub (f64.load (i32.add (global.get $a_xg) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (local.get $xopt) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $dg)))
+                  ;; dv is also recenterGrad's scratch: the change is formed before the evaluation reuses nothing of it
+                  (call $copyN (global.get $a_trD) (global.get $a_dv))
+                  (local.set $fg (call $evaluate (global.get $a_xg)))
+                  (local.set $e2 (local.get $e1))
+                  (local.set $e1 (local.get $e0))
+                  (local.set $e0 (f64.abs (f64.sub (f64.sub (local.get $fg) (local.get $fopt)) (call $modelChange (global.get $a_gm) (global.get $a_trD)))))
+                  (local.set $hasShort (i32.const 0))
+                  (if (i32.eqz (call $replace (local.get $knew) (global.get $a_xg) (local.get $fg))) (then (br $geo_end)))
+                  (local.set $phase (i32.const 0))
+                  (br $geo_end)))
+              (if (i32.eq (local.get $ntrits) (i32.const -1))
+                (then (local.set $phase (i32.const 2)))
+                (else
+                  (if (f64.gt (local.get $ratio) (f64.const 0))
+                    (then (local.set $phase (i32.const 0)))
+                    (else
+                      (if (f64.gt (f64.max (global.get $delta) (local.get $dnorm)) (global.get $rho))
+                        (then (local.set $phase (i32.const 0)))
+                        (else (local.set $phase (i32.const 2)))))))))
+            (br $main)))
+        ;; phase 2: reduce ρ, or stop
+        (local.set $fopt (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3)))))
+        (if (i32.and (i32.and (local.get $hasFtol) (local.get $stageImproved)) (f64.lt (f64.sub (local.get $stageStart) (local.get $fopt)) (local.get $ftolAbs)))
+          (then (local.set $result (i32.const 2)) (br $main_done)))
+        (if (f64.gt (global.get $rho) (local.get $rhoend))
+          (then
+            (global.set $delta (f64.mul (f64.const 0.5) (global.get $rho)))
+            (local.set $r (f64.div (global.get $rho) (local.get $rhoend)))
+            (if (f64.le (local.get $r) (f64.const 16))
+              (then (global.set $rho (local.get $rhoend)))
+              (else
+                (if (f64.le (local.get $r) (f64.const 250))
+                  (then (global.set $rho (f64.mul (f64.sqrt (local.get $r)) (local.get $rhoend))))
+                  (else (global.set $rho (f64.mul (f64.const 0.1) (global.get $rho)))))))
+            (global.set $delta (f64.max (global.get $delta) (global.get $rho)))
+            (local.set $ntrits (i32.const 0))
+            (local.set $nfsav (global.get $nf))
+            (local.set $stageStart (local.get $fopt))
+            (local.set $stageImproved (i32.const 0))
+            (local.set $phase (i32.const 0))
+            (br $main)))
+        (local.set $result (i32.const 1))
+        ;; BOBYQA's final step: a short trust-region step that was not evaluated is tried now.
+        (if (i32.and (local.get $hasShort) (i32.lt_s (global.get $nf) (global.get $maxEval)))
+          (then
+            (local.set $fs (call $evaluate (global.get $a_short)))
+            (if (f64.lt (local.get $fs) (local.get $fopt))
+              (then
+                (call $copyN (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))) (global.get $a_short))
+                (f64.store (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3))) (local.get $fs))))))))
+    (call $copyN (global.get $a_best) (i32.add (global.get $a_Y) (i32.mul (global.get $kopt) (global.get $nBytes))))
+    (local.get $result))
+
+  ;; The run's evaluations, the best value, and why it stopped early (1 evaluations, 2 degenerate).
+  (func (export "evaluations") (result i32) (global.get $nf))
+  (func (export "bestValue") (result f64) (f64.load (i32.add (global.get $a_F) (i32.shl (global.get $kopt) (i32.const 3)))))
+  (func (export "stopReason") (result i32) (global.get $stop))
 )
