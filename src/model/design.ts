@@ -32,29 +32,26 @@ export function designMatrix(part: TermsPart, variables: Map<string, FrameVariab
   const { columns, constantColumns } = designColumns(part, variableShapes(variables));
   const p = columns.length;
   const values = new Float64Array(n * p);
+  // Column by column through one contiguous scratch column, in flat loops: a fresh process runs
+  // this once per column over every row, before V8 has optimised it. Each entry is the product of
+  // its numeric factors in order (1·x₁·x₂…), zeroed where a factor's level is not the column's.
+  const col = new Float64Array(n);
   columns.forEach((column, j) => {
     const numeric = column.numeric.map(({ label, column: k }) => {
       const v = variables.get(label) as FrameVariable;
       return v.kind === 'matrix' ? v.columns[k as number] : (v as { values: Float64Array }).values;
     });
-    const levels = column.levels.map(({ label, level }) => ({ codes: (variables.get(label) as Extract<FrameVariable, { kind: 'factor' }>).factor.codes, level }));
-    // Indexed loops, and the common one-factor shapes apart: a fresh process runs this once per
-    // column over every row, before V8 has optimised it.
-    if (levels.length === 0 && numeric.length === 1) {
-      const x = numeric[0];
-      for (let i = 0; i < n; i++) values[i * p + j] = 1 * x[i];
-    } else if (levels.length === 0 && numeric.length === 0) {
-      for (let i = 0; i < n; i++) values[i * p + j] = 1;
-    } else {
-      const nn = numeric.length;
-      const nl = levels.length;
-      for (let i = 0; i < n; i++) {
-        let v = 1;
-        for (let a = 0; a < nn; a++) v *= numeric[a][i];
-        for (let b = 0; b < nl; b++) if (levels[b].codes[i] !== levels[b].level) v = 0;
-        values[i * p + j] = v;
-      }
+    if (numeric.length === 0) col.fill(1);
+    else col.set(numeric[0].subarray(0, n));
+    for (let a = 1; a < numeric.length; a++) {
+      const x = numeric[a];
+      for (let i = 0; i < n; i++) col[i] *= x[i];
     }
+    for (const { label, level } of column.levels) {
+      const codes = (variables.get(label) as Extract<FrameVariable, { kind: 'factor' }>).factor.codes;
+      for (let i = 0; i < n; i++) if (codes[i] !== level) col[i] = 0;
+    }
+    for (let i = 0, k = j; i < n; i++, k += p) values[k] = col[i];
   });
   return { names: columns.map((c) => c.name), values, termOfColumn: Int32Array.from(columns, (c) => c.term), constantColumns };
 }

@@ -431,7 +431,10 @@ function columnMean(X: Float64Array, p: number, j: number, n: number): number {
 /** A copy of X with `center[j]` subtracted from column j. */
 function centred(X: Float64Array, p: number, n: number, center: Float64Array): Float64Array {
   const out = new Float64Array(X.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) out[i * p + j] = X[i * p + j] - center[j];
+  for (let j = 0; j < p; j++) {
+    const c = center[j];
+    for (let i = 0, k = j; i < n; i++, k += p) out[k] = X[k] - c;
+  }
   return out;
 }
 
