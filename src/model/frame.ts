@@ -52,10 +52,16 @@ export function rawColumn(table: aq.ColumnTable, name: string): RawColumn {
   if (values instanceof Float64Array) return { kind: 'numeric', values };
   const n = values.length;
   let numeric = true;
+  let complete = true;
   for (let i = 0; i < n && numeric; i++) {
     const v = values[i];
-    if (v !== null && v !== undefined && typeof v !== 'number') numeric = false;
+    if (typeof v !== 'number') {
+      if (v === null || v === undefined) complete = false;
+      else numeric = false;
+    }
   }
+  // Numbers only: the typed-array constructor's own conversion (the same values, one builtin pass).
+  if (numeric && complete) return { kind: 'numeric', values: Float64Array.from(values as ArrayLike<number>) };
   if (numeric) {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -169,12 +175,19 @@ export function modelFrame(table: aq.ColumnTable, formula: ParsedFormula, option
   const keep = new Uint8Array(nTotal).fill(1);
   const missingIn = new Set<string>();
   const markMissing = (label: string, c: Evaluated) => {
-    for (let i = 0; i < nTotal; i++) {
-      const missing = c.kind === 'matrix' ? c.columns.some((col) => Number.isNaN(col[i])) : c.kind === 'string' ? c.values[i] === null : Number.isNaN(c.values[i]);
-      if (missing) {
-        keep[i] = 0;
-        missingIn.add(label);
-      }
+    const drop = (i: number) => {
+      keep[i] = 0;
+      missingIn.add(label);
+    };
+    // One loop per kind of column (a fresh process runs these once over every row).
+    if (c.kind === 'matrix') {
+      for (let i = 0; i < nTotal; i++) if (c.columns.some((col) => Number.isNaN(col[i]))) drop(i);
+    } else if (c.kind === 'string') {
+      const values = c.values;
+      for (let i = 0; i < nTotal; i++) if (values[i] === null) drop(i);
+    } else {
+      const values = c.values;
+      for (let i = 0; i < nTotal; i++) if (values[i] !== values[i]) drop(i);
     }
   };
   for (const [label, c] of evaluated) markMissing(label, c);
