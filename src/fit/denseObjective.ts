@@ -2,11 +2,14 @@
  * The optimiser's criterion for small models, factored in WebAssembly (denseKernel.wat).
  *
  * Why: a fit of a small model (Dyestuff, sleepstudy, Penicillin, the politeness models: at most
- * a few dozen random effects) evaluates the criterion 20 to 150 times, a few microseconds of
- * arithmetic each. In a fresh `lmm` process the blocked factor (blocked.ts) runs those
- * evaluations in V8's baseline tier, boxing every intermediate double, before the optimising
- * compiler has caught up: a profile of `lmm fit` of Penicillin showed the fit's 17–23 ms spent
- * almost wholly there, against 2 ms once warm. WebAssembly is compiled before its first call.
+ * a few dozen random effects) evaluates the criterion 20 to 160 times, a few microseconds of
+ * arithmetic each. In a fresh `lmm` process the blocked factor (blocked.ts) ran those evaluations
+ * in V8's baseline tier, boxing every intermediate double, before the optimising compiler had
+ * caught up: a fresh fit of Penicillin took 17–23 ms against 2 ms once warm, and of the
+ * politeness slopes model's 85 ms the evaluations and the check's analytic gradient were about
+ * 45% (the optimiser's bookkeeping, most of the rest, is WebAssembly too: interpolationKernel.ts).
+ * WebAssembly is compiled before its first call. The check takes finite differences of this
+ * criterion (lmm.ts), cheaper here than the blocked factor's gradient in JavaScript.
  *
  * The mathematics is the blocked factor's (Bates et al. 2015, eqs. 18, 34 and 41), written
  * densely: C = [Λ'A_ZZΛ + I, ·; A_[Xy]ZΛ, A_[Xy][Xy]] from the cross-products A of [Z X y], its

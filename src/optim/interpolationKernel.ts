@@ -6,9 +6,9 @@
  * there, calling the objective back for each point.
  *
  * Why: in a fresh `lmm` process the optimiser's bookkeeping ran in V8's baseline tier, boxing every
- * intermediate double; for sleepstudy's ML fit (3 θ, 63 evaluations) it was about 16 ms of a 20 ms
- * fit, for the politeness slopes model (6 θ, 160 evaluations) about 30 ms of 40, where the same
- * loops compiled ahead of time take a millisecond or two. The kernel does what the JavaScript did,
+ * intermediate double: about two thirds of sleepstudy's 18–25 ms ML fit (3 θ, 63 evaluations) and
+ * more than half of the politeness slopes model's 85 ms (6 θ), where the same loops compiled ahead
+ * of time take a millisecond or two. The kernel does what the JavaScript did,
  * step for step and operation for operation (see the .wat), so the optimiser's path and results
  * are unchanged bit for bit (the same evaluations, criteria and θ on every lme4 fixture fit).
  */

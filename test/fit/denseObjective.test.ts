@@ -1,9 +1,9 @@
 /**
  * The optimiser's criterion for small models in WebAssembly (src/fit/denseObjective.ts) against
- * the blocked factor's (blocked.ts), the reference, at random θ on the optimiser's scale: to 1e-12 relative (rounding
- * only: the two factor the same matrix in different orders). Models off the fixtures' path too:
- * weights, a shifted covariate, nested and crossed terms, correlated slopes, a tiny group; and
- * where C is not positive definite both give Infinity.
+ * the blocked factor's (blocked.ts), the reference, at random θ on the optimiser's scale: to 1e-12
+ * relative (rounding only: the two factor the same matrix in different orders). Models off the
+ * fixtures' path too: weights, a shifted covariate, nested and crossed terms, correlated slopes,
+ * a subject with one observation; where C cannot be factored both give Infinity.
  */
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
