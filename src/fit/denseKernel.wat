@@ -3,7 +3,7 @@
 ;; fit's evaluations in V8's baseline tier. `npm run build:wasm` turns this text into
 ;; denseKernelWasm.ts (wabt's wat2wasm, no optimiser: the code below is what runs).
 ;;
-;; factor(a, c, t, cp, ri, ti, v, th, D, q) → 1, or 0 when a pivot is not positive:
+;; $factor(a, c, t, cp, ri, ti, v, th, D, q) → 1, or 0 when a pivot is not positive:
 ;;   with A = [Z X y]'W[Z X y] (D×D, both triangles, row-major doubles at byte address a), Λ the
 ;;   q×q relative covariance factor stored by columns (column b's entries e in [cp[b], cp[b+1]):
 ;;   row ri[e], value θ[ti[e]], the i32 arrays at cp, ri, ti, θ the doubles at th), it forms
@@ -15,9 +15,10 @@
 ;;   entries of Λ; then factors C = LL' in place (the Cholesky–Banachiewicz order of
 ;;   dense.ts `choleskyInPlace`, one rounded multiply and one rounded subtraction per term).
 ;;
-;; criterion(…, n, p, reml) → the profiled deviance (reml 0) or REML criterion (reml 1) from L's
-;; diagonal (Bates et al. 2015, eqs. 34 and 41), +Infinity when C is not positive definite; logs
-;; by `ln`, elementary.ts `log` (elementary.wat), the same bits on every engine.
+;; criterion(…, n, p, reml), the export: $factor, then the profiled deviance (reml 0) or the
+;; REML criterion (reml 1) from L's diagonal (Bates et al. 2015, eqs. 34 and 41), +Infinity when C
+;; is not positive definite; logs by `ln`, elementary.ts `log` (elementary.wat), the same bits on
+;; every engine.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "ln" (func $ln (param f64) (result f64)))

@@ -4,6 +4,7 @@ import { buildModel, modelRows, type MixedModel } from '../model/model.js';
 import { toOriginalBeta, toOriginalCovariance } from '../model/reparam.js';
 import { DenseObjective } from './denseObjective.js';
 import { BlockedCholesky } from './blocked.js';
+import { thetaLayout } from './theta.js';
 import { criterionGradient } from './gradient.js';
 import { parseResidualSpec } from '../model/residuals.js';
 import { fitWithResiduals, type ResidualEstimates } from './residualFit.js';
@@ -329,20 +330,21 @@ export class LmmFit {
 export function fitModel(model: MixedModel, options: FitOptions = {}): LmmFit {
   const start = performance.now();
   const reml = options.reml ?? true;
-  const factor = new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
-  const { layout } = factor;
+  const layout = thetaLayout(model.terms.map((t) => t.q));
   // Small models: the optimiser's evaluations in WebAssembly (denseObjective.ts), and the check
-  // by finite differences of that criterion (cheaper there than the blocked analytic gradient).
+  // by finite differences of that criterion (cheaper there than the blocked analytic gradient);
+  // the others evaluate through a blocked factor of their own.
   const dense = DenseObjective.plan(model.crossprod, model.terms, layout);
-  const objective = dense
-    ? (theta: Float64Array): number => dense.evaluate(theta, reml) - model.logdetW
-    : (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW;
-  const derivatives = dense ? undefined : checkDerivatives(factor, model, reml);
-  const { evaluation, gradient } = factor.costs;
+  const factor = dense ? undefined : new BlockedCholesky(model.crossprod, model.terms, { threads: true, sparse: true });
+  const objective = factor
+    ? (theta: Float64Array): number => factor.evaluate(theta, reml) - model.logdetW
+    : (theta: Float64Array): number => dense!.evaluate(theta, reml) - model.logdetW;
+  const derivatives = factor ? checkDerivatives(factor, model, reml) : undefined;
+  const costs = factor?.costs;
   const optimization = {
     ...optimizeTheta(objective, layout, model, { derivatives }),
-    threads: factor.threads,
-    ...(derivatives ? { gradientCostRatio: gradient / evaluation } : {}),
+    threads: factor?.threads ?? 1,
+    ...(derivatives && costs ? { gradientCostRatio: costs.gradient / costs.evaluation } : {}),
   };
   if (!Number.isFinite(optimization.finalObjective)) {
     throw new LmmError('model', `the ${reml ? 'REML criterion' : 'deviance'} could not be evaluated at any θ (is the fixed-effects design degenerate?)`);

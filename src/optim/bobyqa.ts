@@ -10,9 +10,10 @@
  * - The quadratic model is updated after every new point by the least Frobenius norm change of its
  *   Hessian subject to the interpolation conditions (§2, Powell 2004); see `interpolation.ts`.
  * - Each iteration computes a trust-region step from the best point x_opt subject to the bounds (§3,
- *   TRSBOX: truncated conjugate gradients, then rotation on the boundary). A step shorter than ½ρ is not evaluated; instead either the geometry of the
- *   interpolation set is improved or ρ is reduced, following BOBYQA's tests on the recent model errors
- *   and on the gradient at active bounds (§6).
+ *   TRSBOX: truncated conjugate gradients, then rotation on the boundary). A step shorter than ½ρ
+ *   is not evaluated; instead either the geometry of the interpolation set is improved or ρ is
+ *   reduced, following BOBYQA's tests on the recent model errors and on the gradient at active
+ *   bounds (§6).
  * - After a trust-region step, Δ is revised from the ratio of actual to predicted reduction (§5:
  *   ratio ≤ 0.1 → Δ = min(½Δ, ‖d‖); ≤ 0.7 → max(½Δ, ‖d‖); else max(½Δ, 2‖d‖); Δ ≤ 1.5ρ → Δ = ρ) and the
  *   point to be replaced maximises max(1, (‖y_k − x_opt‖/Δ)⁴)·|σ_k| (σ_k the updating denominator, §4).
@@ -36,7 +37,6 @@
  */
 
 import { SystemKernel } from './interpolationKernel.js';
-
 
 /** Options of {@link minimizeBounded}. */
 export interface MinimizeOptions {

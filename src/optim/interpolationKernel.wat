@@ -1422,6 +1422,9 @@
         (br $mi)))
     (f64.add (call $dot (local.get $gvec) (local.get $d) (global.get $n)) (f64.mul (f64.const 0.5) (local.get $acc))))
   ;; bobyqa.ts `replace`: point k becomes (x, fx); H updated (or rebuilt around x_opt), then the model.
+  ;; H is rebuilt after m updates, when an update's denominator is not safely positive, or when
+  ;; ‖x_opt − base‖² exceeds 10³Δ² (Powell's NEWUOA and BOBYQA shift the base point when
+  ;; ‖d‖² ≤ 10⁻³‖x_opt − x_b‖²).
   (func $replace (param $k i32) (param $x i32) (param $fx f64) (result i32)
     (local $updated i32) (local $shift f64)
     (if (i32.lt_s (global.get $updates) (global.get $m))
